@@ -1,0 +1,35 @@
+// Bundles the extension, the language server and the CLI with esbuild, and copies the
+// tree-sitter WASM files next to the bundles (they are loaded at run time, never bundled).
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const outdir = 'dist';
+mkdirSync(outdir, { recursive: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  external: ['vscode', 'better-sqlite3', 'pg-native'],
+  logLevel: 'warning',
+};
+
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: { extension: 'extension/src/extension.ts' }, outdir }),
+  esbuild.build({ ...common, entryPoints: { server: 'server/src/server.ts' }, outdir }),
+  esbuild.build({ ...common, entryPoints: { cli: 'server/src/cli.ts' }, outdir, banner: { js: '#!/usr/bin/env node' } }),
+]);
+
+const wasm = [
+  ['web-tree-sitter/tree-sitter.wasm', 'tree-sitter.wasm'],
+  ['tree-sitter-python/tree-sitter-python.wasm', 'tree-sitter-python.wasm'],
+  ['tree-sitter-javascript/tree-sitter-javascript.wasm', 'tree-sitter-javascript.wasm'],
+  ['tree-sitter-typescript/tree-sitter-typescript.wasm', 'tree-sitter-typescript.wasm'],
+  ['tree-sitter-typescript/tree-sitter-tsx.wasm', 'tree-sitter-tsx.wasm'],
+];
+for (const [from, to] of wasm) copyFileSync(join('node_modules', from), join(outdir, to));
