@@ -9,12 +9,31 @@ export interface LoopwiseSettings {
   runOnSave: boolean;
   testTimeoutSeconds: number;
   runTimeoutSeconds: number;
+  llm: LlmSettings;
+}
+
+/** Who a model call is for; each role has its own model (loopwise.llm.models.<role>). */
+export type LlmRole = 'fixer' | 'tutor' | 'student' | 'completion';
+
+/**
+ * loopwise.llm.* settings. The API key is never a setting: the client hands it over on request
+ * (Methods.llmApiKey, from SecretStorage); the CLI reads OPENAI_API_KEY.
+ */
+export interface LlmSettings {
+  /** OpenAI-compatible base URL ending in /v1; empty: the OpenAI default. */
+  baseUrl: string;
+  /** Model name per role; an empty name means the role is not configured. */
+  models: Record<LlmRole, string>;
+  timeoutSeconds: number;
+  /** Tokens (prompt + completion) one action may spend, e.g. one self-debugging run. */
+  tokenBudget: number;
 }
 
 export const defaultSettings: LoopwiseSettings = {
   runOnSave: false,
   testTimeoutSeconds: 10,
   runTimeoutSeconds: 120,
+  llm: { baseUrl: '', models: { fixer: '', tutor: '', student: '', completion: '' }, timeoutSeconds: 60, tokenBudget: 50000 },
 };
 
 /** Custom requests and notifications, by method name. */
@@ -23,7 +42,27 @@ export const Methods = {
   runTests: 'loopwise/runTests',
   /** server -> client: a finished run, for the Testing view. */
   testResults: 'loopwise/testResults',
+  /** server -> client request: the LLM API key from SecretStorage (LlmApiKeyResponse). Never logged. */
+  llmApiKey: 'loopwise/llmApiKey',
+  /** server -> client: tokens spent by one LLM action so far (LlmUsageNotification), for the status bar. */
+  llmUsage: 'loopwise/llmUsage',
 } as const;
+
+export interface LlmApiKeyResponse {
+  /** Absent when the user has not set a key (fine for local servers such as Ollama). */
+  apiKey?: string;
+}
+
+export interface LlmUsageNotification {
+  /** What spent the tokens, e.g. "fix" or "hint". */
+  action: string;
+  role: LlmRole;
+  promptTokens: number;
+  completionTokens: number;
+  /** True when some counts were estimated because the endpoint reported no usage. */
+  estimated: boolean;
+  budget: number;
+}
 
 export interface RunTestsParams {
   /** file:// URI of the workspace folder. */
