@@ -1,0 +1,259 @@
+// The one way Loopwise talks to a model: chat and fill-in-the-middle completions against any OpenAI-compatible
+// endpoint through the openai SDK, with streaming, cancellation, an idle timeout, retries with backoff on
+// 429/5xx/timeouts/broken replies, and token accounting against the action's budget.
+import OpenAI from 'openai';
+import type { LlmRole } from '../../../common/protocol';
+import { estimateTokens, type TokenBudget, type TokenUsage } from './budget';
+import { modelFor, resolveBaseUrl, type LlmConfig } from './config';
+import { classifyError, LlmError } from './errors';
+import { backoffMs, maxRetryAfterMs, sleep } from './retry';
+import { redact, type SecretProvider } from './secrets';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface CallOptions {
+  temperature?: number;
+  /** Completion tokens wanted; lowered to what the budget still allows. Default 1024. */
+  maxTokens?: number;
+  stop?: string[];
+  /** Default true: stream, so a slow model is not mistaken for a dead one and cancellation is prompt. */
+  stream?: boolean;
+  signal?: AbortSignal;
+  budget?: TokenBudget;
+  /** Streamed text as it arrives; `attempt` changes when a broken attempt is retried (start over). */
+  onDelta?: (delta: string, attempt: number) => void;
+}
+
+export interface LlmReply {
+  text: string;
+  /** 'stop', 'length' (cut at max tokens), ... as the endpoint reports it. */
+  finishReason: string;
+  model: string;
+  usage: TokenUsage;
+  attempts: number;
+}
+
+export interface FimRequest {
+  prompt: string;
+  suffix?: string;
+}
+
+export interface LlmClientDeps {
+  /** Receives redacted log lines (no prompts, never the key). */
+  log?: (line: string) => void;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+}
+
+interface RawUsage { prompt_tokens?: number; completion_tokens?: number }
+interface AttemptResult { text: string; finishReason: string; usage?: RawUsage | null }
+interface Attempt {
+  sdk: OpenAI;
+  model: string;
+  maxTokens: number;
+  signal: AbortSignal;
+  /** Call on every received chunk: resets the idle timeout. */
+  progress(text: string): void;
+}
+
+export class LlmClient {
+  /** Endpoints that rejected max_tokens (newer OpenAI models): use max_completion_tokens for them. */
+  private readonly completionTokensParam = new Set<string>();
+
+  constructor(
+    readonly config: LlmConfig,
+    private readonly secrets: SecretProvider,
+    private readonly deps: LlmClientDeps = {},
+  ) {}
+
+  model(role: LlmRole): string {
+    return modelFor(this.config, role);
+  }
+
+  async chat(role: LlmRole, messages: ChatMessage[], opts: CallOptions = {}): Promise<LlmReply> {
+    const promptTokens = messages.reduce((n, m) => n + estimateTokens(m.content) + 4, 0);
+    return this.call(role, promptTokens, opts, async ({ sdk, model, maxTokens, signal, progress }) => {
+      const tokens = this.completionTokensParam.has(model) ? { max_completion_tokens: maxTokens } : { max_tokens: maxTokens };
+      const base = { model, messages, temperature: opts.temperature, stop: opts.stop, ...tokens };
+      if (opts.stream === false) {
+        const r = await sdk.chat.completions.create({ ...base, stream: false }, { signal });
+        const choice = Array.isArray(r?.choices) ? r.choices[0] : undefined;
+        const content = choice?.message?.content;
+        if (!choice || (typeof content !== 'string' && content !== null)) throw this.wrongShape('choices[0].message.content');
+        return { text: content ?? '', finishReason: choice.finish_reason ?? 'stop', usage: r.usage };
+      }
+      const stream = await sdk.chat.completions.create({ ...base, stream: true, stream_options: { include_usage: true } }, { signal });
+      let text = '';
+      let finishReason = '';
+      let usage: RawUsage | null | undefined;
+      for await (const chunk of stream) {
+        if (chunk?.usage) usage = chunk.usage;
+        if (!Array.isArray(chunk?.choices)) {
+          if (chunk?.usage) continue;
+          throw this.wrongShape('choices[].delta in the stream');
+        }
+        const choice = chunk.choices[0];
+        const delta = choice?.delta?.content;
+        if (typeof delta === 'string' && delta) {
+          text += delta;
+          progress(delta);
+        } else progress('');
+        if (choice?.finish_reason) finishReason = choice.finish_reason;
+      }
+      if (!finishReason) throw new LlmError('badReply', `The reply stream from ${this.baseUrl()} ended before the reply was complete.`, { retryable: true });
+      return { text, finishReason, usage };
+    });
+  }
+
+  /** Fill-in-the-middle through /v1/completions with `suffix` (for inline completion). */
+  async complete(role: LlmRole, req: FimRequest, opts: CallOptions = {}): Promise<LlmReply> {
+    const promptTokens = estimateTokens(req.prompt) + estimateTokens(req.suffix ?? '');
+    return this.call(role, promptTokens, opts, async ({ sdk, model, maxTokens, signal, progress }) => {
+      const base = { model, prompt: req.prompt, suffix: req.suffix, max_tokens: maxTokens, temperature: opts.temperature, stop: opts.stop };
+      if (opts.stream === false) {
+        const r = await sdk.completions.create({ ...base, stream: false }, { signal });
+        const choice = Array.isArray(r?.choices) ? r.choices[0] : undefined;
+        if (!choice || typeof choice.text !== 'string') throw this.wrongShape('choices[0].text');
+        return { text: choice.text, finishReason: choice.finish_reason ?? 'stop', usage: r.usage };
+      }
+      const stream = await sdk.completions.create({ ...base, stream: true, stream_options: { include_usage: true } }, { signal });
+      let text = '';
+      let finishReason = '';
+      let usage: RawUsage | null | undefined;
+      for await (const chunk of stream) {
+        if (chunk?.usage) usage = chunk.usage;
+        if (!Array.isArray(chunk?.choices)) {
+          if (chunk?.usage) continue;
+          throw this.wrongShape('choices[].text in the stream');
+        }
+        const choice = chunk.choices[0];
+        if (typeof choice?.text === 'string' && choice.text) {
+          text += choice.text;
+          progress(choice.text);
+        } else progress('');
+        if (choice?.finish_reason) finishReason = choice.finish_reason;
+      }
+      if (!finishReason) throw new LlmError('badReply', `The reply stream from ${this.baseUrl()} ended before the reply was complete.`, { retryable: true });
+      return { text, finishReason, usage };
+    });
+  }
+
+  /** Model ids the endpoint offers (GET /models): for a "test connection" command. */
+  async listModels(signal?: AbortSignal): Promise<string[]> {
+    const key = await this.secrets();
+    const baseUrl = this.baseUrl();
+    const sdk = this.sdk(key, baseUrl);
+    const abort = { timedOut: false, cancelled: false };
+    const controller = new AbortController();
+    const timer = setTimeout(() => { abort.timedOut = true; controller.abort(); }, this.config.timeoutSeconds * 1000);
+    const onAbort = () => { abort.cancelled = true; controller.abort(); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const ids: string[] = [];
+      for await (const m of sdk.models.list({ signal: controller.signal })) if (typeof m?.id === 'string') ids.push(m.id);
+      return ids;
+    } catch (err) {
+      throw this.redacted(classifyError(err, { baseUrl, model: '-', role: 'models' }, abort, this.config.timeoutSeconds), key);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private baseUrl(): string {
+    return resolveBaseUrl(this.config.baseUrl);
+  }
+
+  private sdk(key: string | undefined, baseURL: string): OpenAI {
+    // Keyless local servers (Ollama, llama.cpp) ignore the header; the SDK insists on some value.
+    return new OpenAI({ apiKey: key ?? 'no-key-set', baseURL, maxRetries: 0, timeout: this.config.timeoutSeconds * 1000 + 5000, logLevel: 'off' });
+  }
+
+  private wrongShape(what: string): LlmError {
+    return new LlmError('badReply', `The endpoint ${this.baseUrl()} answered without ${what}: is it an OpenAI-compatible API ` +
+      `(loopwise.llm.baseUrl usually ends in /v1)?`, { retryable: false });
+  }
+
+  private redacted(err: LlmError, key: string | undefined): LlmError {
+    return new LlmError(err.kind, redact(err.message, [key]), err.details);
+  }
+
+  private log(line: string, key: string | undefined): void {
+    this.deps.log?.(redact(line, [key]));
+  }
+
+  private async call(role: LlmRole, promptTokens: number, opts: CallOptions, run: (a: Attempt) => Promise<AttemptResult>): Promise<LlmReply> {
+    const model = this.model(role);
+    const baseUrl = this.baseUrl();
+    const key = await this.secrets();
+    const sdk = this.sdk(key, baseUrl);
+    const timeoutMs = this.config.timeoutSeconds * 1000;
+    const wanted = opts.maxTokens ?? 1024;
+    for (let attempt = 1; ; attempt++) {
+      if (opts.signal?.aborted) throw new LlmError('cancelled', 'The request was cancelled.');
+      const maxTokens = opts.budget ? opts.budget.allow(promptTokens, wanted) : wanted;
+      const controller = new AbortController();
+      const abort = { timedOut: false, cancelled: false };
+      let timer: NodeJS.Timeout | undefined;
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => { abort.timedOut = true; controller.abort(); }, timeoutMs);
+      };
+      const onAbort = () => { abort.cancelled = true; controller.abort(); };
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      let received = '';
+      arm();
+      try {
+        const result = await run({
+          sdk, model, maxTokens, signal: controller.signal,
+          progress: (text) => {
+            received += text;
+            arm();
+            if (text) opts.onDelta?.(text, attempt);
+          },
+        });
+        const usage = toUsage(result.usage, promptTokens, result.text);
+        opts.budget?.charge(role, usage);
+        this.log(`llm ${role} ${model}: ${usage.promptTokens}+${usage.completionTokens} tokens${usage.estimated ? ' (estimated)' : ''}, attempt ${attempt}`, key);
+        return { text: result.text, finishReason: result.finishReason, model, usage, attempts: attempt };
+      } catch (err) {
+        // Tokens streamed before a failure were generated (and billed): count them.
+        if (received) opts.budget?.charge(role, { promptTokens, completionTokens: estimateTokens(received), estimated: true });
+        const e = this.redacted(classifyError(err, { baseUrl, model, role }, abort, this.config.timeoutSeconds), key);
+        if (e.kind === 'badRequest' && /max_completion_tokens/.test(e.message) && !this.completionTokensParam.has(model)) {
+          this.completionTokensParam.add(model);
+          continue;
+        }
+        const retryAfter = e.details.retryAfterMs;
+        if (retryAfter !== undefined && retryAfter > maxRetryAfterMs) {
+          throw new LlmError(e.kind, `${e.message} The endpoint asks to wait ${Math.ceil(retryAfter / 1000)} s; try again later.`, e.details);
+        }
+        if (!e.retryable || attempt >= this.config.maxAttempts) {
+          this.log(`llm ${role} ${model}: ${e.kind} after ${attempt} attempt(s): ${e.message}`, key);
+          throw attempt > 1 && e.retryable ? new LlmError(e.kind, `${e.message} (gave up after ${attempt} attempts)`, e.details) : e;
+        }
+        const delay = backoffMs(attempt, this.deps.random ?? Math.random, retryAfter);
+        this.log(`llm ${role} ${model}: ${e.kind} on attempt ${attempt}, retrying in ${delay} ms`, key);
+        await (this.deps.sleep ?? sleep)(delay, opts.signal);
+      } finally {
+        clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
+      }
+    }
+  }
+}
+
+function toUsage(raw: RawUsage | null | undefined, promptEstimate: number, text: string): TokenUsage {
+  const p = raw?.prompt_tokens;
+  const c = raw?.completion_tokens;
+  const hasP = typeof p === 'number' && p >= 0;
+  const hasC = typeof c === 'number' && c >= 0;
+  return {
+    promptTokens: hasP ? p : promptEstimate,
+    completionTokens: hasC ? c : estimateTokens(text),
+    estimated: !hasP || !hasC,
+  };
+}
