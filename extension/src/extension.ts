@@ -1,25 +1,47 @@
-// Extension entry point: starts the language client and the client-side features.
-// Thin by design: all heavy work happens in the language server process.
+// Extension entry point: wires the language client to the client-side features (commands, Testing view,
+// status bar). Thin by design: all heavy work happens in the language server process.
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { createClient } from './client';
+import { registerCommands } from './commands';
+import { ResultsHub } from './results';
+import { TestRunner } from './runner';
+import { StatusBar } from './statusBar';
+import { TestingView, type ShownStatus } from './testing';
+
+/** What activate() returns: used by the real-VS-Code tests and the activation benchmark. */
+export interface LoopwiseApi {
+  /** Milliseconds from activate() being called until the language server answered initialize. */
+  activationMs: number;
+  testController: vscode.TestController;
+  /** Status per test item id that the latest run of a folder showed in the Testing view. */
+  shownResults(folderUri: string): ReadonlyMap<string, ShownStatus> | undefined;
+}
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const module = context.asAbsolutePath('dist/server.js');
-  const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+export async function activate(context: vscode.ExtensionContext): Promise<LoopwiseApi> {
+  const started = performance.now();
+  const output = vscode.window.createOutputChannel('Loopwise', { log: true });
+  client = createClient(context, output);
+  const hub = new ResultsHub();
+  const ready = client.start().then(() => true, (err: unknown) => {
+    output.error(`the language server did not start: ${err instanceof Error ? err.message : String(err)}`);
+    void vscode.window.showErrorMessage('Loopwise: the language server did not start (see Output > Loopwise).');
+    return false;
+  });
+  const runner = new TestRunner(client, ready, hub, output);
+  const testing = new TestingView(hub, runner);
+  context.subscriptions.push(output, hub, hub.listen(client), testing, new StatusBar(hub), ...registerCommands(runner, output));
+
+  await ready;
+  const activationMs = performance.now() - started;
+  output.info(`activated: language server ready in ${activationMs.toFixed(0)} ms`);
+  return {
+    activationMs,
+    testController: testing.controller,
+    shownResults: (folderUri) => testing.shown.get(folderUri),
   };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'python' },
-      { scheme: 'file', language: 'javascript' },
-      { scheme: 'file', language: 'typescript' },
-    ],
-  };
-  client = new LanguageClient('loopwise', 'Loopwise', serverOptions, clientOptions);
-  await client.start();
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,0 +1,50 @@
+// One place where finished test runs arrive: the server's testResults notifications and the responses
+// to our own runTests requests. The same run reaches us both ways, so it is delivered to listeners once.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { Methods, type TestResultsNotification } from '../../common/protocol';
+
+const REMEMBERED_RUNS = 16;
+
+export class ResultsHub implements vscode.Disposable {
+  private readonly received = new vscode.EventEmitter<TestResultsNotification>();
+  private readonly busyChanged = new vscode.EventEmitter<boolean>();
+  readonly onDidReceive = this.received.event;
+  readonly onDidChangeBusy = this.busyChanged.event;
+  private readonly seen: string[] = [];
+  private running = 0;
+
+  listen(client: LanguageClient): vscode.Disposable {
+    return client.onNotification(Methods.testResults, (params: TestResultsNotification) => this.publish(params));
+  }
+
+  publish(run: TestResultsNotification): void {
+    const key = JSON.stringify(run);
+    if (this.seen.includes(key)) return;
+    this.seen.push(key);
+    if (this.seen.length > REMEMBERED_RUNS) this.seen.shift();
+    this.received.fire(run);
+  }
+
+  get busy(): boolean {
+    return this.running > 0;
+  }
+
+  /** Marks a run we requested as in progress until the returned function is called. */
+  begin(): () => void {
+    this.running++;
+    if (this.running === 1) this.busyChanged.fire(true);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.running--;
+      if (this.running === 0) this.busyChanged.fire(false);
+    };
+  }
+
+  dispose(): void {
+    this.received.dispose();
+    this.busyChanged.dispose();
+  }
+}

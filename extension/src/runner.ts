@@ -1,0 +1,103 @@
+// Sends loopwise/runTests for a folder or a file with a work-done token, shows the server's progress
+// reports in a cancellable notification, and turns cancellation into an LSP request cancellation.
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { WorkDoneProgress, type LanguageClient, type WorkDoneProgressBegin, type WorkDoneProgressReport } from 'vscode-languageclient/node';
+import { Methods, type RunProblem, type RunTestsParams, type TestRunResult } from '../../common/protocol';
+import type { ResultsHub } from './results';
+
+export class TestRunner {
+  private warnedWeakSandbox = false;
+
+  constructor(
+    private readonly client: LanguageClient,
+    private readonly ready: Promise<boolean>,
+    private readonly hub: ResultsHub,
+    private readonly output: vscode.LogOutputChannel,
+  ) {}
+
+  /** Runs the tests of `folder` (only those related to `file` when given). Undefined when cancelled or failed. */
+  async run(folder: vscode.WorkspaceFolder, file?: vscode.Uri, cancel?: vscode.CancellationToken): Promise<TestRunResult | undefined> {
+    if (!(await this.ready)) {
+      void vscode.window.showErrorMessage('Loopwise: the language server is not running (see Output > Loopwise).');
+      return undefined;
+    }
+    const what = file ? vscode.workspace.asRelativePath(file) : folder.name;
+    const end = this.hub.begin();
+    try {
+      return await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Loopwise: running tests (${what})`, cancellable: true },
+        (progress, token) => this.request(folder, file, progress, mergeTokens(token, cancel)),
+      );
+    } finally {
+      end();
+    }
+  }
+
+  private async request(
+    folder: vscode.WorkspaceFolder,
+    file: vscode.Uri | undefined,
+    progress: vscode.Progress<{ message?: string; increment?: number }>,
+    token: vscode.CancellationToken,
+  ): Promise<TestRunResult | undefined> {
+    const workDoneToken = `loopwise-run-${randomUUID()}`;
+    let shown = 0;
+    const onProgress = this.client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+      if (value.kind === 'end') return;
+      const { message, percentage } = value as WorkDoneProgressBegin | WorkDoneProgressReport;
+      const increment = percentage !== undefined ? Math.max(0, percentage - shown) : undefined;
+      if (percentage !== undefined) shown = Math.max(shown, percentage);
+      progress.report({ message, increment });
+    });
+    const params: RunTestsParams = { folderUri: folder.uri.toString(), fileUri: file?.toString(), workDoneToken };
+    const started = Date.now();
+    try {
+      const result = await this.client.sendRequest<TestRunResult>(Methods.runTests, params, token);
+      this.output.info(`${folder.name}${file ? ` (${vscode.workspace.asRelativePath(file)})` : ''}: ${summaryText(result)} in ${Date.now() - started} ms`);
+      this.hub.publish({ folderUri: params.folderUri, result });
+      this.reportProblems(result.problems);
+      return result;
+    } catch (err) {
+      if (token.isCancellationRequested) {
+        this.output.info(`${folder.name}: cancelled`);
+        return undefined;
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      this.output.error(`${folder.name}: test run failed: ${message}`);
+      void vscode.window.showErrorMessage(`Loopwise: running the tests failed: ${message}`);
+      return undefined;
+    } finally {
+      onProgress.dispose();
+    }
+  }
+
+  private reportProblems(problems: RunProblem[]): void {
+    for (const p of problems) {
+      this.output.warn(`${p.kind}: ${p.message}${p.location ? ` (${p.location.file}:${p.location.line})` : ''}`);
+      if (p.kind === 'weakSandbox') {
+        if (this.warnedWeakSandbox) continue;
+        this.warnedWeakSandbox = true;
+      }
+      void vscode.window.showWarningMessage(`Loopwise: ${p.message}`);
+    }
+  }
+}
+
+export function summaryText(result: TestRunResult): string {
+  const s = result.summary;
+  const parts = [`${s.passed} passed`, `${s.failed} failed`];
+  if (s.errors) parts.push(`${s.errors} errors`);
+  if (s.timedOut) parts.push(`${s.timedOut} timed out`);
+  if (s.skipped) parts.push(`${s.skipped} skipped`);
+  return parts.join(', ');
+}
+
+function mergeTokens(a: vscode.CancellationToken, b?: vscode.CancellationToken): vscode.CancellationToken {
+  if (!b) return a;
+  const source = new vscode.CancellationTokenSource();
+  for (const t of [a, b]) {
+    if (t.isCancellationRequested) source.cancel();
+    t.onCancellationRequested(() => source.cancel());
+  }
+  return source.token;
+}
