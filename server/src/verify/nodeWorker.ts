@@ -1,0 +1,219 @@
+// Source of the warm JavaScript verification worker, run as `node -e <source> <root>` inside the sandbox.
+// Per candidate it builds a fresh CommonJS module registry (candidate sources served from memory), loads
+// the node:test files through a small node:test-compatible shim and runs the requested tests, each under
+// a V8 execution timeout; timers and globals a candidate leaves behind are cleared before the next one.
+export const NODE_WORKER = String.raw`
+'use strict';
+const fs = require('fs'), path = require('path'), vm = require('vm'), Module = require('module'), assert = require('assert');
+const ROOT = fs.realpathSync(process.argv[1]);
+const protoWrite = process.stdout.write.bind(process.stdout);
+const send = (obj) => protoWrite(JSON.stringify(obj) + '\n');
+const noop = () => true;
+process.stdout.write = noop; process.stderr.write = noop;
+for (const k of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table']) console[k] = () => undefined;
+class CandidateExit extends Error {}
+process.exit = (code) => { throw new CandidateExit('process.exit(' + code + ') called'); };
+const blocked = new Set(['child_process', 'cluster', 'worker_threads', 'node:child_process', 'node:cluster', 'node:worker_threads']);
+
+const TEST_RE = /(^|\/)(test(-[^/]*)?|[^/]*[._-]test|[^/]*\.spec)\.(c|m)?js$|(^|\/)test\/.*\.(c|m)?js$/;
+function findTests(dir, out) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) findTests(p, out);
+    else if (TEST_RE.test(path.relative(ROOT, p).split(path.sep).join('/'))) out.push(p);
+  }
+  return out;
+}
+const testFiles = findTests(ROOT, []).sort();
+
+const texts = new Map(), compiled = new Map();
+const PARAMS = ['exports', 'require', 'module', '__filename', '__dirname'];
+function compileFile(file, override) {
+  if (override === undefined && compiled.has(file)) return compiled.get(file);
+  let src = override !== undefined ? override : texts.get(file);
+  if (src === undefined) { src = fs.readFileSync(file, 'utf8'); texts.set(file, src); }
+  if (src.startsWith('#!')) src = '//' + src;
+  const fn = vm.compileFunction(src, PARAMS, { filename: file });
+  if (override === undefined) compiled.set(file, fn);
+  return fn;
+}
+function resolveLocal(base) {
+  for (const c of [base, base + '.js', base + '.cjs', base + '.json', path.join(base, 'index.js')]) {
+    try { if (fs.statSync(c).isFile()) return c; } catch (e) { /* try next */ }
+  }
+  throw new Error("Cannot find module '" + base + "'");
+}
+
+// One candidate's module world.
+function makeWorld(overrides, shim) {
+  const cache = new Map();
+  function load(file) {
+    if (cache.has(file)) return cache.get(file).exports;
+    const module = { exports: {}, filename: file, id: file, loaded: false };
+    cache.set(file, module);
+    if (file.endsWith('.json')) { module.exports = JSON.parse(overrides[file] !== undefined ? overrides[file] : fs.readFileSync(file, 'utf8')); return module.exports; }
+    const fn = compileFile(file, overrides[file]);
+    fn.call(module.exports, module.exports, makeRequire(path.dirname(file)), module, file, path.dirname(file));
+    module.loaded = true;
+    return module.exports;
+  }
+  function makeRequire(dir) {
+    const req = (spec) => {
+      if (spec === 'node:test' || spec === 'test') return shim;
+      if (blocked.has(spec)) throw new Error('Loopwise: ' + spec + ' is disabled while verifying candidates');
+      if (Module.isBuiltin(spec)) return require(spec);
+      if (spec.startsWith('.') || path.isAbsolute(spec)) return load(resolveLocal(path.resolve(dir, spec)));
+      return Module.createRequire(path.join(dir, 'x.js'))(spec);
+    };
+    req.resolve = (spec) => resolveLocal(path.resolve(dir, spec));
+    return req;
+  }
+  return load;
+}
+
+function makeShim(registry, file) {
+  const stack = [];
+  const hooks = { beforeEach: [], afterEach: [] };
+  const names = new Map();
+  function add(name, opts, fn) {
+    if (typeof name === 'function') { fn = name; name = fn.name || '<anonymous>'; opts = {}; }
+    if (typeof opts === 'function') { fn = opts; opts = {}; }
+    opts = opts || {};
+    let full = stack.concat([String(name)]).join(' > ');
+    const n = (names.get(full) || 0) + 1; names.set(full, n);
+    if (n > 1) full += ' #' + n;
+    registry.push({ id: path.relative(ROOT, file).split(path.sep).join('/') + '::' + full, fn, skip: !!(opts.skip || opts.todo), hooks: { beforeEach: hooks.beforeEach.slice(), afterEach: hooks.afterEach.slice() } });
+  }
+  function suite(name, opts, fn) {
+    if (typeof opts === 'function') fn = opts;
+    stack.push(String(name));
+    const saved = { beforeEach: hooks.beforeEach.slice(), afterEach: hooks.afterEach.slice() };
+    try { if (fn) fn({}); } finally { stack.pop(); hooks.beforeEach = saved.beforeEach; hooks.afterEach = saved.afterEach; }
+  }
+  const test = (n, o, f) => add(n, o, f);
+  test.test = test; test.it = test; test.describe = suite; test.suite = suite;
+  test.skip = (n, o, f) => add(n, Object.assign({}, typeof o === 'object' ? o : {}, { skip: true }), typeof o === 'function' ? o : f);
+  test.todo = test.skip; test.only = test;
+  test.before = (fn) => hooks.beforeEach.push({ once: true, fn, done: false });
+  test.after = () => undefined;
+  test.beforeEach = (fn) => hooks.beforeEach.push({ fn });
+  test.afterEach = (fn) => hooks.afterEach.push({ fn });
+  test.mock = { fn: (impl) => { const f = (...a) => { f.mock.calls.push({ arguments: a }); return impl ? impl(...a) : undefined; }; f.mock = { calls: [], callCount: () => f.mock.calls.length }; return f; } };
+  return test;
+}
+
+const runScript = new vm.Script('globalThis.__loopwiseRun()');
+function runSync(fn, ms) {
+  globalThis.__loopwiseRun = fn;
+  try { return runScript.runInThisContext({ timeout: Math.max(1, Math.round(ms)) }); } finally { delete globalThis.__loopwiseRun; }
+}
+function withTimeout(value, ms) {
+  if (!value || typeof value.then !== 'function') return Promise.resolve(value);
+  return new Promise((resolve, reject) => {
+    const t = realSetTimeout(() => reject(Object.assign(new Error('timed out'), { timedOut: true })), ms);
+    value.then((v) => { realClearTimeout(t); resolve(v); }, (e) => { realClearTimeout(t); reject(e); });
+  });
+}
+
+const realSetTimeout = setTimeout, realClearTimeout = clearTimeout, realSetInterval = setInterval, realClearInterval = clearInterval;
+let liveTimers = new Set();
+globalThis.setTimeout = (...a) => { const h = realSetTimeout(...a); liveTimers.add(h); return h; };
+globalThis.setInterval = (...a) => { const h = realSetInterval(...a); liveTimers.add(h); return h; };
+const baseGlobals = new Set(Object.getOwnPropertyNames(globalThis));
+function cleanup() {
+  for (const h of liveTimers) { realClearTimeout(h); realClearInterval(h); }
+  liveTimers = new Set();
+  for (const k of Object.getOwnPropertyNames(globalThis)) if (!baseGlobals.has(k)) { try { delete globalThis[k]; } catch (e) { /* non-configurable */ } }
+}
+
+let currentError = null;
+process.on('uncaughtException', (e) => { currentError = e; });
+process.on('unhandledRejection', (e) => { currentError = e; });
+
+async function runTest(t, ms) {
+  if (t.skip) return 'skipped';
+  currentError = null;
+  const ctx = { name: t.id, skip: noop, todo: noop, diagnostic: noop, plan: noop, assert, mock: makeShim([], '').mock, test: async (n, o, f) => { const fn = typeof o === 'function' ? o : f; if (fn) await withTimeout(runSync(() => fn(ctx), ms), ms); } };
+  try {
+    for (const h of t.hooks.beforeEach) { if (h.once && h.done) continue; h.done = true; await withTimeout(runSync(() => h.fn(ctx), ms), ms); }
+    if (t.fn.length >= 2) {
+      await withTimeout(new Promise((resolve, reject) => runSync(() => t.fn(ctx, (err) => (err ? reject(err) : resolve())), ms)), ms);
+    } else {
+      await withTimeout(runSync(() => t.fn(ctx), ms), ms);
+    }
+    for (const h of t.hooks.afterEach) await withTimeout(runSync(() => h.fn(ctx), ms), ms);
+    await new Promise((r) => setImmediate(r));
+    return currentError ? 'failed' : 'passed';
+  } catch (e) {
+    if (e && (e.timedOut || e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT')) return 'timedOut';
+    return 'failed';
+  }
+}
+
+function collect(overrides, ms, errors) {
+  const registry = [];
+  for (const file of testFiles) {
+    const load = makeWorld(overrides, makeShim(registry, file));
+    try { runSync(() => load(file), ms * 4); } catch (e) {
+      errors.push({ id: path.relative(ROOT, file).split(path.sep).join('/'), message: String(e && e.stack || e).slice(0, 2000), timedOut: !!(e && e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') });
+    }
+  }
+  return registry;
+}
+
+async function handle(req) {
+  const overrides = {};
+  for (const [rel, src] of Object.entries(req.files || {})) {
+    const file = path.join(ROOT, rel);
+    try { vm.compileFunction(src, PARAMS, { filename: file }); } catch (e) { return { id: req.id, status: 'invalid', message: String(e.message), tests: [] }; }
+    overrides[file] = src;
+  }
+  const t0 = performance.now();
+  let ms = req.testTimeoutMs || 2000;
+  const errors = [];
+  const out = [];
+  try {
+    const registry = collect(overrides, ms, errors);
+    for (const e of errors) out.push({ id: e.id, status: e.timedOut ? 'timedOut' : 'error', ms: 0 });
+    const rank = new Map((req.order || []).map((id, i) => [id, i]));
+    registry.sort((a, b) => (rank.has(a.id) ? rank.get(a.id) : 1e9) - (rank.has(b.id) ? rank.get(b.id) : 1e9));
+    let budget = req.timeoutMs || 10000;
+    if (!(errors.length && req.failFast !== false)) {
+      for (const t of registry) {
+        const s = performance.now();
+        const status = await runTest(t, Math.min(ms, Math.max(1, budget)));
+        const took = performance.now() - s;
+        budget -= took;
+        out.push({ id: t.id, status, ms: Math.round(took * 1000) / 1000 });
+        // One hanging test usually means they all hang: don't pay the full timeout for each.
+        if (status === 'timedOut' && req.shrinkAfterTimeout) ms = Math.min(ms, 200);
+        if (req.failFast !== false && status !== 'passed' && status !== 'skipped') break;
+        if (budget <= 0) break;
+      }
+    }
+    return { id: req.id, status: budget <= 0 ? 'timedOut' : 'ok', tests: out, ms: Math.round((performance.now() - t0) * 1000) / 1000 };
+  } finally {
+    cleanup();
+  }
+}
+
+const startErrors = [];
+const startTests = collect({}, 2000, startErrors).map((t) => t.id);
+cleanup();
+send({ ready: true, tests: startTests, collectErrors: startErrors.map((e) => ({ id: e.id, message: e.message })) });
+let queue = Promise.resolve();
+let buf = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  buf += chunk;
+  let nl;
+  while ((nl = buf.indexOf('\n')) >= 0) {
+    const line = buf.slice(0, nl); buf = buf.slice(nl + 1);
+    if (!line.trim()) continue;
+    const req = JSON.parse(line);
+    if (req.close) { process.stdin.pause(); realSetTimeout(() => process.kill(process.pid, 'SIGKILL'), 10); return; }
+    queue = queue.then(() => handle(req)).then(send, (e) => send({ id: req.id, status: 'crashed', message: String(e), tests: [] }));
+  }
+});
+`;

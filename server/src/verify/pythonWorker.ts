@@ -1,0 +1,242 @@
+// Source of the warm Python verification worker, run as `python3 -c <source> <root> <test files...>`.
+// It imports pytest and collects the tests once; per candidate it forks a child that swaps the candidate
+// source into the already-imported modules (in memory: nothing is written), runs the requested tests
+// under rlimits and a per-test alarm, and streams one JSON line per test back; the parent kills it on timeout.
+export const PYTHON_WORKER = String.raw`
+import builtins, importlib.abc, importlib.util, json, os, resource, select, signal, sys, time
+ROOT = os.path.realpath(sys.argv[1])
+PROTO_IN = os.fdopen(os.dup(0), 'r')
+PROTO_OUT = os.fdopen(os.dup(1), 'w', buffering=1)
+_null = os.open(os.devnull, os.O_RDWR)
+os.dup2(_null, 0); os.dup2(_null, 1)
+sys.dont_write_bytecode = True
+sys.path.insert(0, ROOT)
+os.chdir(ROOT)
+import pytest
+from _pytest.runner import runtestprotocol
+
+def send(obj):
+    PROTO_OUT.write(json.dumps(obj) + '\n'); PROTO_OUT.flush()
+
+class LoopwiseTimeout(BaseException):
+    pass
+
+class CandidateFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    # Serves candidate sources for modules not imported yet, so a lazy import sees the candidate too.
+    def __init__(self, codes):
+        self.codes = codes
+    def find_spec(self, name, path, target=None):
+        for entry in (path or sys.path):
+            base = os.path.join(entry or ROOT, *name.split('.')[-1:])
+            for f in (base + '.py', os.path.join(base, '__init__.py')):
+                real = os.path.realpath(f)
+                if real in self.codes:
+                    return importlib.util.spec_from_file_location(name, real, loader=self)
+        return None
+    def create_module(self, spec):
+        return None
+    def exec_module(self, module):
+        exec(self.codes[os.path.realpath(module.__file__)], module.__dict__)
+
+def user_modules():
+    out = []
+    for m in list(sys.modules.values()):
+        f = getattr(m, '__file__', None)
+        if f and os.path.realpath(f).startswith(ROOT + os.sep):
+            out.append(m)
+    return out
+
+def apply_candidate(codes):
+    # Re-executes each candidate in its module's namespace and rebinds names other user modules imported
+    # from it ('from m import f'), so tests call the candidate's functions.
+    by_path = {os.path.realpath(m.__file__): m for m in user_modules()}
+    pending = {}
+    for path, code in codes.items():
+        mod = by_path.get(path)
+        if mod is None:
+            pending[path] = code
+            continue
+        old = dict(mod.__dict__)
+        exec(code, mod.__dict__)
+        moved = {id(v): k for k, v in old.items() if mod.__dict__.get(k) is not v}
+        if not moved:
+            continue
+        for other in by_path.values():
+            if other is mod:
+                continue
+            d = other.__dict__
+            for k, v in list(d.items()):
+                name = moved.get(id(v))
+                if name is not None and old.get(name) is v:
+                    d[k] = mod.__dict__[name]
+    if pending:
+        sys.meta_path.insert(0, CandidateFinder(pending))
+
+def limit_child(cpu_s):
+    os.setpgid(0, 0)
+    os.dup2(_null, 0); os.dup2(_null, 1); os.dup2(_null, 2)
+    for res, val in ((resource.RLIMIT_CPU, cpu_s), (resource.RLIMIT_AS, 2 << 30), (resource.RLIMIT_FSIZE, 16 << 20), (resource.RLIMIT_CORE, 0)):
+        try:
+            resource.setrlimit(res, (val, val))
+        except (ValueError, OSError):
+            pass
+    if os.getuid() == 0:
+        # RLIMIT_NPROC does not bind root: run the candidate as nobody so the process cap holds.
+        try:
+            os.setgroups([]); os.setgid(65534); os.setuid(65534)
+        except OSError:
+            pass
+    try:
+        resource.setrlimit(resource.RLIMIT_NPROC, (NPROC, NPROC))
+    except (ValueError, OSError):
+        pass
+
+def outcome_of(reports, timed_out):
+    if timed_out:
+        return 'timedOut'
+    for r in reports:
+        if r.failed:
+            return 'failed' if r.when == 'call' else 'error'
+    for r in reports:
+        if r.when == 'call' and r.skipped:
+            return 'skipped'
+    return 'passed'
+
+STATE = {'timed_out': False}
+def on_alarm_flag(signum, frame):
+    STATE['timed_out'] = True
+    raise LoopwiseTimeout('test timed out')
+
+def run_items(items, req, out):
+    fail_fast = req.get('failFast', True)
+    test_s = req.get('testTimeoutMs', 2000) / 1000.0
+    signal.signal(signal.SIGALRM, on_alarm_flag)
+    for i, item in enumerate(items):
+        STATE['timed_out'] = False
+        t0 = time.perf_counter()
+        signal.setitimer(signal.ITIMER_REAL, test_s)
+        try:
+            reports = runtestprotocol(item, nextitem=items[i + 1] if i + 1 < len(items) else None, log=False)
+        except LoopwiseTimeout:
+            reports = []
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        status = outcome_of(reports, STATE['timed_out'])
+        if status == 'timedOut' and req.get('shrinkAfterTimeout'):
+            # One hanging test usually means they all hang: don't pay the full timeout for each.
+            test_s = min(test_s, 0.2)
+        out.write(json.dumps({'id': item.nodeid, 'status': status, 'ms': round((time.perf_counter() - t0) * 1000, 3)}) + '\n')
+        out.flush()
+        if fail_fast and status not in ('passed', 'skipped'):
+            break
+
+def run_session(req, out):
+    # Collection failed in the parent (e.g. the buggy source raises on import): collect afresh per candidate.
+    for m in user_modules():
+        sys.modules.pop(m.__name__, None)
+    class Collect:
+        def __init__(self):
+            self.items = []
+        @pytest.hookimpl(tryfirst=True)
+        def pytest_runtestloop(self, session):
+            order = req.get('order') or []
+            rank = {t: i for i, t in enumerate(order)}
+            items = sorted(session.items, key=lambda it: rank.get(it.nodeid, len(rank)))
+            run_items(items, req, out)
+            return True
+        def pytest_collectreport(self, report):
+            if report.failed:
+                out.write(json.dumps({'id': report.nodeid or '<collection>', 'status': 'error', 'ms': 0}) + '\n')
+                out.flush()
+    pytest.main(PYTEST_ARGS, plugins=[Collect()])
+
+def handle(req, session):
+    codes = {}
+    for rel, src in (req.get('files') or {}).items():
+        path = os.path.realpath(os.path.join(ROOT, rel))
+        try:
+            codes[path] = compile(src, path, 'exec')
+        except (SyntaxError, ValueError) as e:
+            return {'id': req['id'], 'status': 'invalid', 'message': str(e), 'tests': []}
+    items = None
+    if not COLLECT_ERRORS:
+        wanted = req.get('tests')
+        pool = [it for it in session.items if wanted is None or it.nodeid in wanted]
+        order = req.get('order') or []
+        rank = {t: i for i, t in enumerate(order)}
+        items = sorted(pool, key=lambda it: rank.get(it.nodeid, len(rank)))
+    r, w = os.pipe()
+    t0 = time.perf_counter()
+    deadline = t0 + req.get('timeoutMs', 10000) / 1000.0
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(r)
+            limit_child(int(req.get('timeoutMs', 10000) / 1000) + 2)
+            out = os.fdopen(w, 'w')
+            apply_candidate(codes)
+            if items is None:
+                run_session(req, out)
+            else:
+                run_items(items, req, out)
+            out.flush()
+        except BaseException:
+            pass
+        os._exit(0)
+    os.close(w)
+    buf = b''
+    status = 'ok'
+    while True:
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            status = 'timedOut'
+            break
+        ready, _, _ = select.select([r], [], [], left)
+        if not ready:
+            continue
+        chunk = os.read(r, 65536)
+        if not chunk:
+            break
+        buf += chunk
+        if len(buf) > (8 << 20):
+            status = 'crashed'
+            break
+    os.close(r)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    _, wstatus = os.waitpid(pid, 0)
+    tests = []
+    for line in buf.decode('utf-8', 'replace').splitlines():
+        try:
+            tests.append(json.loads(line))
+        except ValueError:
+            status = 'crashed'
+    if status == 'ok' and os.WIFSIGNALED(wstatus):
+        status = 'crashed'
+    return {'id': req['id'], 'status': status, 'tests': tests, 'ms': round((time.perf_counter() - t0) * 1000, 3)}
+
+class Serve:
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session):
+        send({'ready': True, 'tests': [it.nodeid for it in session.items], 'collectErrors': COLLECT_ERRORS})
+        for line in PROTO_IN:
+            if not line.strip():
+                continue
+            req = json.loads(line)
+            if req.get('close'):
+                break
+            send(handle(req, session))
+        return True
+    def pytest_collectreport(self, report):
+        if report.failed:
+            COLLECT_ERRORS.append({'id': report.nodeid or '<collection>', 'message': str(report.longrepr)[-2000:]})
+
+COLLECT_ERRORS = []
+NPROC = 32
+PYTEST_ARGS = ['-q', '-s', '-p', 'no:cacheprovider', '-p', 'no:randomly', '--rootdir', ROOT, '-o', 'addopts=', '--import-mode=prepend'] + sys.argv[2:]
+try:
+    pytest.main(PYTEST_ARGS, plugins=[Serve()])
+except BaseException as e:
+    send({'fatal': repr(e)[:2000]})
+`;

@@ -1,0 +1,169 @@
+// Verifier session: a scratch copy of the task and a small pool of warm workers. open() runs the original
+// code once (the baseline: which tests fail, how long tests take); verify(files) runs a candidate, failing
+// tests first with fail-fast, then the whole suite, and accepts it only when every test passes.
+import { cpus } from 'node:os';
+import type { TestStatus } from '../../../common/results';
+import { WorkerDied, WorkerProcess, type WorkerReady } from './worker';
+import { startWorker } from './languages';
+import { makeScratch, removeScratch } from './scratch';
+
+export interface VerifyTask {
+  /** Folder of the project (never written: the verifier works in its own scratch copy). */
+  root: string;
+  language: 'python' | 'javascript';
+  /** Editable source files, relative to root. */
+  sources: string[];
+  /** Test files (and test data), relative to root; never edited. */
+  tests: string[];
+}
+
+export interface TestOutcome {
+  id: string;
+  status: TestStatus;
+  ms?: number;
+}
+
+export interface Verdict {
+  /** passed: every test passed. invalid: the candidate does not compile. */
+  status: 'passed' | 'failed' | 'invalid' | 'timedOut' | 'crashed';
+  tests: TestOutcome[];
+  /** Tests that failed on the original code and pass with the candidate. */
+  testsFixed: string[];
+  ms: number;
+  message?: string;
+}
+
+export interface Baseline {
+  tests: string[];
+  failing: string[];
+  passing: string[];
+  outcomes: TestOutcome[];
+  collectErrors: { id: string; message: string }[];
+  sandbox: 'bubblewrap' | 'rlimits';
+}
+
+export interface VerifierOptions {
+  workers?: number;
+  /** Per-test timeout for the baseline run of the original code. */
+  baselineTestTimeoutMs?: number;
+}
+
+export class Verifier {
+  private readonly idle: WorkerProcess[] = [];
+  private readonly waiters: ((w: WorkerProcess) => void)[] = [];
+  private closed = false;
+  baseline!: Baseline;
+  private testTimeoutMs = 1000;
+  private candidateTimeoutMs = 5000;
+
+  private constructor(readonly task: VerifyTask, readonly scratch: string, private readonly poolSize: number) {}
+
+  static async open(task: VerifyTask, opts: VerifierOptions = {}): Promise<Verifier> {
+    const scratch = makeScratch(task.root);
+    const size = Math.max(1, Math.min(opts.workers ?? cpus().length, 4));
+    const v = new Verifier(task, scratch, size);
+    try {
+      const first = startWorker(task.language, scratch);
+      const ready = await first.ready(30000);
+      v.idle.push(first);
+      await v.runBaseline(ready, first.sandbox, opts.baselineTestTimeoutMs ?? 1000);
+      for (let i = 1; i < size; i++) v.spawnInBackground();
+      return v;
+    } catch (e) {
+      await v.close();
+      throw e;
+    }
+  }
+
+  /** Runs a candidate: files maps a source path (relative to root) to its full new text. */
+  async verify(files: Record<string, string>, opts: { failFast?: boolean } = {}): Promise<Verdict> {
+    for (const f of Object.keys(files)) {
+      if (!this.task.sources.includes(f)) throw new Error(`refusing to edit ${f}: not a source file of the task`);
+    }
+    const req = {
+      files, order: [...this.baseline.failing, ...this.baseline.passing], failFast: opts.failFast ?? true,
+      testTimeoutMs: this.testTimeoutMs, timeoutMs: this.candidateTimeoutMs,
+    };
+    const reply = await this.send(req, this.candidateTimeoutMs + 3000);
+    const tests = (reply.tests as TestOutcome[] | undefined) ?? [];
+    const ms = Number(reply.ms ?? 0);
+    if (reply.status === 'invalid') return { status: 'invalid', tests, testsFixed: [], ms, message: String(reply.message ?? '') };
+    const passed = new Set(tests.filter((t) => t.status === 'passed' || t.status === 'skipped').map((t) => t.id));
+    const everyReportedPassed = tests.length > 0 && tests.every((t) => passed.has(t.id));
+    // After a collection error the test ids of the original are not those of a fixed candidate.
+    const all = everyReportedPassed && (this.baseline.collectErrors.length > 0 || this.baseline.tests.every((t) => passed.has(t)));
+    const testsFixed = this.baseline.failing.filter((t) => passed.has(t));
+    if (all && reply.status === 'ok') return { status: 'passed', tests, testsFixed, ms };
+    const status = reply.status === 'timedOut' || tests.some((t) => t.status === 'timedOut') ? 'timedOut' : reply.status === 'crashed' ? 'crashed' : 'failed';
+    return { status, tests, testsFixed, ms };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = [...this.idle];
+    this.idle.length = 0;
+    for (const w of this.all) if (!all.includes(w)) all.push(w);
+    for (const w of all) w.kill();
+    await Promise.all(all.map((w) => w.exited()));
+    removeScratch(this.scratch);
+  }
+
+  private readonly all: WorkerProcess[] = [];
+
+  private async runBaseline(ready: WorkerReady, sandbox: Baseline['sandbox'], testTimeoutMs: number): Promise<void> {
+    this.all.push(this.idle[0]);
+    const reply = await this.send({ files: {}, failFast: false, testTimeoutMs, timeoutMs: testTimeoutMs * (ready.tests.length + 1) + 5000, shrinkAfterTimeout: true }, testTimeoutMs * (ready.tests.length + 1) + 10000);
+    const outcomes = (reply.tests as TestOutcome[] | undefined) ?? [];
+    const collectErrors = ready.collectErrors;
+    const tests = ready.tests.length ? ready.tests : outcomes.map((t) => t.id);
+    const passing = outcomes.filter((t) => t.status === 'passed').map((t) => t.id);
+    const failing = tests.filter((t) => !passing.includes(t));
+    this.baseline = { tests, failing, passing, outcomes, collectErrors, sandbox };
+    const passMs = outcomes.filter((t) => t.status === 'passed').map((t) => t.ms ?? 0);
+    const slowest = Math.max(0, ...passMs);
+    const total = passMs.reduce((a, b) => a + b, 0);
+    // A fixed test rarely takes much longer than the slowest passing one; hanging candidates are common.
+    this.testTimeoutMs = Math.round(Math.min(Math.max(20 * slowest + 30, 150), testTimeoutMs));
+    this.candidateTimeoutMs = Math.round(3 * total + 2 * this.testTimeoutMs + 500);
+  }
+
+  private spawnInBackground(): void {
+    if (this.closed) return;
+    const w = startWorker(this.task.language, this.scratch);
+    this.all.push(w);
+    w.ready(30000).then(() => this.release(w), () => undefined);
+  }
+
+  private acquire(): Promise<WorkerProcess> {
+    if (this.closed) return Promise.reject(new WorkerDied('verifier is closed'));
+    const w = this.idle.pop();
+    if (w) return Promise.resolve(w);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private release(w: WorkerProcess): void {
+    if (this.closed) { w.kill(); return; }
+    if (!w.alive) {
+      this.all.splice(this.all.indexOf(w), 1);
+      this.spawnInBackground();
+      return;
+    }
+    const waiter = this.waiters.shift();
+    if (waiter) waiter(w); else this.idle.push(w);
+  }
+
+  private async send(body: Record<string, unknown>, hardMs: number): Promise<Record<string, unknown>> {
+    const w = await this.acquire();
+    try {
+      return await w.request(body, hardMs);
+    } catch (e) {
+      if (!(e instanceof WorkerDied) || this.closed) throw e;
+      return { status: 'crashed', tests: [], ms: hardMs };
+    } finally {
+      this.release(w);
+    }
+  }
+
+  /** Workers currently in the pool (for progress reports). */
+  get size(): number { return this.poolSize; }
+}
