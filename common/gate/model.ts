@@ -1,0 +1,125 @@
+// The gate model file (JSON, shipped as models/gate-default.json and sent to the client over LSP) and its
+// scoring: logistic regression or small gradient-boosted trees, one per stage. loadGateModel() checks a decoded
+// file and compiles it for fast scoring (features mapped by name, standardization folded into the weights).
+import { FEATURE_VERSION, featureNames, type Stage } from './features';
+
+export const MODEL_FORMAT = 'loopwise-gate';
+export const MODEL_VERSION = 1;
+
+export interface LogRegParams { kind: 'logreg'; mean: number[]; scale: number[]; weights: number[]; bias: number; lambda: number }
+/** Trees as parallel arrays: feature < 0 marks a leaf whose value is in `value`; x[feature] <= threshold goes left. */
+export interface TreeParams { feature: number[]; threshold: number[]; left: number[]; right: number[]; value: number[] }
+export interface GbtParams { kind: 'gbt'; base: number; learningRate: number; depth: number; trees: TreeParams[] }
+
+export interface StageModel {
+  stage: Stage;
+  features: string[];
+  params: LogRegParams | GbtParams;
+  /** Score thresholds by target keep-rate of accepted suggestions ("0.95" -> t: show when score >= t). */
+  thresholds: Record<string, number>;
+  /** Held-out figures measured when the model was chosen. */
+  heldOut: { chosen: string; auc: number; hideAtKeep95: number; candidates: Record<string, number> };
+}
+
+export interface GateModel {
+  format: typeof MODEL_FORMAT;
+  version: typeof MODEL_VERSION;
+  featureVersion: number;
+  createdAt: string;
+  trainedOn: { decisions: number; accepted: number; users: number };
+  stage1: StageModel;
+  stage2: StageModel;
+}
+
+/** A stage model ready to score: feature indices resolved, LR weights pre-divided by the scale. */
+export interface CompiledStage {
+  stage: Stage;
+  model: StageModel;
+  score(x: Float64Array): number;
+  /** thresholdFor(model, keepRate), remembered for the last keep-rate asked (it rarely changes). */
+  threshold(keepRate: number): number;
+}
+export interface CompiledGate { model: GateModel; stage1: CompiledStage; stage2: CompiledStage }
+
+export class GateModelError extends Error {}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+function compileStage(m: StageModel, stage: Stage): CompiledStage {
+  const scorer = compileScorer(m, stage);
+  let lastKeep = NaN, lastThreshold = 0;
+  return {
+    stage, model: m, score: scorer,
+    threshold(keepRate) {
+      if (keepRate !== lastKeep) { lastKeep = keepRate; lastThreshold = thresholdFor(m, keepRate); }
+      return lastThreshold;
+    },
+  };
+}
+
+function compileScorer(m: StageModel, stage: Stage): (x: Float64Array) => number {
+  if (!m || m.stage !== stage) throw new GateModelError(`stage${stage}: missing or has the wrong stage number`);
+  const known = featureNames(stage);
+  const index = m.features.map((name) => {
+    const i = known.indexOf(name);
+    if (i < 0) throw new GateModelError(`stage${stage}: unknown feature '${name}' (model made by another version?)`);
+    return i;
+  });
+  const p = m.params;
+  if (p.kind === 'logreg') {
+    if (p.weights.length !== index.length || p.mean.length !== index.length || p.scale.length !== index.length) {
+      throw new GateModelError(`stage${stage}: logistic regression has ${p.weights.length} weights for ${index.length} features`);
+    }
+    const w = Float64Array.from(p.weights, (wi, i) => (p.scale[i] > 0 ? wi / p.scale[i] : 0));
+    let b = p.bias;
+    for (let i = 0; i < w.length; i++) b -= w[i] * p.mean[i];
+    const idx = Int32Array.from(index);
+    return (x) => { let z = b; for (let i = 0; i < idx.length; i++) z += w[i] * x[idx[i]]; return sigmoid(z); };
+  }
+  if (p.kind === 'gbt') {
+    const trees = p.trees.map((t) => {
+      const n = t.feature.length;
+      if (!n || [t.threshold, t.left, t.right, t.value].some((a) => a.length !== n)) throw new GateModelError(`stage${stage}: malformed tree`);
+      for (let i = 0; i < n; i++) {
+        if (t.feature[i] >= index.length) throw new GateModelError(`stage${stage}: tree uses feature ${t.feature[i]} of ${index.length}`);
+        if (t.feature[i] >= 0 && !(t.left[i] > i && t.right[i] > i && t.left[i] < n && t.right[i] < n)) throw new GateModelError(`stage${stage}: tree child out of range`);
+      }
+      return {
+        feature: Int32Array.from(t.feature, (f) => (f < 0 ? -1 : index[f])),
+        threshold: Float64Array.from(t.threshold), left: Int32Array.from(t.left), right: Int32Array.from(t.right),
+        value: Float64Array.from(t.value, (v) => v * p.learningRate),
+      };
+    });
+    return (x) => {
+      let z = p.base;
+      for (const t of trees) {
+        let i = 0;
+        while (t.feature[i] >= 0) i = x[t.feature[i]] <= t.threshold[i] ? t.left[i] : t.right[i];
+        z += t.value[i];
+      }
+      return sigmoid(z);
+    };
+  }
+  throw new GateModelError(`stage${stage}: unknown model kind '${(p as { kind?: unknown }).kind}'`);
+}
+
+/** Checks a decoded model file and compiles it. Throws GateModelError with a readable message. */
+export function loadGateModel(json: unknown): CompiledGate {
+  const m = json as GateModel;
+  if (typeof m !== 'object' || m === null) throw new GateModelError('gate model must be a JSON object');
+  if (m.format !== MODEL_FORMAT) throw new GateModelError(`not a gate model (format ${JSON.stringify(m.format)})`);
+  if (m.version !== MODEL_VERSION) throw new GateModelError(`unsupported gate model version ${JSON.stringify(m.version)} (this build reads ${MODEL_VERSION})`);
+  if (m.featureVersion !== FEATURE_VERSION) throw new GateModelError(`model features are version ${m.featureVersion}, this build computes version ${FEATURE_VERSION}`);
+  return { model: m, stage1: compileStage(m.stage1, 1), stage2: compileStage(m.stage2, 2) };
+}
+
+/** The threshold for a keep-rate: the smallest stored keep-rate at or above the request (never keep fewer). */
+export function thresholdFor(m: StageModel, keepRate: number): number {
+  if (keepRate >= 1) return 0;
+  let best = Infinity, t = 0;
+  for (const [k, v] of Object.entries(m.thresholds)) {
+    const keep = Number(k);
+    if (keep >= keepRate - 1e-9 && keep < best) { best = keep; t = v; }
+  }
+  return best === Infinity ? 0 : t;
+}

@@ -1,0 +1,80 @@
+// Leave-one-user-out evaluation: for each user, train the full gate (model choice and thresholds included) on
+// the other users and score the held-out user's suggestions in time order. A baseline — logistic regression on
+// suggestion length and log-probabilities alone (stage 2), the user's running acceptance rate (stage 1) — is
+// trained and scored in the same folds so the comparison shares every source of noise.
+import type { SuggestionEvent } from '../../../common/events';
+import { loadGateModel } from '../../../common/gate/model';
+import { scoreEvents } from './evaluate';
+import { auc, hideAtKeep } from './metrics';
+import { trainGate, type TrainOptions } from './train';
+
+export const BASELINE: TrainOptions = {
+  candidates: [{ name: 'logreg-l0.003', kind: 'logreg', lambda: 0.003 }],
+  stage1Features: ['rateWithPrior'],
+  stage2Features: ['logChars', 'lines', 'logTokens', 'hasLogProb', 'meanLogProb', 'meanAltLogProb'],
+};
+
+export interface Figures { auc: number; hideAtKeep95: number; hideAtKeep90: number; stage1: { auc: number; skipAtKeep95: number } }
+export interface Fold extends Figures { user: string; decisions: number; accepted: number; chosen: { stage1: string; stage2: string }; baseline: Figures }
+export interface LouoReport {
+  users: number;
+  decisions: number;
+  accepted: number;
+  folds: Fold[];
+  /** All held-out scores pooled (each user's scores come from a model that never saw that user). */
+  pooled: Figures & { baseline: Figures; atTrainedThreshold95: { keptAccepted: number; hiddenRejected: number; skippedAtStage1: number } };
+  /** Mean over folds with both outcomes. */
+  meanFoldAuc: { stage2: number; stage1: number; baseline: number };
+}
+
+const r4 = (v: number) => (Number.isFinite(v) ? Math.round(v * 1e4) / 1e4 : v);
+
+function figures(s1: ArrayLike<number>, s2: ArrayLike<number>, y: ArrayLike<number>): Figures {
+  return {
+    auc: r4(auc(s2, y)), hideAtKeep95: r4(hideAtKeep(s2, y, 0.95)), hideAtKeep90: r4(hideAtKeep(s2, y, 0.9)),
+    stage1: { auc: r4(auc(s1, y)), skipAtKeep95: r4(hideAtKeep(s1, y, 0.95)) },
+  };
+}
+
+const mean = (v: number[]) => { const f = v.filter(Number.isFinite); return r4(f.reduce((a, b) => a + b, 0) / (f.length || 1)); };
+
+export function leaveOneUserOut(events: SuggestionEvent[], opts: TrainOptions = {}, onFold?: (f: Fold) => void): LouoReport {
+  const users = [...new Set(events.filter((e) => e.kind === 'completion').map((e) => e.user))].sort();
+  const folds: Fold[] = [];
+  const all = { s1: [] as number[], s2: [] as number[], b1: [] as number[], b2: [] as number[], y: [] as number[] };
+  let kept = 0, acc = 0, hidden = 0, rej = 0, skipped = 0;
+  for (const user of users) {
+    const train = events.filter((e) => e.user !== user);
+    const test = events.filter((e) => e.user === user);
+    const gate = loadGateModel(trainGate(train, opts));
+    const base = loadGateModel(trainGate(train, { ...opts, ...BASELINE }));
+    const s = scoreEvents(gate, test);
+    const b = scoreEvents(base, test);
+    if (!s.y.length) continue;
+    const fold: Fold = {
+      user, decisions: s.y.length, accepted: s.y.reduce((a, v) => a + v, 0),
+      ...figures(s.stage1, s.stage2, s.y),
+      chosen: { stage1: gate.model.stage1.heldOut.chosen, stage2: gate.model.stage2.heldOut.chosen },
+      baseline: figures(b.stage1, b.stage2, b.y),
+    };
+    folds.push(fold);
+    onFold?.(fold);
+    const t2 = gate.stage2.threshold(0.95), t1 = gate.stage1.threshold(0.95);
+    for (let i = 0; i < s.y.length; i++) {
+      all.s1.push(s.stage1[i]); all.s2.push(s.stage2[i]); all.b1.push(b.stage1[i]); all.b2.push(b.stage2[i]); all.y.push(s.y[i]);
+      if (s.y[i]) { acc++; if (s.stage2[i] >= t2) kept++; } else { rej++; if (s.stage2[i] < t2) hidden++; if (s.stage1[i] < t1) skipped++; }
+    }
+  }
+  return {
+    users: folds.length,
+    decisions: all.y.length,
+    accepted: acc,
+    folds,
+    pooled: {
+      ...figures(all.s1, all.s2, all.y),
+      baseline: figures(all.b1, all.b2, all.y),
+      atTrainedThreshold95: { keptAccepted: r4(kept / (acc || 1)), hiddenRejected: r4(hidden / (rej || 1)), skippedAtStage1: r4(skipped / (rej || 1)) },
+    },
+    meanFoldAuc: { stage2: mean(folds.map((f) => f.auc)), stage1: mean(folds.map((f) => f.stage1.auc)), baseline: mean(folds.map((f) => f.baseline.auc)) },
+  };
+}

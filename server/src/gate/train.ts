@@ -1,0 +1,158 @@
+// trainGate(): events in, gate model out. For each stage it fits the candidate models (logistic regression at a
+// few L2 strengths, small boosted trees) on grouped folds — by user when there are several users, by time
+// blocks otherwise — keeps the one with the best held-out AUC, sets the keep-rate thresholds from its held-out
+// scores, and refits it on everything. Training runs in the server or the CLI, never in the extension host.
+import type { SuggestionEvent } from '../../../common/events';
+import { FEATURE_VERSION, featureNames, STAGE1_FEATURES, STAGE2_FEATURES, type Stage } from '../../../common/gate/features';
+import { MODEL_FORMAT, MODEL_VERSION, type GateModel, type StageModel } from '../../../common/gate/model';
+import { buildExamples, type Examples } from './examples';
+import { fitGbt, predictGbt, type GbtOptions } from './gbt';
+import { fitLogReg, predictLogReg } from './logreg';
+import { auc, hideAtKeep, thresholdTable } from './metrics';
+
+export interface Candidate { name: string; kind: 'logreg' | 'gbt'; lambda?: number; gbt?: GbtOptions }
+
+export interface TrainOptions {
+  /** Models to choose from (default: DEFAULT_CANDIDATES, or LARGE_CANDIDATES above LARGE_N decisions). */
+  candidates?: Candidate[];
+  /** Feature subsets by name (default: every feature of the stage). */
+  stage1Features?: readonly string[];
+  stage2Features?: readonly string[];
+  /** Number of grouped folds used to choose the model and the thresholds (default 5). */
+  folds?: number;
+  /** Fixed clock for reproducible model files. */
+  createdAt?: string;
+}
+
+export const DEFAULT_CANDIDATES: Candidate[] = [
+  { name: 'logreg-l0.003', kind: 'logreg', lambda: 0.003 },
+  { name: 'logreg-l0.03', kind: 'logreg', lambda: 0.03 },
+  { name: 'gbt-d2', kind: 'gbt', gbt: { depth: 2, trees: 150, learningRate: 0.05, minLeaf: 15 } },
+  { name: 'gbt-d3', kind: 'gbt', gbt: { depth: 3, trees: 100, learningRate: 0.05, minLeaf: 20 } },
+];
+/** With plenty of data one candidate of each kind suffices and keeps training under a couple of seconds. */
+export const LARGE_CANDIDATES: Candidate[] = [
+  { name: 'logreg-l0.003', kind: 'logreg', lambda: 0.003 },
+  { name: 'gbt-d3', kind: 'gbt', gbt: { depth: 3, trees: 60, learningRate: 0.1, minLeaf: 50, subsample: 0.5 } },
+];
+export const LARGE_N = 20_000;
+const MIN_DECISIONS = 20;
+
+export class TrainError extends Error {}
+
+/** Columns `cols` of row-major x (width d). */
+function columns(x: Float64Array, d: number, cols: readonly number[]): Float64Array {
+  const n = x.length / d, k = cols.length;
+  const out = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) out[i * k + c] = x[i * d + cols[c]];
+  return out;
+}
+
+function rowsOf(x: Float64Array, d: number, idx: readonly number[]): Float64Array {
+  const out = new Float64Array(idx.length * d);
+  idx.forEach((i, k) => out.set(x.subarray(i * d, (i + 1) * d), k * d));
+  return out;
+}
+
+/** Fold number per row: whole users per fold when there are >= 3 users, else contiguous time blocks. */
+export function groupFolds(ex: Examples, k: number): number[] {
+  const users = [...new Set(ex.user)];
+  const fold = new Array<number>(ex.n);
+  if (users.length >= 3) {
+    const count = new Map<string, number>();
+    for (const u of ex.user) count.set(u, (count.get(u) ?? 0) + 1);
+    const nf = Math.min(k, users.length);
+    const size = new Array<number>(nf).fill(0);
+    const assign = new Map<string, number>();
+    for (const u of users.sort((a, b) => count.get(b)! - count.get(a)! || (a < b ? -1 : 1))) {
+      const f = size.indexOf(Math.min(...size));
+      assign.set(u, f);
+      size[f] += count.get(u)!;
+    }
+    for (let i = 0; i < ex.n; i++) fold[i] = assign.get(ex.user[i])!;
+  } else {
+    const order = Array.from({ length: ex.n }, (_, i) => i).sort((a, b) => ex.ts[a] - ex.ts[b]);
+    order.forEach((i, r) => { fold[i] = Math.floor((r * k) / ex.n); });
+  }
+  return fold;
+}
+
+type Fitted = StageModel['params'];
+
+function fit(c: Candidate, x: Float64Array, d: number, y: ArrayLike<number>, w: ArrayLike<number>): Fitted {
+  return c.kind === 'logreg' ? fitLogReg(x, d, y, w, { lambda: c.lambda }) : fitGbt(x, d, y, w, c.gbt);
+}
+function predict(p: Fitted, x: Float64Array, d: number): Float64Array {
+  return p.kind === 'logreg' ? predictLogReg(p, x, d) : predictGbt(p, x, d);
+}
+
+function trainStage(stage: Stage, ex: Examples, names: readonly string[], candidates: Candidate[], fold: number[], oneFold: boolean): StageModel {
+  const all = featureNames(stage);
+  const cols = names.map((nm) => {
+    const i = all.indexOf(nm);
+    if (i < 0) throw new TrainError(`unknown stage ${stage} feature '${nm}'`);
+    return i;
+  });
+  const d = cols.length;
+  const x = columns(stage === 1 ? ex.x1 : ex.x2, all.length, cols);
+  const nf = Math.max(...fold) + 1;
+  const byFold = Array.from({ length: nf }, () => ({ train: [] as number[], test: [] as number[] }));
+  for (let i = 0; i < ex.n; i++) for (let f = 0; f < nf; f++) (fold[i] === f ? byFold[f].test : byFold[f].train).push(i);
+  const usable = byFold.filter((b) => b.test.length && hasBoth(ex.y, b.train)).slice(0, oneFold ? 1 : nf);
+  const scored: { c: Candidate; oof: Float64Array; auc: number }[] = [];
+  const testRows = usable.flatMap((b) => b.test);
+  const yTest = testRows.map((i) => ex.y[i]);
+  for (const c of candidates) {
+    const oof = new Float64Array(testRows.length);
+    let at = 0;
+    for (const b of usable) {
+      const p = fit(c, rowsOf(x, d, b.train), d, b.train.map((i) => ex.y[i]), b.train.map((i) => ex.w[i]));
+      oof.set(predict(p, rowsOf(x, d, b.test), d), at);
+      at += b.test.length;
+    }
+    scored.push({ c, oof, auc: auc(oof, yTest) });
+  }
+  // ties (within noise of a few decisions) go to the earlier, simpler candidate
+  const best = scored.reduce((a, b) => (b.auc > a.auc + 1e-3 ? b : a));
+  const params = fit(best.c, x, d, ex.y, ex.w);
+  return {
+    stage,
+    features: [...names],
+    params,
+    thresholds: thresholdTable(best.oof, yTest),
+    heldOut: {
+      chosen: best.c.name, auc: round(best.auc), hideAtKeep95: round(hideAtKeep(best.oof, yTest, 0.95)),
+      candidates: Object.fromEntries(scored.map((s) => [s.c.name, round(s.auc)])),
+    },
+  };
+}
+
+const round = (v: number) => (Number.isFinite(v) ? Math.round(v * 1e4) / 1e4 : v);
+
+function hasBoth(y: Uint8Array, rows: number[]): boolean {
+  let pos = 0;
+  for (const i of rows) pos += y[i];
+  return pos > 0 && pos < rows.length;
+}
+
+/** Trains both gate stages from schema-v1 events (any order, any users). Throws TrainError on too little data. */
+export function trainGate(events: SuggestionEvent[], opts: TrainOptions = {}): GateModel {
+  const ex = buildExamples(events);
+  const accepted = ex.y.reduce((s, v) => s + v, 0);
+  if (ex.n < MIN_DECISIONS || accepted === 0 || accepted === ex.n) {
+    throw new TrainError(`need at least ${MIN_DECISIONS} decided completion suggestions with both outcomes (have ${ex.n}, ${accepted} accepted)`);
+  }
+  // with much data one held-out fold (a fifth) is enough to choose the model and set its thresholds
+  const large = ex.n > LARGE_N;
+  const candidates = opts.candidates ?? (large ? LARGE_CANDIDATES : DEFAULT_CANDIDATES);
+  const fold = groupFolds(ex, opts.folds ?? 5);
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    featureVersion: FEATURE_VERSION,
+    createdAt: opts.createdAt ?? new Date().toISOString(),
+    trainedOn: { decisions: ex.n, accepted, users: new Set(ex.user).size },
+    stage1: trainStage(1, ex, opts.stage1Features ?? STAGE1_FEATURES, candidates, fold, large),
+    stage2: trainStage(2, ex, opts.stage2Features ?? STAGE2_FEATURES, candidates, fold, large),
+  };
+}
