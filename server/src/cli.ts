@@ -4,7 +4,9 @@ import { UsageError } from './cli/usage';
 
 type Command = (args: string[]) => Promise<number>;
 
-const commands: Record<string, () => Promise<Command>> = {};
+const commands: Record<string, () => Promise<Command>> = {
+  gate: async () => (await import('./cli/gate')).default,
+};
 
 const help = `Usage: loopwise <command> [options]
 
