@@ -1,44 +1,40 @@
-// Starts a long-lived verification worker inside the sandbox: bubblewrap when it works (no network, the
-// whole file system read-only except the task's scratch copy, private /tmp and pid namespace, dies with
-// us); otherwise a plain process in its own group (rlimits are still applied per candidate by the worker).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-
-let bwrapUsable: boolean | undefined;
-
-/** Whether bubblewrap can create the namespaces we need on this machine (checked once per process). */
-export function bubblewrapWorks(): boolean {
-  if (bwrapUsable === undefined) {
-    const r = spawnSync('bwrap', [...bwrapArgs('/'), 'true'], { stdio: 'ignore', timeout: 5000 });
-    bwrapUsable = r.status === 0;
-  }
-  return bwrapUsable;
-}
-
-function bwrapArgs(scratch: string): string[] {
-  const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
-  if (scratch !== '/') args.push('--bind', scratch, scratch);
-  args.push('--unshare-net', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--die-with-parent', '--new-session', '--chdir', scratch === '/' ? '/' : scratch);
-  return args;
-}
+// Starts a long-lived verification worker inside the sandbox of run/sandbox.ts: bubblewrap when it works
+// (no network, read-only system, HOME hidden, only the scratch copy writable, private /tmp and pid
+// namespace, dies with us); otherwise a plain process in its own group. Per-candidate rlimits are applied
+// by the worker itself, which is why CAP_SETUID/SETGID are kept: as root it drops each candidate to nobody.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { homedir } from 'node:os';
+import { sandboxKind, type SandboxKind } from '../run/sandbox';
 
 export interface WorkerSpawn {
   child: ChildProcess;
-  sandbox: 'bubblewrap' | 'rlimits';
+  sandbox: SandboxKind;
 }
 
-/** Environment for user code: no secrets (API keys) from ours, only what interpreters need. */
-export function workerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const keep = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'PYTHONPATH', 'NODE_PATH', 'SYSTEMROOT', 'TMPDIR'];
-  const env: NodeJS.ProcessEnv = {};
-  for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k];
-  return { ...env, PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: '0', ...extra };
+export interface WorkerPlace {
+  /** Working directory: the scratch copy of the task. */
+  cwd: string;
+  /** Writable paths (the scratch folder). */
+  writable: string[];
+  /** Original folders the copy links to (dependencies), mounted read-only. */
+  readOnly: string[];
 }
 
-/** Spawns `command args` with cwd = scratch, stdin/stdout piped for the JSON-lines protocol. */
-export function spawnWorker(scratch: string, command: string, args: string[], env: NodeJS.ProcessEnv): WorkerSpawn {
-  const opts = { cwd: scratch, env, stdio: ['pipe', 'pipe', 'pipe'] as ('pipe')[] };
-  if (process.platform === 'linux' && bubblewrapWorks()) {
-    return { child: spawn('bwrap', [...bwrapArgs(scratch), command, ...args], opts), sandbox: 'bubblewrap' };
-  }
-  return { child: spawn(command, args, { ...opts, detached: true }), sandbox: 'rlimits' };
+function bwrapArgs(place: WorkerPlace): string[] {
+  const a = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--tmpfs', '/run'];
+  const home = homedir();
+  if (home && home !== '/') a.push('--tmpfs', home);
+  for (const p of place.readOnly) a.push('--ro-bind-try', p, p);
+  for (const p of place.writable) a.push('--bind', p, p);
+  a.push('--unshare-net', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--die-with-parent', '--new-session',
+    '--cap-drop', 'ALL', '--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID', '--chdir', place.cwd, '--');
+  return a;
+}
+
+/** Spawns `command args` in the sandbox, stdin/stdout piped for the JSON-lines protocol. */
+export function spawnWorker(place: WorkerPlace, command: string, args: string[], env: NodeJS.ProcessEnv): WorkerSpawn {
+  const kind = process.platform === 'linux' ? sandboxKind() : 'rlimits';
+  const argv = kind === 'bubblewrap' ? ['bwrap', ...bwrapArgs(place), command, ...args] : [command, ...args];
+  const child = spawn(argv[0], argv.slice(1), { cwd: place.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  return { child, sandbox: kind };
 }

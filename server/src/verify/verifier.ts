@@ -5,7 +5,8 @@ import { cpus } from 'node:os';
 import type { TestStatus } from '../../../common/results';
 import { WorkerDied, WorkerProcess, type WorkerReady } from './worker';
 import { startWorker } from './languages';
-import { makeScratch, removeScratch } from './scratch';
+import { chmodSync } from 'node:fs';
+import { makeScratchCopy, type Scratch } from '../run/scratch';
 
 export interface VerifyTask {
   /** Folder of the project (never written: the verifier works in its own scratch copy). */
@@ -56,14 +57,16 @@ export class Verifier {
   private testTimeoutMs = 1000;
   private candidateTimeoutMs = 5000;
 
-  private constructor(readonly task: VerifyTask, readonly scratch: string, private readonly poolSize: number) {}
+  private constructor(readonly task: VerifyTask, readonly scratch: Scratch, private readonly poolSize: number) {}
 
   static async open(task: VerifyTask, opts: VerifierOptions = {}): Promise<Verifier> {
-    const scratch = makeScratch(task.root);
+    const scratch = await makeScratchCopy(task.root);
+    // Candidates run as an unprivileged user when we are root: let it traverse into the copy.
+    chmodSync(scratch.dir, 0o711);
     const size = Math.max(1, Math.min(opts.workers ?? cpus().length, 4));
     const v = new Verifier(task, scratch, size);
     try {
-      const first = startWorker(task.language, scratch);
+      const first = await startWorker(task.language, scratch);
       const ready = await first.ready(30000);
       v.idle.push(first);
       await v.runBaseline(ready, first.sandbox, opts.baselineTestTimeoutMs ?? 1000);
@@ -105,7 +108,7 @@ export class Verifier {
     for (const w of this.all) if (!all.includes(w)) all.push(w);
     for (const w of all) w.kill();
     await Promise.all(all.map((w) => w.exited()));
-    removeScratch(this.scratch);
+    await this.scratch.dispose();
   }
 
   private readonly all: WorkerProcess[] = [];
@@ -129,9 +132,10 @@ export class Verifier {
 
   private spawnInBackground(): void {
     if (this.closed) return;
-    const w = startWorker(this.task.language, this.scratch);
-    this.all.push(w);
-    w.ready(30000).then(() => this.release(w), () => undefined);
+    startWorker(this.task.language, this.scratch).then((w) => {
+      this.all.push(w);
+      return w.ready(30000).then(() => this.release(w));
+    }).catch(() => undefined);
   }
 
   private acquire(): Promise<WorkerProcess> {

@@ -2,7 +2,7 @@
 // come within the hard deadline (the worker itself hung, e.g. user code swallowed its alarm) kills the
 // worker and rejects; the Verifier then starts a fresh one.
 import type { ChildProcess } from 'node:child_process';
-import { spawnWorker, type WorkerSpawn } from './spawn';
+import { spawnWorker, type WorkerPlace, type WorkerSpawn } from './spawn';
 
 export interface WorkerReady {
   tests: string[];
@@ -23,8 +23,8 @@ export class WorkerProcess {
   private stderr = '';
   private dead = false;
 
-  constructor(scratch: string, command: string, args: string[], env: NodeJS.ProcessEnv) {
-    const s = spawnWorker(scratch, command, args, env);
+  constructor(place: WorkerPlace, command: string, args: string[], env: NodeJS.ProcessEnv) {
+    const s = spawnWorker(place, command, args, env);
     this.child = s.child;
     this.sandbox = s.sandbox;
     this.child.stdout!.setEncoding('utf8');
@@ -66,8 +66,7 @@ export class WorkerProcess {
   kill(): void {
     if (this.child.exitCode === null && this.child.signalCode === null) {
       try {
-        if (this.sandbox === 'rlimits' && this.child.pid) process.kill(-this.child.pid, 'SIGKILL');
-        else this.child.kill('SIGKILL');
+        if (this.child.pid) process.kill(-this.child.pid, 'SIGKILL');
       } catch { /* already gone */ }
     }
     this.fail(new WorkerDied('verification worker was stopped'));
