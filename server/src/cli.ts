@@ -6,6 +6,7 @@ type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
   gate: async () => (await import('./cli/gate')).default,
+  collector: async () => (await import('./cli/collector')).default,
 };
 
 const help = `Usage: loopwise <command> [options]

@@ -52,16 +52,20 @@ export function isPostgresUrl(db: string) {
   return /^postgres(ql)?:\/\//i.test(db);
 }
 
+/** The database argument with any password hidden, for messages and logs. */
+export function redact(db: string) {
+  return isPostgresUrl(db) ? db.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@') : db;
+}
+
 export async function openStorage(db: string): Promise<Storage> {
   if (!db) throw new UsageError('--db is required (a SQLite file path or a postgres:// URL)');
-  const storage: Storage = isPostgresUrl(db)
-    ? new PostgresStorage(db)
-    : new SqliteStorage(db);
+  let storage: Storage | undefined;
   try {
+    storage = isPostgresUrl(db) ? new PostgresStorage(db) : new SqliteStorage(db);
     await storage.migrate();
+    return storage;
   } catch (err) {
-    await storage.close().catch(() => undefined);
-    throw err;
+    await storage?.close().catch(() => undefined);
+    throw new UsageError(`cannot open the collector database ${redact(db)}: ${(err as Error).message}`);
   }
-  return storage;
 }

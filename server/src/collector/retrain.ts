@@ -1,0 +1,99 @@
+// Keeps each team's gate model fresh: retrains from the team's stored events with the extension's own
+// training code (injected as `train`) on an interval, and early once N new decisions have arrived. Trainings
+// run one at a time; a model that fails loadGateModel() (what the client runs) is never published.
+import { createHash } from 'node:crypto';
+import { isDecision, type SuggestionEvent } from '../../../common/events';
+import { loadGateModel, type GateModel } from '../../../common/gate/model';
+import type { Storage } from './storage';
+
+export type TrainFn = (events: SuggestionEvent[]) => GateModel | Promise<GateModel>;
+
+export interface RetrainOptions {
+  train: TrainFn;
+  /** Check every team this often (ms). */
+  intervalMs: number;
+  /** Retrain a team early once this many decision events arrived since its last model. */
+  afterDecisions: number;
+  /** No model is trained before a team has this many decisions. */
+  minDecisions: number;
+  /** Train on at most this many of the team's most recent events (bounds time and memory). */
+  windowEvents: number;
+}
+
+export type Log = (entry: Record<string, unknown>) => void;
+
+export class Retrainer {
+  private timer?: NodeJS.Timeout;
+  private readonly pending = new Map<number, number>();
+  private queue: Promise<void> = Promise.resolve();
+  private readonly queued = new Set<number>();
+  private stopped = false;
+
+  constructor(private readonly storage: Storage, private readonly opts: RetrainOptions, private readonly log: Log) {}
+
+  start() {
+    this.timer = setInterval(() => void this.checkAll(), this.opts.intervalMs);
+    this.timer.unref();
+    void this.checkAll();
+  }
+
+  /** Called after an accepted upload; schedules an early retraining once enough decisions piled up. */
+  noteDecisions(teamId: number, n: number) {
+    const total = (this.pending.get(teamId) ?? 0) + n;
+    this.pending.set(teamId, total);
+    if (total >= this.opts.afterDecisions) this.schedule(teamId);
+  }
+
+  /** Retrains every team that has decisions its current model has not seen. */
+  async checkAll() {
+    try {
+      for (const team of await this.storage.teams()) {
+        const [decisions, model] = await Promise.all([this.storage.countDecisions(team.id), this.storage.model(team.id)]);
+        if (decisions > (model?.decisions ?? 0) && decisions >= this.opts.minDecisions) this.schedule(team.id);
+      }
+    } catch (err) {
+      this.log({ level: 'error', msg: 'retrain check failed', error: (err as Error).message });
+    }
+    await this.queue;
+  }
+
+  private schedule(teamId: number) {
+    if (this.stopped || this.queued.has(teamId)) return;
+    this.queued.add(teamId);
+    this.pending.set(teamId, 0);
+    this.queue = this.queue.then(async () => { await this.retrain(teamId); }).finally(() => { this.queued.delete(teamId); });
+  }
+
+  /** Trains one team's model now. Resolves true when a model was published. */
+  async retrain(teamId: number): Promise<boolean> {
+    if (this.stopped) return false;
+    const started = Date.now();
+    try {
+      // Counted first: decisions arriving while training runs are not in this model, so they still count as new.
+      const total = await this.storage.countDecisions(teamId);
+      const events = await this.storage.recentEvents(teamId, this.opts.windowEvents);
+      const decisions = events.filter(isDecision).length;
+      if (decisions < this.opts.minDecisions) {
+        this.log({ level: 'info', msg: 'retrain skipped', teamId, decisions, minDecisions: this.opts.minDecisions });
+        return false;
+      }
+      const model = await this.opts.train(events);
+      loadGateModel(model);
+      const text = JSON.stringify(model);
+      const etag = '"' + createHash('sha256').update(text).digest('base64url').slice(0, 27) + '"';
+      await this.storage.saveModel(teamId, { model: text, etag, trainedAt: Date.now(), decisions: total });
+      this.log({ level: 'info', msg: 'model retrained', teamId, events: events.length, decisions, ms: Date.now() - started });
+      return true;
+    } catch (err) {
+      this.log({ level: 'error', msg: 'retrain failed', teamId, error: (err as Error).message });
+      return false;
+    }
+  }
+
+  /** Stops scheduling and waits for a training in progress. */
+  async stop() {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.queue;
+  }
+}
