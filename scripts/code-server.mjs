@@ -111,7 +111,7 @@ export async function freePort(preferred = 0) {
  * Starts the VS Code server of the install in its own process group with its state under `stateDir`.
  * Resolves once /version answers. `stop()` kills the whole group (the extension host outlives browsers).
  */
-export async function startServer({ serverMain, port, stateDir, extraArgs = [], log = () => {}, readyTimeoutMs = 60000 }) {
+export async function startServer({ serverMain, port, stateDir, extraArgs = [], env = {}, log = () => {}, readyTimeoutMs = 60000 }) {
   const dirs = Object.fromEntries(['ud', 'sd', 'exts', 'tmp', 'config', 'data', 'cache']
     .map((d) => [d, join(stateDir, d)]));
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
@@ -123,7 +123,7 @@ export async function startServer({ serverMain, port, stateDir, extraArgs = [], 
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env, EXTENSIONS_GALLERY: '{}', TMPDIR: dirs.tmp,
-      XDG_CONFIG_HOME: dirs.config, XDG_DATA_HOME: dirs.data, XDG_CACHE_HOME: dirs.cache,
+      XDG_CONFIG_HOME: dirs.config, XDG_DATA_HOME: dirs.data, XDG_CACHE_HOME: dirs.cache, ...env,
     },
   });
   const output = [];

@@ -1,0 +1,99 @@
+// What a user sees in a real VS Code with Loopwise and the demo workspace (four buggy projects):
+// activation, diagnostics on failing lines after "Run All Tests", the Testing view, per-file runs, run on save.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TestRunResult } from '../../../common/protocol';
+import type { LoopwiseApi } from '../../../extension/src/extension';
+import { diagnosticAt, lineOf, screenshot, waitFor, workspaceFolder } from './util';
+
+describe('Loopwise in a real VS Code', () => {
+  let api: LoopwiseApi;
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<LoopwiseApi>('loopwise.loopwise');
+    assert.ok(ext, 'the extension loopwise.loopwise is not installed in this VS Code');
+    api = await ext.activate();
+  });
+
+  it('activates, starts its language server and registers its commands', async () => {
+    assert.ok(vscode.extensions.getExtension('loopwise.loopwise')?.isActive);
+    assert.ok(api.activationMs > 0, 'activation time was not measured');
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['loopwise.runFileTests', 'loopwise.runWorkspaceTests']) assert.ok(commands.includes(id), `${id} is not registered`);
+  });
+
+  it('"Run All Tests" puts diagnostics on the failing lines of every project', async () => {
+    const results = await vscode.commands.executeCommand<(TestRunResult | undefined)[]>('loopwise.runWorkspaceTests');
+    assert.equal(results.length, 4, 'one run per demo folder');
+    for (const r of results) assert.ok(r && r.summary.failed + r.summary.errors >= 1, `a demo project reported no failure: ${JSON.stringify(r?.summary)}`);
+
+    const cartTest = vscode.Uri.joinPath(workspaceFolder('python-cart').uri, 'test_cart.py');
+    const assertLine = await lineOf(cartTest, 'discount_rate=0.1) == 22.5');
+    const cart = await waitFor('a diagnostic on the failing assert of test_cart.py', () => diagnosticAt(cartTest, assertLine));
+    assert.equal(cart.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(cart.message, /22\.5/, 'the message names the expected value');
+
+    const grades = vscode.Uri.joinPath(workspaceFolder('python-grades').uri, 'grades.py');
+    const divisionLine = await lineOf(grades, 'return sum(points) / len(points)');
+    const crash = await waitFor('a diagnostic where grades.py divides by zero', () => diagnosticAt(grades, divisionLine));
+    assert.match(crash.message, /ZeroDivisionError|division by zero/);
+
+    const slugTest = vscode.Uri.joinPath(workspaceFolder('js-slugify').uri, 'slugify.test.js');
+    const slugLine = await lineOf(slugTest, "'hello-world'");
+    const slug = await waitFor('a diagnostic on the failing assert of slugify.test.js', () => diagnosticAt(slugTest, slugLine));
+    assert.match(slug.message, /hello-world/);
+
+    await vscode.window.showTextDocument(cartTest, { selection: new vscode.Range(assertLine, 0, assertLine, 0) });
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    await vscode.commands.executeCommand('workbench.view.testing.focus');
+    await screenshot('run-all-tests');
+  });
+
+  it('lists the run in the Testing view: file > tests, with states and ranges', async () => {
+    const folderUri = workspaceFolder('python-cart').uri.toString();
+    const file = api.testController.items.get(`${folderUri}/test_cart.py`);
+    assert.ok(file, 'test_cart.py is not in the Testing view');
+    const tests: vscode.TestItem[] = [];
+    file.children.forEach((t) => { tests.push(t); });
+    assert.equal(tests.length, 3, `expected the 3 tests of test_cart.py, got ${tests.map((t) => t.label).join(', ')}`);
+    const failing = tests.find((t) => t.label.includes('test_total_with_discount'));
+    assert.ok(failing, 'test_total_with_discount is not listed');
+    const shown = api.shownResults(folderUri);
+    assert.equal(shown?.get(failing.id), 'failed');
+    for (const t of tests.filter((x) => x !== failing)) assert.equal(shown?.get(t.id), 'passed', `${t.label} should show as passed`);
+    const defLine = await lineOf(vscode.Uri.joinPath(workspaceFolder('python-cart').uri, 'test_cart.py'), 'def test_total_with_discount');
+    assert.equal(failing.range?.start.line, defLine, 'the test item points at its def line');
+  });
+
+  it('"Run Tests in Current File" runs the tests of the open file', async () => {
+    const slugTest = vscode.Uri.joinPath(workspaceFolder('js-slugify').uri, 'slugify.test.js');
+    await vscode.window.showTextDocument(slugTest);
+    const result = await vscode.commands.executeCommand<TestRunResult | undefined>('loopwise.runFileTests');
+    assert.ok(result, 'the run returned no result');
+    assert.equal(result.framework, 'node-test');
+    assert.deepEqual([...new Set(result.tests.map((t) => t.file))], ['slugify.test.js']);
+    const failed = result.tests.filter((t) => t.status === 'failed').map((t) => t.name);
+    assert.deepEqual(failed, ['joins words with one dash']);
+  });
+
+  it('re-runs on save (loopwise.runOnSave) and clears the diagnostic of the fixed bug', async () => {
+    const folder = workspaceFolder('python-grades');
+    const testFile = vscode.Uri.joinPath(folder.uri, 'test_grades.py');
+    const boundaryLine = await lineOf(testFile, 'letter(90)');
+    await waitFor('the boundary failure before the fix', () => diagnosticAt(testFile, boundaryLine));
+
+    const source = vscode.Uri.joinPath(folder.uri, 'grades.py');
+    const doc = await vscode.workspace.openTextDocument(source);
+    const bugLine = await lineOf(source, 'if points > 90:');
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(source, doc.lineAt(bugLine).range, '    if points >= 90:');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await doc.save());
+
+    await waitFor('the boundary diagnostic to go away after saving the fix', () => !diagnosticAt(testFile, boundaryLine), 45000);
+    const divisionLine = await lineOf(source, 'return sum(points) / len(points)');
+    assert.ok(diagnosticAt(source, divisionLine), 'the unfixed division by zero is still reported');
+    await vscode.window.showTextDocument(source);
+    await screenshot('after-fix-on-save');
+  });
+});
