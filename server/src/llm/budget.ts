@@ -43,14 +43,25 @@ export class TokenBudget {
     return this.remaining < minUsefulCompletion;
   }
 
-  /** The max_tokens a call may ask for, given its prompt; throws 'budget' when the call cannot fit. */
-  allow(promptTokens: number, wantedCompletion: number): number {
-    const left = this.remaining - promptTokens;
+  /** Tokens promised to calls still in flight, so parallel calls cannot together overrun the budget. */
+  private reserved = 0;
+
+  /**
+   * Reserves room for one call: returns the max_tokens it may ask for and a release() to call when it ends
+   * (after charge()). Throws 'budget' when the call cannot fit.
+   */
+  reserve(promptTokens: number, wantedCompletion: number): { maxTokens: number; release(): void } {
+    const left = this.remaining - this.reserved - promptTokens;
     if (left < minUsefulCompletion) {
-      throw new LlmError('budget', `The token budget for this ${this.action} is spent (${this.used} of ${this.limit} tokens used; ` +
-        `the next request needs about ${promptTokens + minUsefulCompletion}). Raise loopwise.llm.tokenBudget to allow more.`);
+      throw new LlmError('budget', `The token budget for this ${this.action} is spent (${this.used} of ${this.limit} tokens used` +
+        `${this.reserved ? `, ${this.reserved} promised to requests in flight` : ''}; the next request needs about ${promptTokens + minUsefulCompletion}). ` +
+        `Raise loopwise.llm.tokenBudget to allow more.`);
     }
-    return Math.min(wantedCompletion, left);
+    const maxTokens = Math.min(wantedCompletion, left);
+    const hold = promptTokens + maxTokens;
+    this.reserved += hold;
+    let released = false;
+    return { maxTokens, release: () => { if (!released) { released = true; this.reserved -= hold; } } };
   }
 
   charge(role: LlmRole, usage: TokenUsage): void {

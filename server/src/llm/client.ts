@@ -194,7 +194,8 @@ export class LlmClient {
     const wanted = opts.maxTokens ?? 1024;
     for (let attempt = 1; ; attempt++) {
       if (opts.signal?.aborted) throw new LlmError('cancelled', 'The request was cancelled.');
-      const maxTokens = opts.budget ? opts.budget.allow(promptTokens, wanted) : wanted;
+      const reservation = opts.budget?.reserve(promptTokens, wanted);
+      const maxTokens = reservation?.maxTokens ?? wanted;
       const controller = new AbortController();
       const abort = { timedOut: false, cancelled: false };
       let timer: NodeJS.Timeout | undefined;
@@ -239,6 +240,7 @@ export class LlmClient {
         this.log(`llm ${role} ${model}: ${e.kind} on attempt ${attempt}, retrying in ${delay} ms`, key);
         await (this.deps.sleep ?? sleep)(delay, opts.signal);
       } finally {
+        reservation?.release();
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
       }
