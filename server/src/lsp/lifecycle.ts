@@ -1,0 +1,59 @@
+// The connection's lifecycle and shared notifications: initialize (capabilities of all features, workspace
+// folders, grammars loaded), text document sync into the DocumentStore, configuration and folder changes,
+// shutdown. Features get these through the ServerContext instead of registering them (they are single-handler).
+import {
+  DidChangeConfigurationNotification, TextDocumentSyncKind,
+  type ClientCapabilities, type Connection, type InitializeResult, type ServerCapabilities,
+} from 'vscode-languageserver/node';
+import { DocumentStore } from '../parse/documents';
+import { mergeCapabilities, type Feature, type ServerContext } from './features';
+import { WorkspaceFolders } from './folders';
+import { SettingsStore } from './settings';
+
+const baseCapabilities: ServerCapabilities = {
+  textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+  workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+};
+
+export function startServer(connection: Connection, features: Feature[], version: string): void {
+  let client: ClientCapabilities = {};
+  let documents: DocumentStore | undefined;
+  const folders = new WorkspaceFolders();
+  const settings = new SettingsStore(connection, (m) => connection.console.warn(m));
+  const pendingDocuments = DocumentStore.create();
+
+  connection.onInitialize(async (params): Promise<InitializeResult> => {
+    client = params.capabilities;
+    // Features register once the grammars are loaded; clients send nothing but initialize before that.
+    documents = await pendingDocuments;
+    folders.initialize(params);
+    settings.setClientSupport(client.workspace?.configuration === true);
+    const ctx: ServerContext = { connection, documents, folders, settings, client: () => client };
+    for (const f of features) f.register(connection, ctx);
+    return {
+      capabilities: mergeCapabilities(baseCapabilities, ...features.map((f) => f.capabilities?.(client) ?? {})),
+      serverInfo: { name: 'loopwise', version },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    if (client.workspace?.didChangeConfiguration?.dynamicRegistration) {
+      await connection.client.register(DidChangeConfigurationNotification.type, { section: 'loopwise' });
+    }
+    if (client.workspace?.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((event) => folders.change(event));
+    }
+    for (const f of features) await f.initialized?.();
+  });
+
+  connection.onDidOpenTextDocument(({ textDocument: d }) => void documents?.open(d.uri, d.languageId, d.version, d.text));
+  connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => void documents?.change(d.uri, d.version, contentChanges));
+  connection.onDidSaveTextDocument(({ textDocument: d }) => documents?.save(d.uri));
+  connection.onDidCloseTextDocument(({ textDocument: d }) => documents?.close(d.uri));
+  connection.onDidChangeConfiguration(({ settings: pushed }) => settings.didChange(pushed));
+  connection.onShutdown(async () => {
+    await Promise.all(features.map((f) => f.shutdown?.()));
+  });
+
+  connection.listen();
+}

@@ -1,0 +1,82 @@
+// Loopwise settings per resource: asked from the client with workspace/configuration (section
+// 'loopwise') when it supports that, else taken from didChangeConfiguration payloads. Values are checked
+// against the defaults' shapes, so a malformed setting falls back to its default instead of breaking a run.
+import { Emitter, type Connection, type Event } from 'vscode-languageserver/node';
+import { defaultSettings, type LoopwiseSettings } from '../../../common/protocol';
+
+export class SettingsStore {
+  private readonly cache = new Map<string, Promise<LoopwiseSettings>>();
+  private pushed: unknown;
+  private supportsConfiguration = false;
+  private readonly changed = new Emitter<void>();
+  /** Fires after the client reported a configuration change; cached values are gone by then. */
+  readonly onDidChange: Event<void> = this.changed.event;
+
+  constructor(private readonly connection: Connection, private readonly log: (message: string) => void) {}
+
+  setClientSupport(supportsConfiguration: boolean): void {
+    this.supportsConfiguration = supportsConfiguration;
+  }
+
+  /** Settings for a file or folder URI (undefined: the global scope). */
+  get(scopeUri?: string): Promise<LoopwiseSettings> {
+    if (!this.supportsConfiguration) return Promise.resolve(this.sanitize(this.pushed));
+    const key = scopeUri ?? '';
+    let value = this.cache.get(key);
+    if (!value) {
+      value = this.connection.workspace.getConfiguration({ scopeUri, section: 'loopwise' }).then(
+        (raw) => this.sanitize(raw),
+        (err) => {
+          this.cache.delete(key);
+          this.log(`could not read settings (${err instanceof Error ? err.message : String(err)}); using defaults`);
+          return structuredClone(defaultSettings);
+        },
+      );
+      this.cache.set(key, value);
+    }
+    return value;
+  }
+
+  /** Handler for workspace/didChangeConfiguration. */
+  didChange(settings: unknown): void {
+    const section = isRecord(settings) ? settings.loopwise : undefined;
+    if (section !== undefined) this.pushed = section;
+    this.cache.clear();
+    this.changed.fire();
+  }
+
+  private sanitize(raw: unknown): LoopwiseSettings {
+    const problems: string[] = [];
+    const value = mergeChecked(defaultSettings, raw, 'loopwise', problems) as LoopwiseSettings;
+    if (problems.length) this.log(`ignoring invalid settings: ${problems.join('; ')}`);
+    return value;
+  }
+}
+
+/** `raw` laid over `defaults`, keeping only values of the default's type (numbers: finite and > 0). */
+export function mergeChecked(defaults: unknown, raw: unknown, path: string, problems: string[]): unknown {
+  if (raw === undefined || raw === null) return structuredClone(defaults);
+  if (isRecord(defaults)) {
+    if (!isRecord(raw)) {
+      problems.push(`${path} should be an object`);
+      return structuredClone(defaults);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, def] of Object.entries(defaults)) out[key] = mergeChecked(def, raw[key], `${path}.${key}`, problems);
+    return out;
+  }
+  if (typeof defaults === 'number') {
+    if (typeof raw === 'number' && Number.isFinite(raw) && raw > 0) return raw;
+    problems.push(`${path} should be a positive number`);
+    return defaults;
+  }
+  if (typeof raw !== typeof defaults) {
+    problems.push(`${path} should be a ${typeof defaults}`);
+    return defaults;
+  }
+  return raw;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,190 @@
+// The test-run feature: loopwise/runTests requests and runs on save, with work-done progress and
+// cancellation (request cancellation or the progress's cancel button abort the runner, which kills the
+// sandboxed processes). After each run: diagnostics are republished and loopwise/testResults is sent.
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import {
+  LSPErrorCodes, MessageType, ResponseError, ShowMessageNotification,
+  type CancellationToken, type Connection, type WorkDoneProgressReporter, type WorkDoneProgressServerReporter,
+} from 'vscode-languageserver/node';
+import { Methods, type RunProblem, type RunTestsParams, type TestResultsNotification, type TestRunResult } from '../../../common/protocol';
+import type { Feature, ServerContext } from './features';
+import { uriToPath, type Folder } from './folders';
+import { DiagnosticsPublisher } from './publisher';
+
+/** The runner's entry point (server/src/run): injected so the feature can be exercised with any runner. */
+export type RunTestsFn = (options: {
+  root: string;
+  files?: string[];
+  testTimeoutS?: number;
+  runTimeoutS?: number;
+  signal?: AbortSignal;
+  onProgress?: (message: string, done?: number, total?: number) => void;
+}) => Promise<TestRunResult>;
+
+interface ActiveRun {
+  controller: AbortController;
+  /** Settles once the run has fully ended (its processes are gone). */
+  finished: Promise<void>;
+}
+
+/** Problems that are told as a message rather than as a diagnostic, and how loudly. */
+const messageType: Partial<Record<RunProblem['kind'], MessageType>> = {
+  frameworkMissing: MessageType.Error,
+  runnerCrashed: MessageType.Error,
+  unsupportedLanguage: MessageType.Warning,
+  noTests: MessageType.Warning,
+  runTimedOut: MessageType.Warning,
+  outputTruncated: MessageType.Info,
+  weakSandbox: MessageType.Warning,
+};
+
+const progressIntervalMs = 100;
+
+export class TestRunsFeature implements Feature {
+  readonly name = 'testRuns';
+  private ctx!: ServerContext;
+  private publisher!: DiagnosticsPublisher;
+  private readonly active = new Map<string, ActiveRun>();
+  /** Messages last shown per folder for runs on save, so repeated saves do not repeat them. */
+  private readonly shown = new Map<string, string>();
+
+  constructor(private readonly runTests: RunTestsFn) {}
+
+  register(connection: Connection, ctx: ServerContext): void {
+    this.ctx = ctx;
+    this.publisher = new DiagnosticsPublisher(connection);
+    connection.onRequest(Methods.runTests, (params: RunTestsParams, token: CancellationToken) => this.onRunTests(params, token));
+    ctx.documents.onDidSave((doc) => void this.onSave(doc.uri, doc.grammar !== undefined));
+  }
+
+  private async onRunTests(params: RunTestsParams, token: CancellationToken): Promise<TestRunResult> {
+    const root = params && typeof params.folderUri === 'string' ? uriToPath(params.folderUri) : undefined;
+    if (!root) throw new ResponseError(LSPErrorCodes.RequestFailed, `loopwise/runTests needs folderUri, a file:// URI of a folder (got ${JSON.stringify(params?.folderUri)})`);
+    const folder: Folder = this.ctx.folders.folderFor(params.folderUri) ?? { uri: params.folderUri, name: root, path: root };
+    const progress = params.workDoneToken !== undefined
+      ? this.ctx.connection.window.attachWorkDoneProgress(params.workDoneToken)
+      : await this.ctx.connection.window.createWorkDoneProgress();
+    return this.run({ ...folder, uri: params.folderUri, path: root }, params.fileUri, progress, token, false);
+  }
+
+  private async onSave(uri: string, parsed: boolean): Promise<void> {
+    if (!parsed) return;
+    const folder = this.ctx.folders.folderFor(uri);
+    if (!folder || !(await this.ctx.settings.get(uri)).runOnSave) return;
+    const progress = await this.ctx.connection.window.createWorkDoneProgress();
+    try {
+      await this.run(folder, uri, progress, undefined, true);
+    } catch (err) {
+      if (!(err instanceof ResponseError && err.code === LSPErrorCodes.RequestCancelled)) {
+        this.ctx.connection.window.showErrorMessage(`Loopwise: running the tests failed: ${errorText(err)}`);
+      }
+    }
+  }
+
+  /** Runs one folder's tests; a newer run of the same folder cancels this one (one sandbox per folder). */
+  private async run(folder: Folder, fileUri: string | undefined, progress: WorkDoneProgressReporter, token: CancellationToken | undefined, onSave: boolean): Promise<TestRunResult> {
+    const controller = new AbortController();
+    let release!: () => void;
+    const active: ActiveRun = { controller, finished: new Promise<void>((r) => (release = r)) };
+    const previous = this.active.get(folder.path);
+    this.active.set(folder.path, active);
+    const cancel = () => controller.abort();
+    const subscriptions = [token?.onCancellationRequested(cancel), (progress as Partial<WorkDoneProgressServerReporter>).token?.onCancellationRequested(cancel)];
+    try {
+      if (previous) {
+        previous.controller.abort();
+        await previous.finished;
+      }
+      const filePath = fileUri ? uriToPath(fileUri) : undefined;
+      const scopeFile = filePath ? relative(folder.path, filePath) : undefined;
+      const settings = await this.ctx.settings.get(fileUri ?? folder.uri);
+      if (controller.signal.aborted) throw cancelled();
+      progress.begin('Loopwise: running tests', 0, scopeFile ? `tests related to ${scopeFile}` : folder.name, true);
+      let result: TestRunResult;
+      try {
+        result = await this.runTests({
+          root: folder.path,
+          files: scopeFile ? [scopeFile] : undefined,
+          testTimeoutS: settings.testTimeoutSeconds,
+          runTimeoutS: settings.runTimeoutSeconds,
+          signal: controller.signal,
+          onProgress: throttledReporter(progress),
+        });
+      } catch (err) {
+        if (controller.signal.aborted) throw cancelled();
+        this.ctx.connection.console.error(`test run in ${folder.path} failed: ${errorText(err)}`);
+        throw new ResponseError(LSPErrorCodes.RequestFailed, `running the tests failed: ${errorText(err)}`);
+      }
+      if (controller.signal.aborted) throw cancelled();
+      this.publisher.update(folder.path, result, cachedReader(), scopeFile);
+      const notification: TestResultsNotification = { folderUri: folder.uri, result };
+      void this.ctx.connection.sendNotification(Methods.testResults, notification);
+      this.tellProblems(folder, result.problems, onSave);
+      return result;
+    } finally {
+      for (const s of subscriptions) s?.dispose();
+      progress.done();
+      if (this.active.get(folder.path) === active) this.active.delete(folder.path);
+      release();
+    }
+  }
+
+  /**
+   * Problems without a line become messages. A requested run returns them to the requester, which shows
+   * them; runs on save are unrequested, so the server tells the user, but only when something changed.
+   */
+  private tellProblems(folder: Folder, problems: RunProblem[], onSave: boolean): void {
+    for (const p of problems) this.ctx.connection.console.warn(`${folder.name}: ${p.kind}: ${p.message}`);
+    if (!onSave) return;
+    const told = problems.filter((p) => !p.location && messageType[p.kind] !== undefined);
+    const key = told.map((p) => `${p.kind}:${p.message}`).join('\n');
+    if (key === this.shown.get(folder.path)) return;
+    this.shown.set(folder.path, key);
+    for (const p of told) void this.ctx.connection.sendNotification(ShowMessageNotification.type, { type: messageType[p.kind]!, message: `Loopwise: ${p.message}` });
+  }
+
+  /** Cancels every run and waits until their processes are gone. */
+  async shutdown(): Promise<void> {
+    const runs = [...this.active.values()];
+    for (const r of runs) r.controller.abort();
+    await Promise.all(runs.map((r) => r.finished));
+  }
+}
+
+function cancelled(): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestCancelled, 'test run cancelled');
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Progress reports at most every 100 ms (a run of thousands of tests would otherwise flood the client). */
+function throttledReporter(progress: WorkDoneProgressReporter): (message: string, done?: number, total?: number) => void {
+  let last = 0;
+  return (message, done, total) => {
+    const now = Date.now();
+    const finalReport = done !== undefined && total !== undefined && done >= total;
+    if (now - last < progressIntervalMs && !finalReport) return;
+    last = now;
+    const text = total ? `${message} (${done ?? 0}/${total})` : message;
+    if (total && done !== undefined) progress.report(Math.min(100, Math.round((done / total) * 100)), text);
+    else progress.report(text);
+  };
+}
+
+/** Reads each file once per run; diagnostics need the text of the lines they point at. */
+function cachedReader(): (path: string) => string | undefined {
+  const cache = new Map<string, string | undefined>();
+  return (path) => {
+    if (!cache.has(path)) {
+      try {
+        cache.set(path, readFileSync(path, 'utf8'));
+      } catch {
+        cache.set(path, undefined);
+      }
+    }
+    return cache.get(path);
+  };
+}
