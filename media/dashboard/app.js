@@ -42,7 +42,7 @@ function draw(d) {
   chart('chart-over-time', { type: 'line', data: { labels: days, datasets: kinds.map((k) => ({
     label: k, data: series(k, (r) => pct(r.accepted, r.rejected)), borderColor: COLORS[k], backgroundColor: COLORS[k], spanGaps: true })) }, options: { scales: pctAxis } });
 
-  const langs = d.byLanguage.slice(0, 12);
+  const langs = d.byLanguage.filter((r) => r.accepted + r.rejected > 0).slice(0, 12);
   chart('chart-language', { type: 'bar', data: { labels: langs.map((r) => r.lang), datasets: [
     { label: 'acceptance rate (%)', data: langs.map((r) => pct(r.accepted, r.rejected)), backgroundColor: COLORS.completion }] }, options: { scales: pctAxis } });
 

@@ -5,7 +5,7 @@ import { Retrainer } from '../collector/retrain';
 import { startCollector } from '../collector/server';
 import { openStorage } from '../collector/storage';
 import { TEAM_NAME_RE, createToken, tokenId } from '../collector/tokens';
-import { trainGate } from '../gate/train';
+import { inProcessTrainer, subprocessTrainer } from '../collector/trainer';
 import { UsageError } from './usage';
 
 const HELP = `Usage:
@@ -15,6 +15,8 @@ const HELP = `Usage:
   loopwise collector token create --db <db> --team <name>   (prints the token on its last line)
   loopwise collector token list --db <db> [--team <name>]
   loopwise collector token revoke --db <db> <token id | token>
+  loopwise collector train-model --db <db> --team <name> [--train-window 200000]
+      (trains the team's gate model from its events and prints it as JSON; the service does this itself)
 
 Endpoints: POST /v1/events, GET /v1/model (bearer token), GET /dashboard, GET /health.`;
 
@@ -42,11 +44,10 @@ async function serve(args: string[]): Promise<number> {
   const minDecisions = positive('min-decisions', values['min-decisions'], 100);
   const storage = await openStorage(values.db ?? '');
   const retrainer = new Retrainer(storage, {
-    train: (events) => trainGate(events),
+    train: subprocessTrainer(values.db!, positive('train-window', values['train-window'], 200_000)),
     intervalMs: positive('retrain-minutes', values['retrain-minutes'], 60, { integer: false, min: 0.01 }) * 60_000,
     afterDecisions: positive('retrain-after', values['retrain-after'], 500),
     minDecisions,
-    windowEvents: positive('train-window', values['train-window'], 200_000),
   }, log);
   const collector = await startCollector({
     storage, retrainer, log, minDecisions,
@@ -110,13 +111,30 @@ async function token(args: string[]): Promise<number> {
   }
 }
 
+async function trainModel(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, strict: true, options: { db: { type: 'string' }, team: { type: 'string' }, 'train-window': { type: 'string' } } });
+  if (!values.team) throw new UsageError('collector train-model needs --team <name>');
+  const storage = await openStorage(values.db ?? '');
+  try {
+    const team = await storage.teamByName(values.team);
+    if (!team) throw new UsageError(`no team named '${values.team}'`);
+    const model = await inProcessTrainer(storage, positive('train-window', values['train-window'], 200_000))(team, new AbortController().signal);
+    process.stdout.write(JSON.stringify(model) + '\n');
+    return 0;
+  } finally {
+    await storage.close();
+  }
+}
+
 export default async function collector(args: string[]): Promise<number> {
   if (args[0] === '--help' || args[0] === '-h') {
     console.log(HELP);
     return 0;
   }
   try {
-    return args[0] === 'token' ? await token(args.slice(1)) : await serve(args);
+    if (args[0] === 'token') return await token(args.slice(1));
+    if (args[0] === 'train-model') return await trainModel(args.slice(1));
+    return await serve(args);
   } catch (err) {
     // parseArgs reports unknown or malformed options as TypeErrors with a readable message
     if ((err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError(`${(err as Error).message}\n\n${HELP}`);

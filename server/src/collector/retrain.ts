@@ -1,12 +1,10 @@
-// Keeps each team's gate model fresh: retrains from the team's stored events with the extension's own
-// training code (injected as `train`) on an interval, and early once N new decisions have arrived. Trainings
-// run one at a time; a model that fails loadGateModel() (what the client runs) is never published.
+// Keeps each team's gate model fresh: retrains from the team's stored events (see trainer.ts) on an interval,
+// and early once N new decisions have arrived. Trainings run one at a time; a model that fails
+// loadGateModel() (what the client runs) is never published.
 import { createHash } from 'node:crypto';
-import { isDecision, type SuggestionEvent } from '../../../common/events';
-import { loadGateModel, type GateModel } from '../../../common/gate/model';
+import { loadGateModel } from '../../../common/gate/model';
 import type { Storage } from './storage';
-
-export type TrainFn = (events: SuggestionEvent[]) => GateModel | Promise<GateModel>;
+import type { TrainFn } from './trainer';
 
 export interface RetrainOptions {
   train: TrainFn;
@@ -16,8 +14,6 @@ export interface RetrainOptions {
   afterDecisions: number;
   /** No model is trained before a team has this many decisions. */
   minDecisions: number;
-  /** Train on at most this many of the team's most recent events (bounds time and memory). */
-  windowEvents: number;
 }
 
 export type Log = (entry: Record<string, unknown>) => void;
@@ -28,6 +24,7 @@ export class Retrainer {
   private queue: Promise<void> = Promise.resolve();
   private readonly queued = new Set<number>();
   private stopped = false;
+  private readonly abort = new AbortController();
 
   constructor(private readonly storage: Storage, private readonly opts: RetrainOptions, private readonly log: Log) {}
 
@@ -71,18 +68,17 @@ export class Retrainer {
     try {
       // Counted first: decisions arriving while training runs are not in this model, so they still count as new.
       const total = await this.storage.countDecisions(teamId);
-      const events = await this.storage.recentEvents(teamId, this.opts.windowEvents);
-      const decisions = events.filter(isDecision).length;
-      if (decisions < this.opts.minDecisions) {
-        this.log({ level: 'info', msg: 'retrain skipped', teamId, decisions, minDecisions: this.opts.minDecisions });
+      const team = (await this.storage.teams()).find((t) => t.id === teamId);
+      if (!team || total < this.opts.minDecisions) {
+        this.log({ level: 'info', msg: 'retrain skipped', teamId, decisions: total, minDecisions: this.opts.minDecisions });
         return false;
       }
-      const model = await this.opts.train(events);
+      const model = await this.opts.train(team, this.abort.signal);
       loadGateModel(model);
       const text = JSON.stringify(model);
       const etag = '"' + createHash('sha256').update(text).digest('base64url').slice(0, 27) + '"';
       await this.storage.saveModel(teamId, { model: text, etag, trainedAt: Date.now(), decisions: total });
-      this.log({ level: 'info', msg: 'model retrained', teamId, events: events.length, decisions, ms: Date.now() - started });
+      this.log({ level: 'info', msg: 'model retrained', team: team.name, decisions: total, trainedOn: model.trainedOn, ms: Date.now() - started });
       return true;
     } catch (err) {
       this.log({ level: 'error', msg: 'retrain failed', teamId, error: (err as Error).message });
@@ -90,10 +86,11 @@ export class Retrainer {
     }
   }
 
-  /** Stops scheduling and waits for a training in progress. */
+  /** Stops scheduling, cancels a training in progress and waits for it to end. */
   async stop() {
     this.stopped = true;
     clearInterval(this.timer);
+    this.abort.abort();
     await this.queue;
   }
 }
