@@ -80,16 +80,17 @@ describe('collector dashboard (headless Chromium)', function () {
     const { page, problems } = await login(alpha);
     assert.equal(await page.getAttribute('body', 'data-ready'), 'true', await page.textContent('#status') ?? '');
     assert.equal(await page.textContent('#team'), 'alpha');
-    const charts = await page.evaluate(() => [...document.querySelectorAll('canvas')].map((canvas) => {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const chart = (window as any).Chart.getChart(canvas);
-      const ctx = canvas.getContext('2d')!;
-      const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-      let painted = 0;
-      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
-      const values = chart ? chart.data.datasets.flatMap((d: { data: unknown[] }) => d.data).filter((v: unknown) => typeof v === 'number' && v > 0) : [];
-      return { id: canvas.id, type: chart?.config.type, labels: chart?.data.labels.length ?? 0, values: values.length, painted };
-    }));
+    const charts: { id: string; type?: string; labels: number; values: number; painted: number }[] = await page.evaluate(() => {
+      const g = globalThis as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- browser globals (no DOM lib here)
+      return [...g.document.querySelectorAll('canvas')].map((canvas) => {
+        const chart = g.Chart.getChart(canvas);
+        const pixels: Uint8ClampedArray = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let painted = 0;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
+        const values = chart ? chart.data.datasets.flatMap((d: { data: unknown[] }) => d.data).filter((v: unknown) => typeof v === 'number' && v > 0) : [];
+        return { id: canvas.id, type: chart?.config.type, labels: chart?.data.labels.length ?? 0, values: values.length, painted };
+      });
+    });
     assert.deepEqual(charts.map((ch) => ch.id), ['chart-over-time', 'chart-language', 'chart-kind', 'chart-gate', 'chart-explore', 'chart-retention', 'chart-fixes']);
     for (const ch of charts) {
       assert.ok(ch.type, `${ch.id} has a chart.js instance`);
@@ -102,7 +103,7 @@ describe('collector dashboard (headless Chromium)', function () {
     assert.equal(byId['chart-retention'].labels, 3);
     const tiles = await page.$$eval('.tile', (els) => els.map((e) => e.textContent));
     assert.ok(tiles.includes('6Users'), JSON.stringify(tiles));
-    assert.equal(await page.evaluate(() => document.cookie), '', 'the session cookie is HttpOnly');
+    assert.equal(await page.evaluate('document.cookie'), '', 'the session cookie is HttpOnly');
     const [cookie] = await page.context().cookies();
     assert.equal(cookie.httpOnly, true);
     assert.equal(cookie.sameSite, 'Strict');
@@ -115,8 +116,7 @@ describe('collector dashboard (headless Chromium)', function () {
     const { page } = await login(beta);
     assert.equal(await page.textContent('#team'), 'beta');
     assert.match(await page.textContent('#status') ?? '', /^2 events from 1 users$/);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const langs = await page.evaluate(() => (window as any).Chart.getChart(document.getElementById('chart-language')).data.labels);
+    const langs = await page.evaluate("Chart.getChart(document.getElementById('chart-language')).data.labels");
     assert.deepEqual(langs, ['go']);
     await page.screenshot({ path: `${OUT}/dashboard-beta.png` });
     await Promise.all([page.waitForURL(`${c.url}/dashboard`), page.click('header button[type=submit]')]);
