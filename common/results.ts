@@ -27,6 +27,10 @@ export interface TestResult {
   traceback?: StackFrame[];
   /** Where the failing assertion is (a frame in a test file), when known. */
   assertion?: SourceLocation;
+  /** What the test printed (stdout then stderr), capped; present when it printed anything. */
+  output?: string;
+  /** Total size printed, set only when `output` was cut to the cap. */
+  outputBytes?: number;
 }
 
 export type Framework = 'pytest' | 'unittest' | 'node-test' | 'mocha';

@@ -5,7 +5,9 @@ import { UsageError } from './cli/usage';
 type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./cli/run')).default,
   gate: async () => (await import('./cli/gate')).default,
+  events: async () => (await import('./cli/events')).default,
   collector: async () => (await import('./cli/collector')).default,
 };
 

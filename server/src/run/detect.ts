@@ -1,0 +1,126 @@
+// Working out what a workspace is: its language, its test framework and test files, and the toolchain
+// that runs them; or, when it cannot be run, a problem that says what to install.
+import { existsSync, promises as fs } from 'node:fs';
+import { extname, join } from 'node:path';
+import type { Framework, RunProblem, TestRunResult } from '../../../common/results';
+import { isJsTest, isPythonTest, isTypeScript, listFiles } from './files';
+import { findNode, findPython, type NodeInfo, type PythonInfo } from './toolchain';
+
+export interface ProjectInfo {
+  language: TestRunResult['language'];
+  framework?: Framework;
+  problems: RunProblem[];
+  /** Test files the framework will run (workspace-relative). */
+  tests: string[];
+  python?: PythonInfo;
+  node?: NodeInfo;
+  /** Absolute path of the project's own mocha (bin/mocha.js). */
+  mocha?: string;
+  /** Set when TypeScript tests can run: the project has tsx installed. */
+  tsLoader?: boolean;
+  /** Extra pytest arguments: plugins that cost startup time and that these tests do not use are left out. */
+  pytestArgs?: string[];
+}
+
+const otherRunners = ['jest', 'vitest', 'ava', 'jasmine', 'tap', 'karma', 'uvu'];
+
+export async function inspectProject(root: string): Promise<ProjectInfo> {
+  const files = await listFiles(root);
+  const pyTests = files.filter(isPythonTest);
+  const jsTests = files.filter((f) => !f.endsWith('.py') && isJsTest(f));
+  const count = (re: RegExp) => files.filter((f) => re.test(f)).length;
+  const py = count(/\.py$/), js = count(/\.[cm]?jsx?$/), ts = count(/\.[cm]?tsx?$/);
+  const hasPackage = files.includes('package.json');
+  const language = ts > js || jsTests.some(isTypeScript) ? 'typescript' : 'javascript';
+  if (jsTests.length > pyTests.length) return inspectJs(root, files, jsTests, language);
+  if (pyTests.length) return inspectPython(root, pyTests);
+  if (hasPackage || (js + ts > 0 && py === 0)) return inspectJs(root, files, jsTests, language);
+  if (py > 0) return inspectPython(root, pyTests);
+  return { language: 'unknown', tests: [], problems: [unsupported(files)] };
+}
+
+async function inspectPython(root: string, tests: string[]): Promise<ProjectInfo> {
+  const python = await findPython(root);
+  if (!python) {
+    return { language: 'python', tests, problems: [{ kind: 'frameworkMissing', message: 'Python 3 was not found (no python3 on PATH, no .venv in the project). Install Python 3 and pytest (`python3 -m pip install pytest`).' }] };
+  }
+  const texts = await Promise.all([...tests, 'conftest.py'].map((t) => fs.readFile(join(root, t), 'latin1').catch(() => '')));
+  if (python.pytest) {
+    // hypothesis' pytest plugin loads for every run when installed and costs about a second of startup.
+    const pytestArgs = texts.some((t) => t.includes('hypothesis')) ? [] : ['-p', 'no:hypothesispytest'];
+    return { language: 'python', framework: 'pytest', tests, python, problems: [], pytestArgs };
+  }
+  for (const [i, t] of tests.entries()) {
+    if (/^\s*(import|from)\s+pytest\b|@pytest\./m.test(texts[i])) {
+      return { language: 'python', tests, python, problems: [{ kind: 'frameworkMissing', message: `These tests use pytest, which is not installed for ${python.executable}. Install it with \`${python.executable} -m pip install pytest\`.`, location: { file: t, line: 1 } }] };
+    }
+  }
+  return { language: 'python', framework: 'unittest', tests, python, problems: [] };
+}
+
+async function inspectJs(root: string, files: string[], tests: string[], language: 'javascript' | 'typescript'): Promise<ProjectInfo> {
+  const pkg = await readPackage(root);
+  const deps = { ...pkg.dependencies, ...pkg.devDependencies };
+  const testScript = String(pkg.scripts?.test ?? '');
+  const node = findNode();
+  const problems: RunProblem[] = [];
+  const usesMocha = 'mocha' in deps || /\bmocha\b/.test(testScript) || files.some((f) => /^\.mocharc\./.test(f)) || existsSync(join(root, '.mocharc.json'))
+    || existsSync(join(root, '.mocharc.js')) || existsSync(join(root, '.mocharc.yml')) || existsSync(join(root, '.mocharc.cjs'));
+  if (usesMocha) {
+    const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
+    if (!existsSync(mocha)) {
+      return { language, framework: 'mocha', tests, node, problems: [{ kind: 'frameworkMissing', message: 'This project uses mocha (package.json) but it is not installed: run `npm install` in the project folder.' }] };
+    }
+    return { language, framework: 'mocha', tests, node, mocha, problems, tsLoader: hasTsx(root) };
+  }
+  const other = otherRunners.find((r) => r in deps || new RegExp(`\\b${r}\\b`).test(testScript));
+  if (other) {
+    return { language, tests, node, problems: [{ kind: 'frameworkMissing', message: `This project's tests use ${other}, which Loopwise cannot run yet. Supported: node --test (node:test) and mocha.` }] };
+  }
+  const tsLoader = hasTsx(root);
+  let runnable = tests;
+  const tsTests = tests.filter(isTypeScript);
+  if (tsTests.length && !tsLoader) {
+    runnable = tests.filter((t) => !isTypeScript(t));
+    problems.push({ kind: 'frameworkMissing', message: `TypeScript test files (${tsTests.slice(0, 3).join(', ')}${tsTests.length > 3 ? ', …' : ''}) need a loader on Node 20: install tsx in the project (\`npm install --save-dev tsx\`).`, location: { file: tsTests[0], line: 1 } });
+    if (!runnable.length) return { language, tests: tsTests, node, problems };
+  }
+  if (!runnable.length) {
+    problems.push({ kind: 'noTests', message: 'no tests found: JavaScript test files are named *.test.js, *.spec.js, *_test.js, test-*.js or live in a test/ folder' });
+    return { language, framework: 'node-test', tests: [], node, problems };
+  }
+  return { language, framework: 'node-test', tests: runnable, node, problems, tsLoader };
+}
+
+function hasTsx(root: string): boolean {
+  return existsSync(join(root, 'node_modules', 'tsx', 'package.json'));
+}
+
+interface PackageJson {
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  scripts?: Record<string, string>;
+}
+
+async function readPackage(root: string): Promise<PackageJson> {
+  try {
+    const parsed = JSON.parse(await fs.readFile(join(root, 'package.json'), 'utf8'));
+    return parsed && typeof parsed === 'object' ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+function unsupported(files: string[]): RunProblem {
+  const exts = new Map<string, number>();
+  for (const f of files) {
+    const e = extname(f);
+    if (e) exts.set(e, (exts.get(e) ?? 0) + 1);
+  }
+  const top = [...exts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([e, n]) => `${n} ${e}`).join(', ');
+  return {
+    kind: 'unsupportedLanguage',
+    message: `Loopwise runs Python (pytest, unittest) and JavaScript/TypeScript (node --test, mocha) tests; ` +
+      (files.length ? `this folder has no such files (found ${top}).` : 'this folder is empty.'),
+  };
+}

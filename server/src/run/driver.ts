@@ -1,0 +1,107 @@
+// What every framework driver shares: the run context, the sandboxed call with the standard limits,
+// reading the JSON-lines results file the shipped plugins write, and mapping frames to the workspace.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { relative, sep } from 'node:path';
+import type { RunProblem, SourceLocation, StackFrame, TestResult } from '../../../common/results';
+import { scrubbedEnv } from './env';
+import { isTestFile } from './files';
+import { runSandboxed, type SandboxResult, type Scratch } from './sandbox';
+
+export interface DriverContext {
+  scratch: Scratch;
+  /** Workspace-relative test files to run; undefined runs the framework's own discovery. */
+  files?: string[];
+  testTimeoutS: number;
+  /** Epoch ms when the whole run must stop. */
+  deadline: number;
+  signal?: AbortSignal;
+  progress: (message: string, done?: number, total?: number) => void;
+}
+
+export interface DriverOutput {
+  tests: TestResult[];
+  problems: RunProblem[];
+}
+
+/** Runs a tool inside the sandbox with the run's limits; `readOnly` adds toolchain folders. */
+export function runInScratch(ctx: DriverContext, cmd: string, args: string[], readOnly: string[], env: Record<string, string>,
+  timeoutMs = ctx.deadline - Date.now()): Promise<SandboxResult> {
+  const s = ctx.scratch;
+  return runSandboxed(cmd, args, {
+    cwd: s.workspace,
+    writable: [s.dir],
+    readOnly: [...s.linked, ...readOnly],
+    timeoutMs: Math.max(1, Math.min(timeoutMs, ctx.deadline - Date.now())),
+    env: scrubbedEnv(s.homeDir, s.tmpDir, env),
+    signal: ctx.signal,
+    maxOutputBytes: 1 << 20,
+  });
+}
+
+/** The JSON objects of a results file, ignoring a last line cut off by a kill. */
+export function readEvents(path: string): Record<string, unknown>[] {
+  if (!existsSync(path)) return [];
+  const events: Record<string, unknown>[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try { events.push(JSON.parse(line)); } catch { /* partial line */ }
+  }
+  return events;
+}
+
+/** Reports progress while a results file grows: counts the lines carrying `marker`. Returns a stop function. */
+export function watchProgress(ctx: DriverContext, path: string, marker: string, total: () => number | undefined): () => void {
+  let lastSize = -1;
+  const timer = setInterval(() => {
+    try {
+      const size = statSync(path).size;
+      if (size === lastSize) return;
+      lastSize = size;
+      const done = readFileSync(path, 'utf8').split(marker).length - 1;
+      const t = total();
+      ctx.progress(t ? `ran ${done} of ${t} tests` : `ran ${done} tests`, done, t);
+    } catch { /* not written yet */ }
+  }, 500);
+  return () => clearInterval(timer);
+}
+
+/** Workspace-relative '/'-path of a file in the scratch copy, or undefined when it lies outside. */
+export function toWorkspacePath(scratch: Scratch, file: string | undefined | null): string | undefined {
+  if (!file) return undefined;
+  const abs = file.startsWith('file://') ? decodeURIComponent(new URL(file).pathname) : file;
+  if (!abs.startsWith(scratch.workspace + sep)) return undefined;
+  return relative(scratch.workspace, abs).split(sep).join('/');
+}
+
+/** Keeps the frames inside the workspace (outermost first) and finds the failing assertion in a test file. */
+export function mapFrames(scratch: Scratch, frames: { file?: string | null; line?: number | null; function?: string | null }[] | undefined):
+  { traceback?: StackFrame[]; assertion?: SourceLocation } {
+  if (!frames?.length) return {};
+  const traceback: StackFrame[] = [];
+  for (const f of frames) {
+    const file = toWorkspacePath(scratch, f.file);
+    if (!file || !f.line) continue;
+    traceback.push(f.function ? { file, line: f.line, function: f.function } : { file, line: f.line });
+  }
+  const inTest = [...traceback].reverse().find((f) => isTestFile(f.file));
+  return {
+    traceback: traceback.length ? traceback : undefined,
+    assertion: inTest ? { file: inTest.file, line: inTest.line } : undefined,
+  };
+}
+
+/** The last lines of a tool's output, for a message. */
+export function tail(text: string, lines = 15): string {
+  return text.trim().split('\n').slice(-lines).join('\n');
+}
+
+/** Where a test is declared, when the framework does not say: the first line naming it in quotes. */
+export function lineOf(path: string, title: string): number | undefined {
+  try {
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const i = lines.findIndex((l) => l.includes(`'${title}'`) || l.includes(`"${title}"`) || l.includes(`\`${title}\``));
+    return i >= 0 ? i + 1 : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,152 @@
+// The pytest plugin Loopwise writes into the scratch folder and loads with `-p loopwise_pytest`.
+// It streams one JSON object per line to $LOOPWISE_RESULTS (collected ids, test start, result with
+// frames and compared values, collection and syntax errors) and enforces the per-test timeout itself.
+export const pytestPluginModule = 'loopwise_pytest';
+
+export const pytestPluginSource = String.raw`
+import faulthandler, json, os, re, signal, time
+import pytest
+
+_out = open(os.environ['LOOPWISE_RESULTS'], 'a', encoding='utf-8')
+_hang = open(os.environ['LOOPWISE_RESULTS'] + '.hang', 'w')
+_timeout = float(os.environ.get('LOOPWISE_TEST_TIMEOUT', '10'))
+_max_output = 65536
+_state = {'checked': set()}
+
+
+def _emit(obj):
+    _out.write(json.dumps(obj, default=repr) + '\n')
+    _out.flush()
+
+
+def _short(value, limit=2000):
+    try:
+        text = repr(value)
+    except Exception as e:
+        text = '<repr failed: %s>' % e
+    return text if len(text) <= limit else text[:limit] + '...'
+
+
+class LoopwiseTimeout(BaseException):
+    """Raised by the per-test alarm; a BaseException so that 'except Exception' in user code cannot swallow it."""
+
+
+def _alarm(signum, frame):
+    raise LoopwiseTimeout('test timed out after %g s' % _timeout)
+
+
+def _patch_assert_equal():
+    # unittest-style tests run under pytest: keep assertEqual's two values as actual/expected.
+    import unittest
+    original = unittest.TestCase.assertEqual
+
+    def assertEqual(self, first, second, msg=None):
+        try:
+            original(self, first, second, msg)
+        except AssertionError:
+            _state['compare'] = (_short(first), _short(second))
+            raise
+    unittest.TestCase.assertEqual = assertEqual
+
+
+_patch_assert_equal()
+
+
+def pytest_configure(config):
+    _state['root'] = str(config.rootpath)
+
+
+def pytest_assertrepr_compare(config, op, left, right):
+    if op == '==':
+        _state['compare'] = (_short(left), _short(right))
+    return None
+
+
+def pytest_collection_finish(session):
+    _emit({'event': 'collected', 'ids': [item.nodeid for item in session.items]})
+
+
+def _check_syntax(path):
+    if not path or path in _state['checked'] or not path.endswith('.py') or not os.path.isfile(path):
+        return
+    _state['checked'].add(path)
+    try:
+        with open(path, 'rb') as f:
+            compile(f.read(), path, 'exec', dont_inherit=True)
+    except SyntaxError as e:
+        _emit({'event': 'syntaxError', 'file': e.filename or path, 'line': e.lineno or 1, 'column': e.offset,
+               'message': '%s: %s' % (type(e).__name__, e.msg)})
+    except Exception:
+        pass
+
+
+def pytest_collectreport(report):
+    if not report.failed:
+        return
+    text = str(report.longrepr)
+    path = os.path.join(_state.get('root', '.'), report.nodeid.split('::')[0]) if report.nodeid else None
+    _emit({'event': 'collectError', 'file': path, 'message': text[-4000:]})
+    candidates = [path] + re.findall(r'File "([^"]+)", line \d+', text) + re.findall(r'^(\S[^\n]*?\.py):\d+: ', text, re.M)
+    for c in candidates:
+        _check_syntax(c)
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_protocol(item, nextitem):
+    _state['compare'] = None
+    rec = _state['rec'] = {'status': 'passed', 'output': '', 'started': time.time()}
+    _emit({'event': 'start', 'id': item.nodeid})
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, _timeout)
+    # Backstop for code the alarm cannot interrupt (long C calls, swallowed BaseException): exit the
+    # process; the runner sees the .hang file, reports this test as timed out and resumes after it.
+    faulthandler.dump_traceback_later(_timeout + 5, exit=True, file=_hang)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        faulthandler.cancel_dump_traceback_later()
+    output = rec['output']
+    line = item.location[1]
+    _emit({'event': 'result', 'id': item.nodeid, 'name': item.name, 'file': str(item.path),
+           'line': None if line is None else line + 1, 'status': rec['status'],
+           'durationMs': int((time.time() - rec['started']) * 1000), 'message': rec.get('message'),
+           'expected': rec.get('expected'), 'actual': rec.get('actual'), 'frames': rec.get('frames'),
+           'output': output[:_max_output],
+           'outputBytes': len(output.encode('utf-8', 'replace')) if len(output) > _max_output else None})
+    _state['rec'] = None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    rec = _state.get('rec')
+    if rec is None:
+        return
+    rec['output'] = report.capstdout + report.capstderr
+    if rec['status'] != 'passed':
+        return
+    if report.skipped:
+        rec['status'] = 'skipped'
+        if hasattr(report, 'wasxfail'):
+            rec['message'] = 'expected failure (xfail) %s' % report.wasxfail
+        elif isinstance(report.longrepr, tuple):
+            rec['message'] = str(report.longrepr[2])
+    elif report.failed:
+        exc = call.excinfo
+        if exc is not None and exc.errisinstance(LoopwiseTimeout):
+            rec['status'] = 'timedOut'
+        else:
+            rec['status'] = 'failed' if call.when == 'call' else 'error'
+        rec['message'] = (exc.exconly() if exc is not None else str(report.longrepr))[:4000]
+        if exc is not None:
+            rec['frames'] = [{'file': str(e.path), 'line': e.lineno + 1, 'function': e.name} for e in exc.traceback]
+            if call.when == 'call' and _state.get('compare') and isinstance(exc.value, AssertionError):
+                rec['actual'], rec['expected'] = _state['compare']
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _emit({'event': 'finished', 'exitstatus': int(exitstatus)})
+`;

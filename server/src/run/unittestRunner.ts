@@ -1,0 +1,155 @@
+// The unittest driver Loopwise writes into the scratch folder when pytest is not importable. It speaks
+// the same JSON-lines protocol as the pytest plugin (see pytestPlugin.ts), with the same per-test alarm.
+// argv: test files (workspace-relative) or test ids to load; none means discovery of test*.py and *_test.py.
+export const unittestRunnerSource = String.raw`
+import inspect, json, os, signal, sys, time, traceback, unittest
+
+_out = open(os.environ['LOOPWISE_RESULTS'], 'a', encoding='utf-8')
+_timeout = float(os.environ.get('LOOPWISE_TEST_TIMEOUT', '10'))
+_compare = {}
+
+
+def _emit(obj):
+    _out.write(json.dumps(obj, default=repr) + '\n')
+    _out.flush()
+
+
+def _short(value, limit=2000):
+    try:
+        text = repr(value)
+    except Exception as e:
+        text = '<repr failed: %s>' % e
+    return text if len(text) <= limit else text[:limit] + '...'
+
+
+class LoopwiseTimeout(BaseException):
+    pass
+
+
+def _alarm(signum, frame):
+    raise LoopwiseTimeout('test timed out after %g s' % _timeout)
+
+
+_assert_equal = unittest.TestCase.assertEqual
+
+
+def _recording_assert_equal(self, first, second, msg=None):
+    try:
+        _assert_equal(self, first, second, msg)
+    except AssertionError:
+        _compare['values'] = (_short(first), _short(second))
+        raise
+
+
+unittest.TestCase.assertEqual = _recording_assert_equal
+
+
+def _check_syntax(path):
+    try:
+        with open(path, 'rb') as f:
+            compile(f.read(), path, 'exec', dont_inherit=True)
+    except SyntaxError as e:
+        _emit({'event': 'syntaxError', 'file': e.filename or path, 'line': e.lineno or 1, 'column': e.offset,
+               'message': '%s: %s' % (type(e).__name__, e.msg)})
+    except Exception:
+        pass
+
+
+def _where(test):
+    method = getattr(test, test._testMethodName, None)
+    try:
+        return inspect.getsourcefile(type(test)), inspect.getsourcelines(method)[1]
+    except (TypeError, OSError):
+        return None, None
+
+
+class Result(unittest.TestResult):
+    def startTest(self, test):
+        super().startTest(test)
+        _compare.clear()
+        self._rec = {'status': 'passed', 'started': time.time()}
+        _emit({'event': 'start', 'id': test.id()})
+        signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, _timeout)
+
+    def stopTest(self, test):
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        super().stopTest(test)
+        rec = self._rec
+        failed_import = type(test).__name__ == '_FailedTest'
+        path, line = (None, None) if failed_import else _where(test)
+        name = test._testMethodName
+        _emit({'event': 'result', 'id': test.id(), 'name': name, 'file': path, 'line': line, 'status': rec['status'],
+               'durationMs': int((time.time() - rec['started']) * 1000), 'message': rec.get('message'),
+               'expected': rec.get('expected'), 'actual': rec.get('actual'), 'frames': rec.get('frames'),
+               'module': name if failed_import else None})
+
+    def _failed(self, test, err, status):
+        super().addError(test, err) if status == 'error' else super().addFailure(test, err)
+        kind, value, tb = err
+        if kind is LoopwiseTimeout:
+            status = 'timedOut'
+        self._rec['status'] = status
+        self._rec['message'] = ''.join(traceback.format_exception_only(kind, value)).strip()[:4000]
+        self._rec['frames'] = [{'file': f.filename, 'line': f.lineno, 'function': f.name} for f in traceback.extract_tb(tb)]
+        if status == 'failed' and 'values' in _compare:
+            self._rec['actual'], self._rec['expected'] = _compare['values']
+
+    def addError(self, test, err):
+        self._failed(test, err, 'error')
+
+    def addFailure(self, test, err):
+        self._failed(test, err, 'failed')
+
+    def addSkip(self, test, reason):
+        super().addSkip(test, reason)
+        self._rec.update(status='skipped', message=reason)
+
+    def addExpectedFailure(self, test, err):
+        super().addExpectedFailure(test, err)
+        self._rec.update(status='skipped', message='expected failure')
+
+    def addUnexpectedSuccess(self, test):
+        super().addUnexpectedSuccess(test)
+        self._rec.update(status='failed', message='unexpected success (the test is marked expectedFailure)')
+
+
+def _suite(files):
+    loader = unittest.TestLoader()
+    if not files:
+        suite = loader.discover('.', pattern='test*.py', top_level_dir='.')
+        suite.addTests(loader.discover('.', pattern='*_test.py', top_level_dir='.'))
+        return suite
+    suite = unittest.TestSuite()
+    for f in files:
+        suite.addTests(loader.loadTestsFromName(f[:-3].replace('/', '.') if f.endswith('.py') else f))
+    return suite
+
+
+def main():
+    sys.path.insert(0, os.getcwd())
+    for root, dirs, names in os.walk('.'):
+        dirs[:] = [d for d in dirs if not d.startswith('.') and d not in ('node_modules', 'venv', '__pycache__')]
+        for n in names:
+            if n.endswith('.py'):
+                _check_syntax(os.path.join(root, n)[2:])
+    try:
+        suite = _suite(sys.argv[1:])
+    except Exception as e:
+        _emit({'event': 'collectError', 'file': None, 'message': ''.join(traceback.format_exception_only(type(e), e)).strip()})
+        suite = unittest.TestSuite()
+    _emit({'event': 'collected', 'ids': [t.id() for t in _iter(suite)]})
+    suite.run(Result())
+    _emit({'event': 'finished', 'exitstatus': 0})
+
+
+def _iter(suite):
+    for t in suite:
+        if isinstance(t, unittest.TestSuite):
+            yield from _iter(t)
+        else:
+            yield t
+
+
+main()
+`;
