@@ -176,10 +176,11 @@ function killQuietly(pid, signal) {
 
 /** Installs a .vsix into the extensions dir the server will use (no marketplace involved). */
 export function installVsix({ serverMain, stateDir, vsix }) {
+  for (const d of ['exts', 'ud', 'sd']) mkdirSync(join(stateDir, d), { recursive: true });
   const r = spawnSync(process.execPath, [serverMain, '--extensions-dir', join(stateDir, 'exts'),
     '--user-data-dir', join(stateDir, 'ud'), '--server-data-dir', join(stateDir, 'sd'),
     '--accept-server-license-terms', '--install-extension', vsix, '--force'], {
     encoding: 'utf8', env: { ...process.env, EXTENSIONS_GALLERY: '{}' }, timeout: 120000,
   });
-  if (r.status !== 0) throw new Error(`installing ${vsix} failed:\n${r.stdout}\n${r.stderr}`);
+  if (r.status !== 0) throw new Error(`installing ${vsix} failed:\n${`${r.stdout}\n${r.stderr}`.slice(-1500)}`);
 }
