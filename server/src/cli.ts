@@ -9,6 +9,8 @@ const commands: Record<string, () => Promise<Command>> = {
   gate: async () => (await import('./cli/gate')).default,
   events: async () => (await import('./cli/events')).default,
   collector: async () => (await import('./cli/collector')).default,
+  fix: async () => (await import('./cli/fix')).default,
+  bench: async () => (await import('./cli/bench')).default,
 };
 
 const help = `Usage: loopwise <command> [options]

@@ -1,0 +1,78 @@
+// `loopwise fix <folder> [--json] [--budget-s N]`: localizes the fault and searches for a verified fix
+// with the embedded engine; prints the top suspicious lines and the diff (the folder itself is not changed).
+// Exit codes: 0 fixed or already passing, 1 no fix, 2 usage error.
+import { parseArgs } from 'node:util';
+import type { RepairResult } from '../../../common/repair';
+import { repair } from '../repair/repair';
+import { loadTask, TaskError } from '../repair/task';
+import { UsageError } from './usage';
+
+const usage = 'usage: loopwise fix <folder> [--json] [--budget-s N]';
+
+export function parseBudget(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--budget-s must be a positive number of seconds, got '${value}'`);
+  return n;
+}
+
+export function describeLocalization(r: RepairResult, top = 5): string[] {
+  const lines = r.localization?.lines.slice(0, top) ?? [];
+  return lines.map((l) => `  #${l.rank}  ${l.file}:${l.line}  score ${l.score.toFixed(3)}`);
+}
+
+export default async function fix(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, 'budget-s': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n${usage}`);
+  }
+  if (parsed.values.help) { console.log(usage); return 0; }
+  if (parsed.positionals.length !== 1) throw new UsageError(usage);
+  const budgetS = parseBudget(parsed.values['budget-s'], 30);
+  let task;
+  try { task = loadTask(parsed.positionals[0]); } catch (e) {
+    if (e instanceof TaskError) throw new UsageError(e.message);
+    throw e;
+  }
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let r: RepairResult;
+  try {
+    r = await repair({ ...task, budgetS, signal: abort.signal });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (parsed.values.json) {
+    console.log(JSON.stringify(r, null, 2));
+  } else {
+    printHuman(r);
+  }
+  return r.status === 'fixed' || r.status === 'alreadyPassing' ? 0 : 1;
+}
+
+function printHuman(r: RepairResult): void {
+  if (r.status === 'alreadyPassing') { console.log(r.message ?? 'all tests pass: nothing to repair'); return; }
+  if (r.status === 'syntaxError') {
+    console.log(r.message);
+    for (const l of describeLocalization(r, 1)) console.log(l);
+    return;
+  }
+  console.log(`failing tests: ${r.failingTests.length}`);
+  const loc = describeLocalization(r);
+  if (loc.length) console.log(`most suspicious lines:\n${loc.join('\n')}`);
+  if (r.fixes.length) {
+    const f = r.fixes[0];
+    console.log(`\nverified fix (makes ${f.testsFixed.length} failing test${f.testsFixed.length === 1 ? '' : 's'} pass, all other tests still pass):`);
+    console.log(f.diff.split('\n').filter((l) => !l.startsWith('====')).join('\n').trimEnd());
+  } else if (r.status === 'cancelled') {
+    console.log('\nsearch cancelled');
+  } else {
+    console.log(`\nno fix found within budget (${r.candidatesTried} candidates tried in ${r.seconds.toFixed(1)} s); the lines above are where to look`);
+  }
+  console.log(`\n${r.candidatesTried} candidates, ${r.candidatesPerSecond}/s, ${r.seconds.toFixed(1)} s`);
+}

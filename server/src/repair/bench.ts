@@ -1,0 +1,173 @@
+// `loopwise bench repair <suite-dir>`: runs the embedded repair engine on every task of a benchmark suite
+// (FORMAT.md) and reports plausible / correct fixes, localization top-k, time per task and candidates/s.
+// The suite folder is only read: repair and the hidden-test check work in scratch copies.
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { RepairResult } from '../../../common/repair';
+import { UsageError } from '../cli/usage';
+import { bugLines, rankOfBug, type BugLocation } from '../localize/ground-truth';
+import { Verifier } from '../verify/verifier';
+import { repair } from './repair';
+import { loadTask, type RepairTask } from './task';
+
+const usage = 'usage: loopwise bench repair <suite-dir> [--json out.json] [--budget-s N] [--engine embedded]';
+
+export interface TaskOutcome {
+  id: string;
+  status: RepairResult['status'] | 'error';
+  failingDetected: boolean;
+  plausible: boolean;
+  correct: boolean;
+  hidden: boolean;
+  bugRank?: number;
+  scored: boolean;
+  seconds: number;
+  candidatesPerSecond: number;
+  candidates: number;
+  message?: string;
+}
+
+export interface RepairBenchSummary {
+  suite: string;
+  tasks: number;
+  failingDetected: number;
+  plausible: number;
+  correct: number;
+  localization: { scored: number; top1: number; top3: number; top5: number };
+  secondsPerTask: { median: number; p90: number };
+  candidatesPerSecond: { median: number };
+}
+
+function quantile(xs: number[], q: number): number {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1 < 0 ? 0 : Math.ceil(q * s.length) - 1)] * 100) / 100;
+}
+
+function median(xs: number[]): number {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return Math.round(m * 100) / 100;
+}
+
+function groundTruth(task: RepairTask): BugLocation | undefined {
+  for (const file of task.sources) {
+    const fixed = join(task.taskDir!, 'fixed', file);
+    if (!existsSync(fixed)) continue;
+    const bug = bugLines(file, readFileSync(join(task.root, file), 'utf8'), readFileSync(fixed, 'utf8'));
+    if (bug) return bug;
+  }
+  return undefined;
+}
+
+/** A fix is correct when the hidden tests pass too: run them on a scratch copy with the fix laid over. */
+async function passesHidden(task: RepairTask, files: { path: string; newText: string }[]): Promise<boolean> {
+  const dir = mkdtempSync(join(tmpdir(), 'loopwise-hidden-'));
+  try {
+    cpSync(task.root, dir, { recursive: true });
+    for (const f of files) writeFileSync(join(dir, f.path), f.newText);
+    for (const h of task.hiddenTests ?? []) {
+      const rel = h.replace(/^hidden\//, '');
+      cpSync(join(task.taskDir!, 'hidden', rel), join(dir, rel), { recursive: true });
+    }
+    const tests = [...task.tests, ...(task.hiddenTests ?? []).map((h) => h.replace(/^hidden\//, ''))];
+    const v = await Verifier.open({ root: dir, language: task.language, sources: task.sources, tests }, { workers: 1, baselineTestTimeoutMs: 5000 });
+    try {
+      return v.baseline.failing.length === 0 && v.baseline.collectErrors.length === 0 && v.baseline.tests.length > 0;
+    } finally {
+      await v.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runTask(taskDir: string, budgetS: number, signal: AbortSignal): Promise<TaskOutcome> {
+  const started = Date.now();
+  const base = { id: taskDir.split(/[\\/]/).pop()!, failingDetected: false, plausible: false, correct: false, hidden: false, scored: false, candidatesPerSecond: 0, candidates: 0 };
+  let task: RepairTask;
+  try { task = loadTask(taskDir); } catch (e) {
+    return { ...base, status: 'error', seconds: 0, message: (e as Error).message };
+  }
+  const id = task.id ?? base.id;
+  const hidden = !!task.hiddenTests?.length;
+  const bug = groundTruth(task);
+  try {
+    const r = await repair({ ...task, budgetS, signal, alternatives: hidden ? 2 : 0 });
+    const plausible = r.status === 'fixed';
+    const correct = plausible && (!hidden || await passesHidden(task, r.fixes[0].files));
+    const bugRank = bug && r.localization ? rankOfBug(r.localization.lines, bug) : undefined;
+    return {
+      ...base, id, hidden, status: r.status, failingDetected: r.failingTests.length > 0 || r.status === 'fixed' || r.status === 'noFix',
+      plausible, correct, bugRank, scored: !!bug && r.status !== 'alreadyPassing', seconds: (Date.now() - started) / 1000,
+      candidatesPerSecond: r.candidatesPerSecond, candidates: r.candidatesTried, message: r.fixes[0]?.edits.map((e) => `${e.kind}@${e.line}`).join('+') ?? r.message,
+    };
+  } catch (e) {
+    return { ...base, id, hidden, status: 'error', scored: !!bug, seconds: (Date.now() - started) / 1000, message: (e as Error).message };
+  }
+}
+
+export function summarize(suite: string, outcomes: TaskOutcome[]): RepairBenchSummary {
+  const scored = outcomes.filter((o) => o.scored);
+  const within = (k: number) => scored.filter((o) => o.bugRank !== undefined && o.bugRank <= k).length;
+  return {
+    suite,
+    tasks: outcomes.length,
+    failingDetected: outcomes.filter((o) => o.failingDetected).length,
+    plausible: outcomes.filter((o) => o.plausible).length,
+    correct: outcomes.filter((o) => o.correct).length,
+    localization: { scored: scored.length, top1: within(1), top3: within(3), top5: within(5) },
+    secondsPerTask: { median: median(outcomes.map((o) => o.seconds)), p90: quantile(outcomes.map((o) => o.seconds), 0.9) },
+    candidatesPerSecond: { median: median(outcomes.filter((o) => o.candidates > 0).map((o) => o.candidatesPerSecond)) },
+  };
+}
+
+export default async function benchRepair(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'string' }, 'budget-s': { type: 'string' }, engine: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n${usage}`);
+  }
+  if (parsed.values.help) { console.log(usage); return 0; }
+  if (parsed.positionals.length !== 1) throw new UsageError(usage);
+  const engine = parsed.values.engine ?? 'embedded';
+  if (engine === 'llm' || engine === 'both') throw new UsageError(`--engine ${engine} is not available yet: only the embedded engine can be benchmarked`);
+  if (engine !== 'embedded') throw new UsageError(`unknown engine '${engine}' (expected embedded)`);
+  const budget = parsed.values['budget-s'] === undefined ? 30 : Number(parsed.values['budget-s']);
+  if (!Number.isFinite(budget) || budget <= 0) throw new UsageError(`--budget-s must be a positive number of seconds, got '${parsed.values['budget-s']}'`);
+  const suiteDir = parsed.positionals[0];
+  if (!existsSync(suiteDir)) throw new UsageError(`suite folder not found: ${suiteDir}`);
+  const taskDirs = readdirSync(suiteDir, { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(suiteDir, e.name, 'task.json')))
+    .map((e) => join(suiteDir, e.name)).sort();
+  if (!taskDirs.length) throw new UsageError(`no tasks (folders with task.json) in ${suiteDir}`);
+
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  const outcomes: TaskOutcome[] = [];
+  try {
+    for (const dir of taskDirs) {
+      if (abort.signal.aborted) break;
+      const o = await runTask(dir, budget, abort.signal);
+      outcomes.push(o);
+      const verdict = o.plausible ? (o.hidden ? (o.correct ? 'correct' : 'plausible, fails hidden') : 'plausible') : o.status;
+      console.log(`${o.id.padEnd(36)} ${verdict.padEnd(24)} bug rank ${o.bugRank ?? '-'}\t${o.seconds.toFixed(1)} s\t${o.candidates} cand (${o.candidatesPerSecond}/s)\t${o.message ?? ''}`);
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+  const suite = suiteDir.replace(/[\\/]+$/, '').split(/[\\/]/).pop()!;
+  const s = summarize(suite, outcomes);
+  const hiddenTasks = outcomes.filter((o) => o.hidden).length;
+  const errors = outcomes.filter((o) => o.status === 'error').length;
+  console.log(`\n${suite}: ${s.tasks} tasks, failing detected ${s.failingDetected}, plausible ${s.plausible}, correct ${s.correct} ` +
+    `(${hiddenTasks} tasks have hidden tests; elsewhere correct = plausible)${errors ? `, ${errors} errors` : ''}`);
+  console.log(`localization (${s.localization.scored} scored): top-1 ${s.localization.top1}, top-3 ${s.localization.top3}, top-5 ${s.localization.top5}`);
+  console.log(`seconds per task: median ${s.secondsPerTask.median}, p90 ${s.secondsPerTask.p90}; candidates/s median ${s.candidatesPerSecond.median}`);
+  if (parsed.values.json) writeFileSync(parsed.values.json, JSON.stringify(s, null, 2) + '\n');
+  return abort.signal.aborted ? 1 : 0;
+}

@@ -1,0 +1,136 @@
+// Entry point of the embedded repair engine: checks the sources parse, opens a verifier (baseline run),
+// localizes the fault, searches for a verified edit and returns the fixes best first with unified diffs.
+// The user's folder is never written: candidates only ever exist in the workers' memory.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Localization } from '../../../common/localize';
+import type { RepairFix, RepairProgress, RepairResult } from '../../../common/repair';
+import { localize, withExtraScores } from '../localize/localize';
+import { createParser, grammarFor } from '../parse/parser';
+import { Verifier } from '../verify/verifier';
+import { firstSyntaxError, type SourceFile } from './edits';
+import { rankFixes } from './choose';
+import { search, type RankedLine } from './search';
+
+export interface RepairOptions {
+  root: string;
+  language: 'python' | 'javascript';
+  sources: string[];
+  tests: string[];
+  /** Time budget in seconds (default 30). */
+  budgetS?: number;
+  maxCandidates?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: RepairProgress) => void;
+  /** Extra verified fixes wanted after the first (default 0: stop at the first). */
+  alternatives?: number;
+  /** Warm workers (default: one per core, at most 4). */
+  workers?: number;
+}
+
+export async function repair(o: RepairOptions): Promise<RepairResult> {
+  const started = Date.now();
+  const budgetMs = (o.budgetS ?? 30) * 1000;
+  const deadline = started + budgetMs;
+  const seconds = () => (Date.now() - started) / 1000;
+  const progress = (phase: RepairProgress['phase'], candidatesTried: number, message: string) => o.onProgress?.({ phase, candidatesTried, seconds: seconds(), message });
+  const result = (r: Partial<RepairResult> & Pick<RepairResult, 'status'>): RepairResult => ({
+    fixes: [], candidatesTried: 0, candidatesPerSecond: 0, failingTests: [], ...r, seconds: seconds(),
+  });
+
+  const sources = new Map<string, SourceFile>();
+  const parsers = new Map<string, Awaited<ReturnType<typeof createParser>>>();
+  for (const file of o.sources) {
+    const grammar = grammarFor(file);
+    if (!grammar) throw new Error(`cannot repair ${file}: not a Python or JavaScript file`);
+    const text = await readFile(join(o.root, file), 'utf8');
+    const parser = await createParser(grammar);
+    const tree = parser.parse(text);
+    if (!tree) throw new Error(`cannot parse ${file}`);
+    parsers.set(file, parser);
+    sources.set(file, { file, text, tree, grammar, python: grammar === 'python' });
+  }
+  const task = { root: o.root, language: o.language, sources: o.sources, tests: o.tests };
+  try {
+    const broken = [...sources.values()].find((s) => s.tree.rootNode.hasError);
+    if (broken) {
+      const at = firstSyntaxError(broken.tree);
+      const loc = await localize({ ...task, signal: o.signal, budgetMs: 5000, mutation: false, valueLines: 0 }).catch(() => undefined);
+      const line = (at?.startPosition.row ?? 0) + 1;
+      return result({ status: 'syntaxError', localization: loc, message: `${broken.file}:${line}: the code does not parse, so no repair was searched; fix the syntax error first` });
+    }
+    if (o.signal?.aborted) return result({ status: 'cancelled' });
+    progress('baseline', 0, 'running the tests on the original code');
+    // Localization runs its own (cold, instrumented) test run: start it alongside the verifier's baseline.
+    const locAbort = new AbortController();
+    const onAbort = () => locAbort.abort();
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    // Spectrum + tracebacks only: the search itself is the mutation analysis, and its outcome is fed back.
+    const locPromise = localize({ ...task, signal: locAbort.signal, budgetMs: Math.max(2000, Math.min(10000, budgetMs * 0.3)), mutation: false, valueLines: 0 })
+      .catch(() => undefined);
+    let verifier: Verifier;
+    try {
+      verifier = await Verifier.open(task, { workers: o.workers });
+    } catch (e) {
+      locAbort.abort();
+      await locPromise;
+      throw e;
+    }
+    let localization: Localization | undefined;
+    try {
+      const failingTests = verifier.baseline.failing;
+      if (!failingTests.length && !verifier.baseline.collectErrors.length) {
+        locAbort.abort();
+        await locPromise;
+        return result({ status: 'alreadyPassing', message: `all ${verifier.baseline.tests.length} tests pass: nothing to repair` });
+      }
+      progress('localize', 0, 'localizing the fault');
+      localization = await locPromise;
+      if (o.signal?.aborted) return result({ status: 'cancelled', localization, failingTests });
+      const lines = rankedLines(localization, sources);
+      const searchStart = Date.now();
+      const outcome = await search({
+        verifier, sources, parsers, lines, deadline, maxCandidates: o.maxCandidates ?? 20000,
+        alternatives: o.alternatives ?? 0, alternativesMs: Math.min(3000, budgetMs / 10), signal: o.signal,
+        onProgress: (tried, message) => progress('search', tried, message),
+      });
+      const searchS = Math.max(0.001, (Date.now() - searchStart) / 1000);
+      const fixes: RepairFix[] = rankFixes(outcome.found, sources);
+      if (localization && fixes.length) localization = withExtraScores(localization, fixLineScores(fixes[0]));
+      const status = fixes.length ? 'fixed' : outcome.cancelled ? 'cancelled' : 'noFix';
+      return result({
+        status, fixes, localization, failingTests, candidatesTried: outcome.tried,
+        candidatesPerSecond: Math.round(outcome.tried / searchS * 10) / 10,
+        message: status === 'noFix' ? `no fix found within budget (${outcome.tried} candidates tried)` : undefined,
+      });
+    } finally {
+      o.signal?.removeEventListener('abort', onAbort);
+      await verifier.close();
+    }
+  } finally {
+    for (const s of sources.values()) s.tree.delete();
+    for (const p of parsers.values()) p.delete();
+  }
+}
+
+/** The verified fix is the strongest evidence of where the bug is: its lines go to the top. */
+function fixLineScores(fix: RepairFix): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of fix.edits) out[`${e.file}:${e.line}`] = 10;
+  return out;
+}
+
+/** Lines to search, most suspicious first; without a localization, every code line of the sources. */
+function rankedLines(loc: Localization | undefined, sources: Map<string, SourceFile>): RankedLine[] {
+  if (loc?.status === 'ranked' && loc.lines.length) {
+    return loc.lines.filter((l) => sources.has(l.file)).map((l) => ({ file: l.file, line: l.line, score: l.score, rank: l.rank }));
+  }
+  const out: RankedLine[] = [];
+  for (const s of sources.values()) {
+    s.text.split('\n').forEach((text, i) => {
+      const t = text.trim();
+      if (t && !t.startsWith('#') && !t.startsWith('//') && !/^(def|class|function)\b/.test(t)) out.push({ file: s.file, line: i + 1, score: 1, rank: out.length + 1 });
+    });
+  }
+  return out;
+}

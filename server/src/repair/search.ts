@@ -1,0 +1,147 @@
+// The repair search: candidates from the mutation and synthesis generators at the most suspicious lines,
+// ordered by suspiciousness x prior, deduplicated by resulting text, parse-checked, and verified on the warm
+// workers (several in flight). Single edits first; then pairs built on "partial" candidates (some failing
+// tests fixed, others not) while budget remains. Stops at the first fix unless alternatives are wanted.
+import type { Parser } from 'web-tree-sitter';
+import type { Verdict, Verifier } from '../verify/verifier';
+import { applyEdits, overlaps, type Candidate, type Edit, type SourceFile } from './edits';
+import { mutationsAt } from './mutate';
+import { synthesisAt } from './synthesize';
+
+export interface RankedLine {
+  file: string;
+  line: number;
+  score: number;
+  rank: number;
+}
+
+export interface Found {
+  edits: Edit[];
+  files: Record<string, string>;
+  verdict: Verdict;
+}
+
+export interface SearchOptions {
+  verifier: Verifier;
+  sources: Map<string, SourceFile>;
+  parsers: Map<string, Parser>;
+  lines: RankedLine[];
+  deadline: number;
+  maxCandidates: number;
+  /** Extra fixes wanted after the first (the search then keeps going for a short while). */
+  alternatives: number;
+  alternativesMs: number;
+  signal?: AbortSignal;
+  onProgress?: (tried: number, message: string) => void;
+}
+
+export interface SearchOutcome {
+  found: Found[];
+  tried: number;
+  cancelled: boolean;
+}
+
+/** How much a line's suspiciousness weighs: its score relative to the best, and its rank. */
+function lineWeights(lines: RankedLine[]): Map<string, number> {
+  const max = Math.max(1e-9, ...lines.map((l) => l.score));
+  const out = new Map<string, number>();
+  for (const l of lines) out.set(`${l.file}:${l.line}`, 0.5 * Math.max(0, l.score) / max + 0.5 / (1 + 0.35 * (l.rank - 1)));
+  return out;
+}
+
+function singles(o: SearchOptions, lines: RankedLine[]): Candidate[] {
+  const weights = lineWeights(o.lines);
+  const out: Candidate[] = [];
+  for (const l of lines) {
+    const src = o.sources.get(l.file);
+    if (!src) continue;
+    const w = weights.get(`${l.file}:${l.line}`) ?? 0.1;
+    for (const e of [...mutationsAt(src, l.line), ...synthesisAt(src, l.line)]) out.push({ edits: [e], score: w * e.prior });
+  }
+  return out.sort((a, b) => b.score - a.score);
+}
+
+export async function search(o: SearchOptions): Promise<SearchOutcome> {
+  const seen = new Set<string>();
+  const found: Found[] = [];
+  const partial: { c: Candidate; fixed: number }[] = [];
+  let tried = 0;
+  let stopAt = o.deadline;
+  const stopped = () => o.signal?.aborted || Date.now() >= stopAt || tried >= o.maxCandidates || found.length > o.alternatives;
+
+  const materialize = (c: Candidate): Record<string, string> | undefined => {
+    const byFile = new Map<string, Edit[]>();
+    for (const e of c.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+    const files: Record<string, string> = {};
+    for (const [file, edits] of byFile) {
+      const src = o.sources.get(file)!;
+      const text = applyEdits(src.text, edits);
+      if (text === src.text) return undefined;
+      files[file] = text;
+    }
+    const key = JSON.stringify(files);
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    for (const [file, text] of Object.entries(files)) {
+      const tree = o.parsers.get(file)!.parse(text);
+      const bad = !tree || tree.rootNode.hasError;
+      tree?.delete();
+      if (bad) return undefined;
+    }
+    return files;
+  };
+
+  const run = async (queue: Candidate[]): Promise<void> => {
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < queue.length && !stopped()) {
+        const c = queue[next++];
+        const files = materialize(c);
+        if (!files) continue;
+        tried++;
+        if (tried % 50 === 0) o.onProgress?.(tried, `${tried} candidates tried`);
+        let verdict: Verdict;
+        try {
+          verdict = await o.verifier.verify(files);
+        } catch (e) {
+          if (o.signal?.aborted) return;
+          throw e;
+        }
+        if (verdict.status === 'passed') {
+          found.push({ edits: c.edits, files, verdict });
+          if (found.length === 1 && o.alternatives > 0) stopAt = Math.min(o.deadline, Date.now() + o.alternativesMs);
+        } else if (verdict.testsFixed.length > 0 && c.edits.length === 1) {
+          partial.push({ c, fixed: verdict.testsFixed.length });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: o.verifier.size }, lane));
+  };
+
+  const waves = [o.lines.slice(0, 6), o.lines.slice(6, 16), o.lines.slice(16, 40)];
+  const tiedSingles: Candidate[] = [];
+  for (const wave of waves) {
+    if (stopped() || !wave.length) break;
+    const queue = singles(o, wave);
+    tiedSingles.push(...queue.filter((c) => c.edits[0].prior >= 0.3).slice(0, 300));
+    await run(queue);
+    if (found.length) break;
+  }
+  if (!found.length && !stopped() && partial.length) await run(pairs(partial, tiedSingles));
+  return { found, tried, cancelled: !!o.signal?.aborted };
+}
+
+/** Two-edit candidates: each partial fix combined with the best single edits elsewhere. */
+function pairs(partial: { c: Candidate; fixed: number }[], singlesPool: Candidate[]): Candidate[] {
+  const out: Candidate[] = [];
+  partial.sort((a, b) => b.fixed - a.fixed || b.c.score - a.c.score);
+  for (const p of partial.slice(0, 30)) {
+    const a = p.c.edits[0];
+    for (const s of singlesPool) {
+      const b = s.edits[0];
+      if (overlaps(a, b)) continue;
+      out.push({ edits: [a, b], score: p.c.score * s.score * (1 + p.fixed) });
+    }
+  }
+  return out.sort((x, y) => y.score - x.score).slice(0, 20000);
+}

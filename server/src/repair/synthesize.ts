@@ -1,0 +1,113 @@
+// Synthesis at one line, for bugs a one-token mutation cannot fix ("missing logic"): wrap an expression
+// (abs, len, casts), add a term to an expression or a clause to a condition, insert a guard with an early
+// return, or insert a statement built from templates or copied from elsewhere in the same file.
+import type { Node } from 'web-tree-sitter';
+import { edit, insertAt, walk, type Edit, type SourceFile } from './edits';
+import { enclosingFunction, langOf, scopeAt, type LangInfo } from './lang';
+import { conditionOf, nodesOnRow } from './mutate';
+
+export const synthPriors: Record<string, number> = {
+  addTerm: 0.35, wrap: 0.3, addClause: 0.25, insertGuard: 0.22, insertStatement: 0.15, methodWrap: 0.25, condition: 0.5,
+};
+
+const valueTypes = new Set(['identifier', 'call', 'call_expression', 'subscript', 'subscript_expression', 'attribute', 'member_expression', 'binary_operator', 'binary_expression', 'parenthesized_expression', 'integer', 'number']);
+
+/** Small boolean expressions over the variables in scope, the clauses and guards are built from. */
+export function conditionAtoms(info: LangInfo, vars: string[], python: boolean): string[] {
+  const out: string[] = [];
+  for (const v of vars.slice(0, 8)) {
+    if (python) out.push(`not ${v}`, `${v} == 0`, `${v} < 0`, `${v} > 0`, `${v} == 1`, `${v} is None`, `len(${v}) == 0`, `${v} % 2 == 0`, `${v} % 2 == 1`, `len(${v}) == 1`);
+    else out.push(`!${v}`, `${v} == 0`, `${v} < 0`, `${v} > 0`, `${v} == 1`, `${v} == null`, `${v}.length == 0`, `${v} % 2 == 0`, `${v} % 2 == 1`, `${v}.length == 1`);
+  }
+  const cmp = ['<', '<=', '==', '!='];
+  const pairs = vars.slice(0, 6);
+  for (let i = 0; i < pairs.length; i++) for (let j = 0; j < pairs.length; j++) if (i !== j) for (const op of cmp) if (op !== '==' && op !== '!=' || i < j) out.push(`${pairs[i]} ${op} ${pairs[j]}`);
+  void info;
+  return out;
+}
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+function indentOf(text: string, offset: number): string {
+  const start = lineStart(text, offset);
+  return /^[ \t]*/.exec(text.slice(start))![0];
+}
+
+/** Statements (one line each) elsewhere in the file, to try inserting near the suspicious line. */
+function donorStatements(src: SourceFile, exclude: number): string[] {
+  const info = langOf(src);
+  const out = new Set<string>();
+  walk(src.tree.rootNode, (n) => {
+    if (n.startPosition.row === exclude || n.startPosition.row !== n.endPosition.row) return;
+    if (['expression_statement', 'return_statement', 'break_statement', 'continue_statement'].includes(n.type) && !n.text.startsWith('"') && !n.text.startsWith("'")) out.add(n.text);
+    void info;
+  });
+  return [...out].slice(0, 30);
+}
+
+export function synthesisAt(src: SourceFile, line: number): Edit[] {
+  const info = langOf(src);
+  const row = line - 1;
+  const out: Edit[] = [];
+  const nodes = nodesOnRow(src.tree.rootNode, row);
+  if (!nodes.length) return out;
+  const scope = scopeAt(src, nodes[0]);
+  const vars = scope.variables;
+  const atoms = conditionAtoms(info, vars, src.python);
+  for (const n of nodes) {
+    const p = n.parent;
+    const isCondition = !!p && info.conditionParents.has(p.type) && conditionOf(p)?.id === n.id;
+    if (isCondition) {
+      for (const a of atoms) {
+        out.push(edit(src, n, `${n.text} ${info.and} ${a}`, 'addClause', synthPriors.addClause), edit(src, n, `${n.text} ${info.or} ${a}`, 'addClause', synthPriors.addClause));
+      }
+    }
+    if (!valueTypes.has(n.type) || isCondition) continue;
+    if (p && (p.type === 'call' || p.type === 'call_expression') && p.childForFieldName('function')?.id === n.id) continue;
+    if (p && (p.type === 'attribute' || p.type === 'member_expression') && p.childForFieldName(p.type === 'attribute' ? 'attribute' : 'property')?.id === n.id) continue;
+    if (isAssignTarget(n)) continue;
+    const e = /^(identifier|integer|number|call|call_expression|subscript|subscript_expression|attribute|member_expression|parenthesized_expression)$/.test(n.type) ? n.text : `(${n.text})`;
+    for (const w of info.wrappers) out.push(edit(src, n, w(e), 'wrap', synthPriors.wrap));
+    for (const term of ['+ 1', '- 1', '* 2', src.python ? '// 2' : '/ 2']) out.push(edit(src, n, `${e} ${term}`, 'addTerm', synthPriors.addTerm));
+    for (const v of vars.slice(0, 6)) {
+      if (v === n.text) continue;
+      out.push(edit(src, n, `${e} + ${v}`, 'addTerm', synthPriors.addTerm * 0.6), edit(src, n, `${e} - ${v}`, 'addTerm', synthPriors.addTerm * 0.6));
+      if (n.type === 'identifier') out.push(edit(src, n, src.python ? `${e}[${v}:]` : `${e}.slice(${v})`, 'methodWrap', synthPriors.methodWrap), edit(src, n, src.python ? `${e}[:${v}]` : `${e}.slice(0, ${v})`, 'methodWrap', synthPriors.methodWrap));
+    }
+  }
+  const stmt = nodes.find((n) => info.statementTypes.has(n.type));
+  if (stmt) out.push(...insertions(src, info, stmt, atoms, vars, row));
+  return out;
+}
+
+function isAssignTarget(n: Node): boolean {
+  const p = n.parent;
+  if (!p) return false;
+  return (['assignment', 'augmented_assignment', 'assignment_expression', 'augmented_assignment_expression', 'for_statement', 'for_in_clause'].includes(p.type) && p.childForFieldName('left')?.id === n.id)
+    || (p.type === 'variable_declarator' && p.childForFieldName('name')?.id === n.id);
+}
+
+/** Guards (`if c: return v`) and statements inserted before the statement at the line. */
+function insertions(src: SourceFile, info: LangInfo, stmt: Node, atoms: string[], vars: string[], row: number): Edit[] {
+  const out: Edit[] = [];
+  const at = lineStart(src.text, stmt.startIndex);
+  const indent = indentOf(src.text, stmt.startIndex);
+  const fn = enclosingFunction(stmt, info);
+  const returns = new Set<string>();
+  walk(fn, (n) => { if (n.type === 'return_statement' && n.namedChildren[0] && n.text.length < 60) returns.add(n.namedChildren[0].text); });
+  const values = [...returns, ...info.emptyValues, ...vars.slice(0, 4)];
+  const guard = (cond: string, value: string) => (src.python ? `${indent}if ${cond}:\n${indent}    return ${value}\n` : `${indent}if (${cond}) return ${value};\n`);
+  for (const a of atoms.slice(0, 40)) for (const v of values.slice(0, 10)) out.push(insertAt(src, at, row + 1, guard(a, v), 'insertGuard', synthPriors.insertGuard));
+  for (const d of donorStatements(src, row)) {
+    out.push(insertAt(src, at, row + 1, `${indent}${d}\n`, 'insertStatement', synthPriors.insertStatement));
+    const nl = src.text.indexOf('\n', stmt.endIndex);
+    const after = nl >= 0 ? nl + 1 : src.text.length;
+    if (stmt.startPosition.row === stmt.endPosition.row) out.push(insertAt(src, after, row + 2, `${indent}${d}\n`, 'insertStatement', synthPriors.insertStatement));
+  }
+  for (const v of vars.slice(0, 6)) {
+    for (const m of src.python ? ['sort()', 'reverse()', 'pop()'] : ['sort((a, b) => a - b)', 'reverse()', 'pop()']) out.push(insertAt(src, at, row + 1, `${indent}${v}.${m}${src.python ? '' : ';'}\n`, 'insertStatement', synthPriors.insertStatement));
+  }
+  return out;
+}
