@@ -105,3 +105,15 @@ export function validateEvent(x: unknown): Validation {
 
 /** Outcome events: the ones that decide a shown suggestion's label. */
 export const isDecision = (e: SuggestionEvent) => e.type === 'accepted' || e.type === 'partial' || e.type === 'rejected';
+
+/** What the local store keeps: everything, or no code text (prefix, suffix and suggestion text dropped). */
+export type PrivacyLevel = 'all' | 'noCode';
+
+/** The event as stored at `level`. The client scores the gate on this same form so training sees what it saw. */
+export function redactEvent(e: SuggestionEvent, level: PrivacyLevel): SuggestionEvent {
+  if (level === 'all' || (!e.ctx && !e.sug)) return e;
+  const out: SuggestionEvent = { ...e };
+  if (e.ctx) { out.ctx = { ...e.ctx }; delete out.ctx.prefix; delete out.ctx.suffix; }
+  if (e.sug) { out.sug = { ...e.sug }; delete out.sug.text; }
+  return out;
+}

@@ -12,9 +12,10 @@ export const FEATURE_VERSION = 1;
 export const STAGE1_FEATURES = [
   'hasHistory', 'prevAccepted', 'prevRejected', 'logSecSinceOutcome', 'logSecSinceShown', 'logSecSinceAccept',
   'rateWithPrior', 'recentRate', 'logDecisions', 'rejectStreak', 'shownLast10s', 'shownLast60s', 'prevUndecided',
+  'docDelta', 'typingRate', 'nearPrevCursor',
   'hasPrefix', 'lastWord', 'lastSpace', 'lastNewline', 'lastOpen', 'lastClose', 'lastComma', 'lastColon', 'lastEquals',
   'lastDot', 'lastQuote', 'lastOther', 'nonSpaceWord', 'nonSpaceOpen', 'nonSpaceColon', 'nonSpaceOther',
-  'logLineLen', 'indent', 'lineBlank', 'logPrevLineLen', 'prevLineColon', 'prevLineBlank', 'inString', 'inComment',
+  'logLineLen', 'indent', 'lineBlank', 'logPrevLineLen', 'prevLineColon', 'prevLineBlank', 'prevLineComment', 'inString', 'inComment',
   'bracketDepth', 'lineDef', 'lineFlow', 'lineReturn', 'lineImport', 'lineCall', 'lineAssign', 'prefixBlankLines',
   'atLineEnd', 'atDocEnd', 'relPos', 'logDocLen', 'langPython', 'langJs',
 ] as const;
@@ -22,7 +23,8 @@ export const STAGE1_FEATURES = [
 export const STAGE2_EXTRA = [
   'logChars', 'lines', 'logTokens', 'charsPerLine', 'hasLogProb', 'meanLogProb', 'meanAltLogProb', 'logProbGap',
   'hasText', 'startsNewline', 'startsSpace', 'continuesWord', 'isComment', 'repeatsFirstLine', 'repeatShare',
-  'closesOpen', 'overCloses', 'opensBlock', 'parses',
+  'closesOpen', 'overCloses', 'opensBlock', 'parses', 'alnumShare', 'knownIdentShare', 'lineEcho', 'prevLineSimilarity',
+  'sameAsPrevSug', 'prevSugContains',
 ] as const;
 
 export const STAGE2_FEATURES = [...STAGE1_FEATURES, ...STAGE2_EXTRA] as const;
@@ -64,6 +66,14 @@ export function extractFeatures(stage: Stage, input: GateInput, h: GateHistory, 
   x[F.shownLast10s] = shownWithin(h, now, 10_000);
   x[F.shownLast60s] = shownWithin(h, now, 60_000);
   x[F.prevUndecided] = h.lastShownTs > 0 && !h.lastShownDecided ? 1 : 0;
+  const docLenNow = input.ctx?.docLen ?? -1;
+  if (docLenNow >= 0 && h.lastShownDocLen >= 0) {
+    const delta = docLenNow - h.lastShownDocLen;
+    x[F.docDelta] = Math.sign(delta) * Math.log1p(Math.abs(delta));
+    x[F.typingRate] = Math.min(Math.abs(delta) / Math.max((now - h.lastShownTs) / 1000, 0.1), 50);
+  }
+  const offsetNow = input.ctx?.offset ?? -1;
+  x[F.nearPrevCursor] = offsetNow >= 0 && h.lastShownOffset >= 0 && Math.abs(offsetNow - h.lastShownOffset) <= 40 ? 1 : 0;
 
   const ctx = input.ctx;
   const prefix = ctx?.prefix ?? '';
@@ -85,7 +95,7 @@ export function extractFeatures(stage: Stage, input: GateInput, h: GateHistory, 
   const lang = ctx?.lang ?? '';
   x[F.langPython] = lang === 'python' ? 1 : 0;
   x[F.langJs] = lang.startsWith('javascript') || lang.startsWith('typescript') ? 1 : 0;
-  if (stage === 2 && input.sug) writeSuggestion(x, input.sug, prefix, s, input.hints?.parses);
+  if (stage === 2 && input.sug) writeSuggestion(x, input.sug, prefix, s, input.hints?.parses, h.lastShownText);
   return x;
 }
 
@@ -103,6 +113,7 @@ function writeContext(x: Float64Array, s: PrefixScan): void {
   x[F.logPrevLineLen] = Math.log1p(s.prevLineLen);
   x[F.prevLineColon] = s.prevLineColon ? 1 : 0;
   x[F.prevLineBlank] = s.prevLineBlank ? 1 : 0;
+  x[F.prevLineComment] = s.prevCodeComment ? 1 : 0;
   x[F.inString] = s.inString ? 1 : 0;
   x[F.inComment] = s.inComment ? 1 : 0;
   x[F.bracketDepth] = Math.min(s.depth, 4);
@@ -110,7 +121,7 @@ function writeContext(x: Float64Array, s: PrefixScan): void {
   x[F.prefixBlankLines] = Math.min(s.blankLines, 20) / 4;
 }
 
-function writeSuggestion(x: Float64Array, sug: EventSuggestion, prefix: string, s: PrefixScan, parses: boolean | undefined): void {
+function writeSuggestion(x: Float64Array, sug: EventSuggestion, prefix: string, s: PrefixScan, parses: boolean | undefined, prevText: string): void {
   x[F.logChars] = Math.log1p(sug.chars);
   x[F.lines] = Math.min(sug.lines, 30);
   const tokens = sug.tokens ?? Math.ceil(sug.chars / 4);
@@ -138,4 +149,12 @@ function writeSuggestion(x: Float64Array, sug: EventSuggestion, prefix: string, 
   x[F.closesOpen] = shape.closesOpen ? 1 : 0;
   x[F.overCloses] = shape.overCloses ? 1 : 0;
   x[F.opensBlock] = shape.opensBlock ? 1 : 0;
+  x[F.alnumShare] = shape.alnumShare;
+  x[F.knownIdentShare] = shape.knownIdentShare;
+  x[F.lineEcho] = shape.lineEcho ? 1 : 0;
+  x[F.prevLineSimilarity] = shape.prevLineSimilarity;
+  if (prevText) {
+    x[F.sameAsPrevSug] = prevText === text ? 1 : 0;
+    x[F.prevSugContains] = prevText !== text && (prevText.includes(text) || text.includes(prevText)) ? 1 : 0;
+  }
 }

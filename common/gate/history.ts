@@ -21,6 +21,11 @@ export interface GateHistory {
   lastShownTs: number;
   lastShownSid: string;
   lastShownDecided: boolean;
+  /** Document length and cursor offset at the last shown suggestion (-1 unknown): typing since then. */
+  lastShownDocLen: number;
+  lastShownOffset: number;
+  /** Text of the last shown suggestion ('' unknown), to notice the same suggestion coming back. */
+  lastShownText: string;
   /** Ring of the last RECENT_SHOWN shown timestamps (0 = empty slot). */
   shownTs: number[];
   shownPos: number;
@@ -32,7 +37,7 @@ export interface GateHistory {
 export function newHistory(): GateHistory {
   return {
     decisions: 0, accepted: 0, ewma: PRIOR_RATE, lastOutcome: -1, lastOutcomeTs: 0, lastAcceptTs: 0, rejectStreak: 0,
-    lastShownTs: 0, lastShownSid: '', lastShownDecided: true,
+    lastShownTs: 0, lastShownSid: '', lastShownDecided: true, lastShownDocLen: -1, lastShownOffset: -1, lastShownText: '',
     shownTs: new Array<number>(RECENT_SHOWN).fill(0), shownPos: 0,
     decidedSids: new Array<string>(RECENT_SIDS).fill(''), decidedPos: 0,
   };
@@ -44,12 +49,15 @@ export function outcomeOf(type: SuggestionEvent['type']): number {
 }
 
 /** Folds one event into the history (mutates h). Only completion events matter to the completion gate. */
-export function observe(h: GateHistory, e: Pick<SuggestionEvent, 'type' | 'ts' | 'sid' | 'kind'>): void {
+export function observe(h: GateHistory, e: Pick<SuggestionEvent, 'type' | 'ts' | 'sid' | 'kind' | 'ctx' | 'sug'>): void {
   if (e.kind !== 'completion') return;
   if (e.type === 'shown') {
     h.lastShownTs = e.ts;
     h.lastShownSid = e.sid;
     h.lastShownDecided = false;
+    h.lastShownDocLen = e.ctx?.docLen ?? -1;
+    h.lastShownOffset = e.ctx?.offset ?? -1;
+    h.lastShownText = e.sug?.text ?? '';
     h.shownTs[h.shownPos] = e.ts;
     h.shownPos = (h.shownPos + 1) % RECENT_SHOWN;
     return;

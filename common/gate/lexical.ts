@@ -16,6 +16,12 @@ export interface PrefixScan {
   prevLineLen: number;
   prevLineColon: boolean;
   prevLineBlank: boolean;
+  /** The nearest non-blank line above the cursor's line: trimmed bounds, and whether it is a comment. */
+  prevCodeFrom: number;
+  prevCodeTo: number;
+  prevCodeComment: boolean;
+  /** Where the cursor's line starts after its indentation. */
+  lineTextStart: number;
   /** Consecutive blank lines just above the cursor's line. */
   blankLines: number;
   inString: boolean;
@@ -35,15 +41,24 @@ export interface SuggestionShape {
   closesOpen: boolean;
   overCloses: boolean;
   opensBlock: boolean;
+  /** Share of the non-blank characters that are letters, digits or underscores. */
+  alnumShare: number;
+  /** Share of the identifiers (3+ characters) that already occur in the prefix. */
+  knownIdentShare: number;
+  /** The cursor's line completed by the suggestion's first line already occurs in the prefix. */
+  lineEcho: boolean;
+  /** Common-prefix ratio of that completed line with the nearest non-blank line above. */
+  prevLineSimilarity: number;
 }
 
 const scan: PrefixScan = {
   python: false, lastClass: 2, nonSpaceClass: 2, lineLen: 0, indent: 0, lineBlank: true, prevLineLen: 0,
-  prevLineColon: false, prevLineBlank: true, blankLines: 0, inString: false, inComment: false, depth: 0, lineKind: 6,
+  prevLineColon: false, prevLineBlank: true, prevCodeFrom: 0, prevCodeTo: 0, prevCodeComment: false, lineTextStart: 0, blankLines: 0, inString: false, inComment: false, depth: 0, lineKind: 6,
 };
 const shape: SuggestionShape = {
   startsNewline: false, startsSpace: false, startsWord: false, isComment: false, repeatsFirstLine: false,
-  repeatShare: 0, closesOpen: false, overCloses: false, opensBlock: false,
+  repeatShare: 0, closesOpen: false, overCloses: false, opensBlock: false, alnumShare: 0, knownIdentShare: 0,
+  lineEcho: false, prevLineSimilarity: 0,
 };
 
 const isWord = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
@@ -113,8 +128,10 @@ export function scanPrefix(p: string, lang: string): PrefixScan {
   scan.indent = indent;
   scan.lineBlank = j === p.length;
   scan.lineKind = lineKind(p, j);
+  scan.lineTextStart = j;
 
   scan.prevLineLen = 0; scan.prevLineColon = false; scan.prevLineBlank = true; scan.blankLines = 0;
+  scan.prevCodeFrom = 0; scan.prevCodeTo = 0; scan.prevCodeComment = false;
   if (lastNL > 0) {
     let end = lastNL, blanks = 0, first = true;
     while (end > 0) {
@@ -128,7 +145,15 @@ export function scanPrefix(p: string, lang: string): PrefixScan {
         scan.prevLineColon = !blank && (p.charCodeAt(e) === 58 || p.charCodeAt(e) === 123);
         first = false;
       }
-      if (!blank || blanks >= 20 || from === 0) break;
+      if (!blank) {
+        let a = from;
+        while (a < e && isBlank(p.charCodeAt(a))) a++;
+        scan.prevCodeFrom = a;
+        scan.prevCodeTo = e + 1;
+        scan.prevCodeComment = python ? p.charCodeAt(a) === 35 : p.charCodeAt(a) === 47 && p.charCodeAt(a + 1) === 47;
+        break;
+      }
+      if (blanks >= 20 || from === 0) break;
       blanks++;
       end = from - 1;
     }
@@ -187,5 +212,41 @@ export function suggestionShape(text: string, prefix: string, s: PrefixScan): Su
   shape.overCloses = min < 0;
   shape.closesOpen = s.depth > 0 && d < s.depth && min >= 0;
   shape.opensBlock = last === 58 || last === 123;
+  identifiers(text, prefix);
+  echo(text, prefix, s);
   return shape;
+}
+
+function identifiers(text: string, prefix: string): void {
+  let word = 0, nonBlank = 0, idents = 0, known = 0;
+  for (let i = 0; i < text.length && i < 2000;) {
+    const c = text.charCodeAt(i);
+    if (isWord(c)) {
+      let e = i + 1;
+      while (e < text.length && isWord(text.charCodeAt(e))) e++;
+      word += e - i; nonBlank += e - i;
+      if (e - i >= 3 && !(c >= 48 && c <= 57) && idents < 16) { idents++; if (prefix.includes(text.slice(i, e))) known++; }
+      i = e;
+    } else {
+      if (!isBlank(c) && c !== 10) nonBlank++;
+      i++;
+    }
+  }
+  shape.alnumShare = nonBlank ? word / nonBlank : 0;
+  shape.knownIdentShare = idents ? known / idents : 0;
+}
+
+/** The cursor's line as the suggestion would complete it, compared with the text above. */
+function echo(text: string, p: string, s: PrefixScan): void {
+  let end = text.indexOf('\n');
+  if (end < 0) end = text.length;
+  while (end > 0 && isBlank(text.charCodeAt(end - 1))) end--;
+  const head = p.length - s.lineTextStart;
+  const len = head + end;
+  const at = (k: number) => (k < head ? p.charCodeAt(s.lineTextStart + k) : text.charCodeAt(k - head));
+  shape.lineEcho = end > 0 && len >= 8 && p.lastIndexOf(p.slice(s.lineTextStart) + text.slice(0, end), s.lineTextStart - 1) >= 0;
+  const prevLen = s.prevCodeTo - s.prevCodeFrom;
+  let k = 0;
+  while (k < len && k < prevLen && at(k) === p.charCodeAt(s.prevCodeFrom + k)) k++;
+  shape.prevLineSimilarity = len && prevLen ? k / Math.max(len, prevLen) : 0;
 }

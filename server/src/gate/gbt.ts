@@ -57,8 +57,9 @@ export function fitGbt(x: Float64Array, d: number, y: ArrayLike<number>, w: Arra
   const minLeaf = opts.minLeaf ?? 10, lambda = opts.lambda ?? 1, nb = opts.bins ?? 32, sub = opts.subsample ?? 0.8;
   const rng = seeded(opts.seed ?? 1);
   const cuts = makeCuts(x, n, d, nb);
-  const bin = new Uint8Array(n * d); // column-major: bin[j * n + i]
-  for (let j = 0; j < d; j++) for (let i = 0; i < n; i++) bin[j * n + i] = binOf(cuts[j], x[i * d + j]);
+  const bin = new Uint8Array(n * d); // row-major like x: bin[i * d + j]
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) bin[i * d + j] = binOf(cuts[j], x[i * d + j]);
+  const stride = 3 * nb; // histogram layout: per feature, per bin: gradient, hessian, count
 
   let sw = 0, swy = 0;
   for (let i = 0; i < n; i++) { sw += w[i]; swy += w[i] * y[i]; }
@@ -67,7 +68,6 @@ export function fitGbt(x: Float64Array, d: number, y: ArrayLike<number>, w: Arra
   const f = new Float64Array(n).fill(base);
   const g = new Float64Array(n), h = new Float64Array(n);
   const rows = new Int32Array(n);
-  const gh = new Float64Array(d * nb), hh = new Float64Array(d * nb);
   const trees: TreeParams[] = [];
 
   for (let t = 0; t < nTrees; t++) {
@@ -80,8 +80,20 @@ export function fitGbt(x: Float64Array, d: number, y: ArrayLike<number>, w: Arra
     }
     const tree: TreeParams = { feature: [], threshold: [], left: [], right: [], value: [] };
     const splitBin: number[] = [];
-    // depth-first growth; each node owns rows[from, to)
-    const grow = (from: number, to: number, depth: number): number => {
+    // depth-first growth; each node owns rows[from, to). A node's histogram (gradient, hessian, count per
+    // feature bin) is built directly only for the smaller child; the larger one is the parent's minus it.
+    const histogram = (from: number, to: number): Float64Array => {
+      const hist = new Float64Array(d * stride);
+      for (let k = from; k < to; k++) {
+        const i = rows[k], gi = g[i], hi = h[i], row = i * d;
+        for (let j = 0, off = 0; j < d; j++, off += stride) {
+          const o = off + 3 * bin[row + j];
+          hist[o] += gi; hist[o + 1] += hi; hist[o + 2]++;
+        }
+      }
+      return hist;
+    };
+    const grow = (from: number, to: number, depth: number, hist: Float64Array | null): number => {
       const id = tree.feature.length;
       tree.feature.push(-1); tree.threshold.push(0); tree.left.push(-1); tree.right.push(-1); tree.value.push(0);
       splitBin.push(-1);
@@ -89,20 +101,15 @@ export function fitGbt(x: Float64Array, d: number, y: ArrayLike<number>, w: Arra
       for (let k = from; k < to; k++) { G += g[rows[k]]; H += h[rows[k]]; }
       tree.value[id] = -G / (H + lambda);
       if (depth >= maxDepth || to - from < 2 * minLeaf) return id;
-      gh.fill(0); hh.fill(0);
-      const cnt = new Int32Array(d * nb);
-      for (let j = 0; j < d; j++) {
-        const col = j * n, off = j * nb;
-        for (let k = from; k < to; k++) { const i = rows[k], b = off + bin[col + i]; gh[b] += g[i]; hh[b] += h[i]; cnt[b]++; }
-      }
+      const hs = hist ?? histogram(from, to);
       let best = 1e-9, bf = -1, bb = -1;
       const parent = (G * G) / (H + lambda);
       for (let j = 0; j < d; j++) {
         const nbj = cuts[j].length; // splits after bins 0..nbj-1
         let GL = 0, HL = 0, CL = 0;
         for (let b = 0; b < nbj; b++) {
-          const o = j * nb + b;
-          GL += gh[o]; HL += hh[o]; CL += cnt[o];
+          const o = 3 * (j * nb + b);
+          GL += hs[o]; HL += hs[o + 1]; CL += hs[o + 2];
           const CR = to - from - CL;
           if (CL < minLeaf) continue;
           if (CR < minLeaf) break;
@@ -114,22 +121,28 @@ export function fitGbt(x: Float64Array, d: number, y: ArrayLike<number>, w: Arra
       if (bf < 0) return id;
       // partition rows[from, to) so the left child's rows come first
       let a = from, z = to - 1;
-      const col = bf * n;
       while (a <= z) {
-        if (bin[col + rows[a]] <= bb) a++;
+        if (bin[rows[a] * d + bf] <= bb) a++;
         else { const tmp = rows[a]; rows[a] = rows[z]; rows[z] = tmp; z--; }
       }
       tree.feature[id] = bf;
       tree.threshold[id] = cuts[bf][bb];
       splitBin[id] = bb;
-      tree.left[id] = grow(from, a, depth + 1);
-      tree.right[id] = grow(a, to, depth + 1);
+      let leftHist: Float64Array | null = null, rightHist: Float64Array | null = null;
+      if (depth + 1 < maxDepth) {
+        const leftSmall = a - from <= to - a;
+        const small = leftSmall ? histogram(from, a) : histogram(a, to);
+        for (let k = 0; k < hs.length; k++) hs[k] -= small[k];
+        if (leftSmall) { leftHist = small; rightHist = hs; } else { leftHist = hs; rightHist = small; }
+      }
+      tree.left[id] = grow(from, a, depth + 1, leftHist);
+      tree.right[id] = grow(a, to, depth + 1, rightHist);
       return id;
     };
-    grow(0, m, 0);
+    grow(0, m, 0, null);
     for (let i = 0; i < n; i++) {
       let node = 0;
-      while (tree.feature[node] >= 0) node = bin[tree.feature[node] * n + i] <= splitBin[node] ? tree.left[node] : tree.right[node];
+      while (tree.feature[node] >= 0) node = bin[i * d + tree.feature[node]] <= splitBin[node] ? tree.left[node] : tree.right[node];
       f[i] += lr * tree.value[node];
     }
     trees.push(tree);

@@ -36,6 +36,8 @@ export function fitLogReg(x: Float64Array, d: number, y: ArrayLike<number>, w: A
   };
   let current = loss(beta);
   const g = new Float64Array(D), H = new Float64Array(D * D);
+  // the Hessian only steers the step (the line search checks the true loss), so a row sample is enough
+  const stride = Math.max(1, Math.floor(n / 4000));
   for (let iter = 0; iter < (opts.maxIter ?? 30); iter++) {
     g.fill(0); H.fill(0);
     for (let i = 0; i < n; i++) {
@@ -44,16 +46,18 @@ export function fitLogReg(x: Float64Array, d: number, y: ArrayLike<number>, w: A
       for (let j = 0; j < d; j++) s += beta[j] * z[row + j];
       const p = 1 / (1 + Math.exp(-s));
       const r = w[i] * (p - y[i]), h = w[i] * Math.max(p * (1 - p), 1e-12);
+      g[d] += r;
+      if (i % stride) { for (let j = 0; j < d; j++) g[j] += r * z[row + j]; continue; }
+      const hs = h * stride;
       for (let j = 0; j < d; j++) {
         const zj = z[row + j];
         if (zj === 0) continue;
         g[j] += r * zj;
-        const hz = h * zj, hrow = j * D;
+        const hz = hs * zj, hrow = j * D;
         for (let k = j; k < d; k++) H[hrow + k] += hz * z[row + k];
         H[hrow + d] += hz;
       }
-      g[d] += r;
-      H[d * D + d] += h;
+      H[d * D + d] += hs;
     }
     for (let j = 0; j < d; j++) { g[j] += pen * beta[j]; H[j * D + j] += pen + 1e-9; }
     for (let j = 0; j < D; j++) for (let k = 0; k < j; k++) H[j * D + k] = H[k * D + j];

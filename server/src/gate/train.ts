@@ -25,15 +25,15 @@ export interface TrainOptions {
 }
 
 export const DEFAULT_CANDIDATES: Candidate[] = [
-  { name: 'logreg-l0.003', kind: 'logreg', lambda: 0.003 },
-  { name: 'logreg-l0.03', kind: 'logreg', lambda: 0.03 },
-  { name: 'gbt-d2', kind: 'gbt', gbt: { depth: 2, trees: 150, learningRate: 0.05, minLeaf: 15 } },
-  { name: 'gbt-d3', kind: 'gbt', gbt: { depth: 3, trees: 100, learningRate: 0.05, minLeaf: 20 } },
+  { name: 'logreg-l0.1', kind: 'logreg', lambda: 0.1 },
+  { name: 'logreg-l0.3', kind: 'logreg', lambda: 0.3 },
+  { name: 'gbt-d1', kind: 'gbt', gbt: { depth: 1, trees: 200, learningRate: 0.05, minLeaf: 20 } },
+  { name: 'gbt-d2', kind: 'gbt', gbt: { depth: 2, trees: 100, learningRate: 0.03, minLeaf: 30 } },
 ];
 /** With plenty of data one candidate of each kind suffices and keeps training under a couple of seconds. */
 export const LARGE_CANDIDATES: Candidate[] = [
-  { name: 'logreg-l0.003', kind: 'logreg', lambda: 0.003 },
-  { name: 'gbt-d3', kind: 'gbt', gbt: { depth: 3, trees: 60, learningRate: 0.1, minLeaf: 50, subsample: 0.5 } },
+  { name: 'logreg-l0.1', kind: 'logreg', lambda: 0.1 },
+  { name: 'gbt-d2', kind: 'gbt', gbt: { depth: 2, trees: 40, learningRate: 0.1, minLeaf: 50, subsample: 0.5 } },
 ];
 export const LARGE_N = 20_000;
 const MIN_DECISIONS = 20;

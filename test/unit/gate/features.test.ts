@@ -1,0 +1,106 @@
+import * as assert from 'node:assert';
+import type { SuggestionEvent } from '../../../common/events';
+import { decide, scoreStage1, scoreStage2 } from '../../../common/gate/decide';
+import { extractFeatures, STAGE1_FEATURES, STAGE2_FEATURES } from '../../../common/gate/features';
+import { newHistory, observe } from '../../../common/gate/history';
+import { loadGateModel } from '../../../common/gate/model';
+import { scoreEvents } from '../../../server/src/gate/evaluate';
+import { buildExamples } from '../../../server/src/gate/examples';
+import { syntheticEvents } from '../../../server/src/gate/synthetic';
+import { trainGate } from '../../../server/src/gate/train';
+
+const shown = (over: Partial<SuggestionEvent> = {}): SuggestionEvent => ({
+  v: 1, id: 'e', ts: 1000, user: 'u', kind: 'completion', type: 'shown', sid: 's',
+  ctx: { lang: 'python', docLen: 50, offset: 50, prefix: 'def f(x):\n    return g(x, ', suffix: '' },
+  sug: { text: 'y)', chars: 2, lines: 1, tokens: 1, meanLogProb: -0.5, meanAltLogProb: -2 },
+  ...over,
+});
+const at = (x: Float64Array, name: string) => x[(STAGE2_FEATURES as readonly string[]).indexOf(name)];
+
+describe('gate features', () => {
+  const events = syntheticEvents({ suggestions: 600, users: 3, seed: 3 });
+  const gate = loadGateModel(JSON.parse(JSON.stringify(trainGate(events, { createdAt: 'test' }))));
+
+  it('client-side scoring replays to exactly the vectors and scores training used', () => {
+    const ex = buildExamples(events);
+    const trained = scoreEvents(gate, events);
+    const labelled = new Set(ex.sid);
+    const histories = new Map<string, ReturnType<typeof newHistory>>();
+    const d2 = STAGE2_FEATURES.length;
+    let k = 0;
+    // the client's path: one history per user, observe() each event as it happens, score at display time
+    for (const e of [...events].sort((a, b) => a.ts - b.ts)) {
+      const h = histories.get(e.user) ?? newHistory();
+      histories.set(e.user, h);
+      if (e.type === 'shown' && labelled.has(e.sid)) {
+        const i = ex.sid.indexOf(e.sid);
+        assert.deepStrictEqual(extractFeatures(2, e, h), ex.x2.subarray(i * d2, (i + 1) * d2), `features of ${e.sid}`);
+        assert.strictEqual(scoreStage2(gate, e, h), trained.stage2[i]);
+        assert.strictEqual(scoreStage1(gate, e, h), trained.stage1[i]);
+        k++;
+      }
+      observe(h, e);
+    }
+    assert.strictEqual(k, ex.n);
+    assert.ok(k > 500);
+  });
+
+  it('is pure: the same input and history give the same vector, and the history is not changed', () => {
+    const h = newHistory();
+    observe(h, shown({ sid: 'a', ts: 10 }));
+    observe(h, { ...shown({ sid: 'a', ts: 500 }), type: 'rejected' });
+    const before = JSON.stringify(h);
+    const a = extractFeatures(2, shown(), h);
+    const b = extractFeatures(2, shown(), h, new Float64Array(STAGE2_FEATURES.length).fill(7));
+    assert.deepStrictEqual(a, b);
+    assert.strictEqual(JSON.stringify(h), before);
+    assert.strictEqual(extractFeatures(1, shown(), h).length, STAGE1_FEATURES.length);
+  });
+
+  it('describes history, cursor context and suggestion', () => {
+    const h = newHistory();
+    const x0 = extractFeatures(2, shown(), h);
+    assert.strictEqual(at(x0, 'hasHistory'), 0);
+    observe(h, shown({ sid: 'p', ts: 100 }));
+    observe(h, { ...shown({ sid: 'p', ts: 400 }), type: 'accepted' });
+    const x = extractFeatures(2, shown(), h);
+    assert.strictEqual(at(x, 'prevAccepted'), 1);
+    assert.ok(Math.abs(at(x, 'logSecSinceOutcome') - Math.log1p(0.6)) < 1e-12);
+    assert.strictEqual(at(x, 'lastSpace'), 1);
+    assert.strictEqual(at(x, 'nonSpaceOther'), 1); // the comma before the space
+    assert.strictEqual(at(x, 'nonSpaceWord'), 0);
+    assert.strictEqual(at(x, 'bracketDepth'), 1);
+    assert.strictEqual(at(x, 'lineReturn'), 1);
+    assert.strictEqual(at(x, 'prevLineColon'), 1);
+    assert.strictEqual(at(x, 'closesOpen'), 1);
+    assert.strictEqual(at(x, 'logProbGap'), 1.5);
+    const inComment = extractFeatures(1, shown({ ctx: { lang: 'python', prefix: 'x = 1  # the "value', docLen: 9, offset: 3 } }), h);
+    assert.strictEqual(at(inComment, 'inComment'), 1);
+    assert.strictEqual(at(inComment, 'inString'), 0);
+    assert.strictEqual(at(inComment, 'atDocEnd'), 0);
+    const inString = extractFeatures(1, shown({ ctx: { lang: 'python', prefix: 'print("hello ' } }), h);
+    assert.strictEqual(at(inString, 'inString'), 1);
+    const echo = extractFeatures(2, shown({ ctx: { lang: 'python', prefix: 'impute(X_test)\nimpute(X_t' }, sug: { text: 'est)', chars: 4, lines: 1 } }), h);
+    assert.strictEqual(at(echo, 'lineEcho'), 1);
+    assert.strictEqual(at(echo, 'continuesWord'), 1);
+    const hinted = extractFeatures(2, { ...shown(), hints: { nodeType: 'comment', parses: false } }, h);
+    assert.strictEqual(at(hinted, 'inComment'), 1);
+    assert.strictEqual(at(hinted, 'parses'), -1);
+  });
+
+  it('never looks at the future: features of a suggestion ignore its own and later outcomes', () => {
+    const base = [shown({ sid: 'a', ts: 10 }), { ...shown({ sid: 'a', ts: 20 }), type: 'rejected' as const }, shown({ sid: 'b', ts: 30 })];
+    const flipLater = [...base, { ...shown({ sid: 'b', ts: 40 }), type: 'accepted' as const }, shown({ sid: 'c', ts: 50 }), { ...shown({ sid: 'c', ts: 60 }), type: 'accepted' as const }];
+    const flipOther = [...base, { ...shown({ sid: 'b', ts: 40 }), type: 'rejected' as const }, shown({ sid: 'c', ts: 50 }), { ...shown({ sid: 'c', ts: 60 }), type: 'rejected' as const }];
+    const a = buildExamples(flipLater), b = buildExamples(flipOther);
+    const d = STAGE2_FEATURES.length;
+    assert.deepStrictEqual(a.x2.subarray(0, 2 * d), b.x2.subarray(0, 2 * d));
+    assert.notDeepStrictEqual(a.x2.subarray(2 * d), b.x2.subarray(2 * d));
+  });
+
+  it('decide() uses the same score as scoreStage2', () => {
+    const h = newHistory();
+    const dcs = decide(gate, 2, shown(), h, { rng: () => 0.5 });
+    assert.strictEqual(dcs.score, scoreStage2(gate, shown(), h));
+  });
+});
