@@ -17,12 +17,15 @@ const common = {
   minify: production,
   external: ['vscode', 'better-sqlite3', 'pg-native'],
   logLevel: 'warning',
+  // web-tree-sitter calls createRequire(import.meta.url), which is undefined in a CJS bundle.
+  define: { 'import.meta.url': '__loopwiseImportMetaUrl' },
+  banner: { js: "var __loopwiseImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
 };
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: { extension: 'extension/src/extension.ts' }, outdir }),
   esbuild.build({ ...common, entryPoints: { server: 'server/src/server.ts' }, outdir }),
-  esbuild.build({ ...common, entryPoints: { cli: 'server/src/cli.ts' }, outdir, banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...common, entryPoints: { cli: 'server/src/cli.ts' }, outdir, banner: { js: '#!/usr/bin/env node\n' + common.banner.js } }),
 ]);
 
 const wasm = [
