@@ -114,6 +114,8 @@ export async function selfDebug(input: SelfDebugInput, o: SelfDebugOptions): Pro
   const attempts: Attempt[] = [];
   const history: AttemptFeedback[] = [];
   const verdicts = new Map<string, Attempt>();
+  // Per candidate: the same code is never verified or diagnosed twice (and a repeat is then recognisably the same).
+  const diagnoses = new Map<string, Diagnosis | undefined>();
   const task = { sources: input.sources, tests: Object.keys(input.tests), primary: input.primary };
   let stop: StopReason = 'rounds';
   let fatal: string | undefined;
@@ -162,7 +164,7 @@ export async function selfDebug(input: SelfDebugInput, o: SelfDebugOptions): Pro
         const failing = v.status === 'passed' ? [] : failingOf(v, o.verifier.baseline.tests);
         const attempt: Attempt = {
           ...base, explanation: reply.explanation, outcome: v.status === 'passed' ? 'passed' : 'failed', files: cand.files, changed: cand.changed,
-          failing, testsFixed: v.testsFixed, message: v.status === 'invalid' ? `the code does not load: ${v.message ?? ''}` : v.status === 'failed' ? undefined : `${v.status}${v.message ? `: ${v.message}` : ''}`,
+          failing, testsFixed: v.testsFixed, message: verdictMessage(v),
         };
         verdicts.set(key, attempt);
         progress(c, attempt.outcome === 'passed' ? 'passed' : 'failed', failing.join(', '));
@@ -196,9 +198,15 @@ export async function selfDebug(input: SelfDebugInput, o: SelfDebugOptions): Pro
       let outcome: string;
       let signature: string;
       if (best) {
-        const diagnosis = best.message ? undefined : await o.diagnose?.(best.files!, o.signal).catch(() => undefined);
+        // Code that does not load has nothing more to say than its error; anything else is run again with
+        // localization, for the failure messages and the values at the suspicious lines.
+        const loads = best.message === undefined || !best.message.startsWith('the code does not load');
+        const key = hashFiles(best.files!);
+        if (loads && !diagnoses.has(key)) diagnoses.set(key, await o.diagnose?.(best.files!, o.signal).catch(() => undefined));
+        const diagnosis = diagnoses.get(key);
         const failures = diagnosis?.failures.length ? diagnosis.failures.slice(0, 6).map(describeFailure).join('\n') : best.failing!.map((id) => `- ${id}: failed`).join('\n');
-        outcome = best.message ?? `${best.failing!.length} test(s) still fail:\n${failures}`;
+        outcome = `${best.message ? best.message + '\n' : ''}${best.failing!.length} test(s) still fail:\n${failures}`;
+        if (diagnosis?.values.length) outcome += `\nValues seen with this attempt:\n${diagnosis.values.slice(0, 3).map((v) => `- ${v.file}:${v.line}: ${v.snapshots.slice(0, 2).map((x) => JSON.stringify(x.before)).join(' ; ')}`).join('\n')}`;
         signature = `${best.failing!.slice().sort().join(',')}|${best.message ?? ''}|${diagnosis?.failures.map((f) => f.message ?? '').join('|') ?? ''}`;
       } else {
         outcome = 'No usable fix.';
@@ -221,6 +229,15 @@ export async function selfDebug(input: SelfDebugInput, o: SelfDebugOptions): Pro
     status, stopReason: stop, fix, bestAttempt: fix ? undefined : unverified && proposed(unverified), attempts, rounds: round, tokens, ms: Date.now() - started,
     message: summarize(stop, round, tokens.total, fatal, fix),
   };
+}
+
+function verdictMessage(v: { status: string; message?: string }): string | undefined {
+  switch (v.status) {
+    case 'failed': return undefined;
+    case 'invalid': return `the code does not load: ${v.message ?? ''}`;
+    case 'timedOut': return 'some tests did not finish in time (an endless loop or very slow code?).';
+    default: return `the test run crashed${v.message ? `: ${v.message}` : ''}.`;
+  }
 }
 
 function failingOf(v: { status: string; tests: { id: string; status: string }[] }, all: string[]): string[] {
