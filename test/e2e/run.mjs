@@ -6,6 +6,7 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkDemo } from './demo-check.mjs';
 import { runExtensionTests } from './harness.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -80,4 +81,16 @@ if (!statsLine) {
 const stats = JSON.parse(statsLine.slice(STATS_MARK.length));
 if (result.exitCode !== 0 && !stats.failed) stats.failed = 1;
 console.log(`real VS Code: ${stats.passed} passing, ${stats.failed} failing in ${seconds} s; screenshots and workbench.log in ${outDir}`);
+
+console.log('\n  npm run demo, used through the browser');
+const demoStarted = Date.now();
+const demoProblem = await checkDemo({ repo, outDir });
+const demoSeconds = ((Date.now() - demoStarted) / 1000).toFixed(1);
+if (demoProblem) {
+  stats.failed++;
+  console.log(`    1) the demo failed (${demoSeconds} s): ${demoProblem}`);
+} else {
+  stats.passed++;
+  console.log(`    ✔ starts, runs "Loopwise: Run All Tests" from the palette, shows the failures, stops on Ctrl-C (${demoSeconds} s)`);
+}
 finish(stats);
