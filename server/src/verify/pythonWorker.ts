@@ -110,16 +110,17 @@ def on_alarm_flag(signum, frame):
 def run_items(items, req, out):
     fail_fast = req.get('failFast', True)
     test_s = req.get('testTimeoutMs', 2000) / 1000.0
-    signal.signal(signal.SIGALRM, on_alarm_flag)
+    # CPU time, not wall time: a loaded machine must not turn a correct candidate into a timeout.
+    signal.signal(signal.SIGPROF, on_alarm_flag)
     for i, item in enumerate(items):
         STATE['timed_out'] = False
         t0 = time.perf_counter()
-        signal.setitimer(signal.ITIMER_REAL, test_s)
+        signal.setitimer(signal.ITIMER_PROF, test_s)
         try:
             reports = runtestprotocol(item, nextitem=items[i + 1] if i + 1 < len(items) else None, log=False)
         except LoopwiseTimeout:
             reports = []
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(signal.ITIMER_PROF, 0)
         status = outcome_of(reports, STATE['timed_out'])
         if status == 'timedOut' and req.get('shrinkAfterTimeout'):
             # One hanging test usually means they all hang: don't pay the full timeout for each.
@@ -148,6 +149,17 @@ def run_session(req, out):
                 out.write(json.dumps({'id': report.nodeid or '<collection>', 'status': 'error', 'ms': 0}) + '\n')
                 out.flush()
     pytest.main(PYTEST_ARGS, plugins=[Collect()])
+
+DONE = b'{"done": true}\n'
+
+def kill_group(pgid):
+    # Repeat: a process forking while the group is being killed can leave a new member behind.
+    for _ in range(200):
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except OSError:
+            return
+        time.sleep(0.0005)
 
 def handle(req, session):
     codes = {}
@@ -178,6 +190,7 @@ def handle(req, session):
                 run_session(req, out)
             else:
                 run_items(items, req, out)
+            out.write(DONE.decode())
             out.flush()
         except BaseException:
             pass
@@ -185,33 +198,44 @@ def handle(req, session):
     os.close(w)
     buf = b''
     status = 'ok'
+    reaped = None
     while True:
         left = deadline - time.perf_counter()
         if left <= 0:
             status = 'timedOut'
             break
-        ready, _, _ = select.select([r], [], [], left)
-        if not ready:
-            continue
-        chunk = os.read(r, 65536)
-        if not chunk:
-            break
-        buf += chunk
-        if len(buf) > (8 << 20):
-            status = 'crashed'
-            break
+        ready, _, _ = select.select([r], [], [], min(left, 0.05))
+        if ready:
+            chunk = os.read(r, 65536)
+            if not chunk:
+                break
+            buf += chunk
+            if buf.endswith(DONE):
+                break
+            if len(buf) > (8 << 20):
+                status = 'crashed'
+                break
+        elif reaped is None:
+            # The child may be gone while a process it forked still holds the pipe open.
+            done_pid, wstatus = os.waitpid(pid, os.WNOHANG)
+            if done_pid:
+                reaped = wstatus
+                break
     os.close(r)
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except OSError:
-        pass
-    _, wstatus = os.waitpid(pid, 0)
+    kill_group(pid)
+    if reaped is None:
+        _, reaped = os.waitpid(pid, 0)
+    kill_group(pid)
+    wstatus = reaped
     tests = []
     for line in buf.decode('utf-8', 'replace').splitlines():
         try:
-            tests.append(json.loads(line))
+            entry = json.loads(line)
         except ValueError:
             status = 'crashed'
+            continue
+        if 'id' in entry:
+            tests.append(entry)
     if status == 'ok' and os.WIFSIGNALED(wstatus):
         status = 'crashed'
     return {'id': req['id'], 'status': status, 'tests': tests, 'ms': round((time.perf_counter() - t0) * 1000, 3)}

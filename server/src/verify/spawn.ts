@@ -1,7 +1,8 @@
 // Starts a long-lived verification worker inside the sandbox of run/sandbox.ts: bubblewrap when it works
 // (no network, read-only system, HOME hidden, only the scratch copy writable, private /tmp and pid
 // namespace, dies with us); otherwise a plain process in its own group. Per-candidate rlimits are applied
-// by the worker itself, which is why CAP_SETUID/SETGID are kept: as root it drops each candidate to nobody.
+// by the worker itself, which is why CAP_SETUID/SETGID/KILL are kept: as root it drops each candidate to
+// nobody (so RLIMIT_NPROC binds) and must still be able to kill what the candidate forked.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { homedir } from 'node:os';
 import { sandboxKind, type SandboxKind } from '../run/sandbox';
@@ -27,7 +28,7 @@ function bwrapArgs(place: WorkerPlace): string[] {
   for (const p of place.readOnly) a.push('--ro-bind-try', p, p);
   for (const p of place.writable) a.push('--bind', p, p);
   a.push('--unshare-net', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--die-with-parent', '--new-session',
-    '--cap-drop', 'ALL', '--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID', '--chdir', place.cwd, '--');
+    '--cap-drop', 'ALL', '--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID', '--cap-add', 'CAP_KILL', '--chdir', place.cwd, '--');
   return a;
 }
 

@@ -126,8 +126,10 @@ export class Verifier {
     const slowest = Math.max(0, ...passMs);
     const total = passMs.reduce((a, b) => a + b, 0);
     // A fixed test rarely takes much longer than the slowest passing one; hanging candidates are common.
-    this.testTimeoutMs = Math.round(Math.min(Math.max(20 * slowest + 30, 150), testTimeoutMs));
-    this.candidateTimeoutMs = Math.round(3 * total + 2 * this.testTimeoutMs + 500);
+    // Python's per-test limit is CPU time (immune to load); node's is wall time, so it gets more slack.
+    const floor = this.task.language === 'python' ? 60 : 120;
+    this.testTimeoutMs = Math.round(Math.min(Math.max(20 * slowest + 30, floor), testTimeoutMs));
+    this.candidateTimeoutMs = Math.round(5 * total + 3 * this.testTimeoutMs + 1500);
   }
 
   private spawnInBackground(): void {

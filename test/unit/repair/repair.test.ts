@@ -1,0 +1,100 @@
+// The embedded repair engine end to end on small projects: a one-token bug, a missing guard (synthesis),
+// a JavaScript bug, a hanging bug; and the outcomes that need no search (already passing, syntax error),
+// a task with no fix, and cancellation that leaves no process behind. The project folder is never written.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repair } from '../../../server/src/repair/repair';
+import { processesMentioning, withTmpdir } from './helpers';
+
+const fixtures = join(__dirname, '..', '..', 'fixtures', 'repair');
+
+function snapshot(dir: string): string {
+  const h = createHash('sha256');
+  for (const f of readdirSync(dir).sort()) if (!f.startsWith('__pycache__')) h.update(f + '\0' + readFileSync(join(dir, f)));
+  return h.digest('hex');
+}
+
+function task(name: string, language: 'python' | 'javascript', sources: string[], tests: string[]) {
+  return { root: join(fixtures, name), language, sources, tests };
+}
+
+describe('repair: embedded engine', function () {
+  this.timeout(180000);
+  let tmp: { dir: string; restore(): void };
+  before(() => { tmp = withTmpdir(); });
+  after(() => tmp.restore());
+
+  it('fixes a one-token bug, edits only the source, and leaves the folder untouched', async () => {
+    const t = task('py-operator', 'python', ['stats.py'], ['test_stats.py']);
+    const before = snapshot(t.root);
+    const r = await repair({ ...t, budgetS: 60 });
+    assert.equal(r.status, 'fixed', r.message);
+    const fix = r.fixes[0];
+    assert.deepEqual(fix.files.map((f) => f.path), ['stats.py']);
+    assert.match(fix.files[0].newText, /if v > best:/);
+    assert.match(fix.diff, /^-        if v < best:$/m);
+    assert.match(fix.diff, /^\+        if v > best:$/m);
+    assert.deepEqual([...fix.testsFixed].sort(), ['test_stats.py::test_ascending', 'test_stats.py::test_mixed']);
+    assert.equal(snapshot(t.root), before);
+    assert.ok(r.localization && r.localization.lines.length > 0);
+  });
+
+  it('synthesizes missing logic: a guard with an early return', async () => {
+    const r = await repair({ ...task('py-guard', 'python', ['lists.py'], ['test_lists.py']), budgetS: 90 });
+    assert.equal(r.status, 'fixed', r.message);
+    const text = r.fixes[0].files[0].newText;
+    assert.match(text, /if .*:\n\s+return None\n\s+return items\[0\]/);
+  });
+
+  it('fixes a JavaScript off-by-one found with node:test files', async () => {
+    const r = await repair({ ...task('js-operator', 'javascript', ['range.js'], ['range.test.js']), budgetS: 60 });
+    assert.equal(r.status, 'fixed', r.message);
+    assert.match(r.fixes[0].files[0].newText, /i <= n/);
+  });
+
+  it('fixes a bug whose tests hang on the original code', async () => {
+    const r = await repair({ ...task('py-hang', 'python', ['bits.py'], ['test_bits.py']), budgetS: 60 });
+    assert.equal(r.status, 'fixed', r.message);
+    assert.match(r.fixes[0].files[0].newText, /n &= n - 1/);
+  });
+
+  it('reports already-passing tests without searching', async () => {
+    const r = await repair({ ...task('py-passing', 'python', ['stats.py'], ['test_stats.py']), budgetS: 30 });
+    assert.equal(r.status, 'alreadyPassing');
+    assert.equal(r.candidatesTried, 0);
+    assert.deepEqual(r.fixes, []);
+  });
+
+  it('localizes a syntax error and does not search', async () => {
+    const r = await repair({ ...task('py-syntax', 'python', ['stats.py'], ['test_stats.py']), budgetS: 30 });
+    assert.equal(r.status, 'syntaxError');
+    assert.equal(r.candidatesTried, 0);
+    assert.match(r.message ?? '', /stats\.py:4/);
+  });
+
+  it('says plainly when no fix is found within the budget', async () => {
+    const r = await repair({ ...task('py-nofix', 'python', ['secret.py'], ['test_secret.py']), budgetS: 6 });
+    assert.equal(r.status, 'noFix');
+    assert.ok(r.candidatesTried > 0);
+    assert.match(r.message ?? '', /no fix found within budget/);
+  });
+
+  it('stops on cancellation and leaves no process behind', async () => {
+    const abort = new AbortController();
+    const running = repair({ ...task('py-nofix', 'python', ['secret.py'], ['test_secret.py']), budgetS: 60, signal: abort.signal });
+    let seen = 0;
+    const started = Date.now();
+    while (Date.now() - started < 20000 && seen === 0) {
+      await new Promise((r) => setTimeout(r, 200));
+      seen = processesMentioning(tmp.dir).length;
+    }
+    assert.ok(seen > 0, 'the search should have started workers');
+    abort.abort();
+    const r = await running;
+    assert.equal(r.status, 'cancelled');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(processesMentioning(tmp.dir), []);
+  });
+});

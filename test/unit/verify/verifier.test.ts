@@ -1,0 +1,97 @@
+// The warm verification workers: a candidate is judged on every test, runaway candidates (endless output,
+// fork bombs, hangs, huge allocations) are contained and the worker keeps serving, and close() leaves no
+// process behind.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Verifier } from '../../../server/src/verify/verifier';
+import { processesMentioning, withTmpdir } from '../repair/helpers';
+
+const fixtures = join(__dirname, '..', '..', 'fixtures', 'repair');
+
+describe('verify: warm Python worker', function () {
+  this.timeout(120000);
+  const root = join(fixtures, 'py-operator');
+  const original = readFileSync(join(root, 'stats.py'), 'utf8');
+  let v: Verifier;
+  let tmp: { dir: string; restore(): void };
+
+  before(async () => {
+    tmp = withTmpdir();
+    v = await Verifier.open({ root, language: 'python', sources: ['stats.py'], tests: ['test_stats.py'] }, { workers: 1 });
+  });
+  after(async () => {
+    await v?.close();
+    tmp?.restore();
+  });
+
+  it('runs the original once and knows which tests fail', () => {
+    assert.deepEqual(v.baseline.tests.length, 3);
+    assert.deepEqual([...v.baseline.failing].sort(), ['test_stats.py::test_ascending', 'test_stats.py::test_mixed']);
+  });
+
+  it('accepts a correct candidate and names the tests it fixes', async () => {
+    const r = await v.verify({ 'stats.py': original.replace('v < best', 'v > best') });
+    assert.equal(r.status, 'passed');
+    assert.deepEqual([...r.testsFixed].sort(), ['test_stats.py::test_ascending', 'test_stats.py::test_mixed']);
+  });
+
+  it('rejects a wrong candidate after the first failing test (fail fast)', async () => {
+    const r = await v.verify({ 'stats.py': original.replace('v < best', 'v == best') });
+    assert.equal(r.status, 'failed');
+    assert.equal(r.tests.length, 1);
+  });
+
+  it('reports a candidate that does not compile as invalid', async () => {
+    const r = await v.verify({ 'stats.py': original + '\n  ((' });
+    assert.equal(r.status, 'invalid');
+  });
+
+  it('refuses to write a test file', async () => {
+    await assert.rejects(v.verify({ 'test_stats.py': 'def test_x():\n    pass\n' }), /not a source file/);
+  });
+
+  it('contains a candidate that prints forever, and keeps serving', async () => {
+    const r = await v.verify({ 'stats.py': original.replace('best = values[0]', 'while True:\n        print("spam" * 1000)') });
+    assert.equal(r.status, 'timedOut');
+    const ok = await v.verify({ 'stats.py': original.replace('v < best', 'v > best') });
+    assert.equal(ok.status, 'passed');
+  });
+
+  it('contains a fork bomb and a huge allocation', async () => {
+    const bomb = await v.verify({ 'stats.py': 'import os\nwhile True:\n    os.fork()\n' + original });
+    assert.notEqual(bomb.status, 'passed');
+    const alloc = await v.verify({ 'stats.py': original.replace('best = values[0]', 'best = [0] * (10 ** 11)') });
+    assert.notEqual(alloc.status, 'passed');
+    const ok = await v.verify({ 'stats.py': original.replace('v < best', 'v > best') });
+    assert.equal(ok.status, 'passed');
+  });
+
+  it('leaves no process behind after close()', async () => {
+    const w = await Verifier.open({ root, language: 'python', sources: ['stats.py'], tests: ['test_stats.py'] }, { workers: 2 });
+    assert.ok(processesMentioning(tmp.dir).length > 0, 'workers should be running while open');
+    await w.close();
+    await new Promise((r) => setTimeout(r, 300));
+    await v.close();
+    assert.deepEqual(processesMentioning(tmp.dir), []);
+  });
+});
+
+describe('verify: warm JavaScript worker', function () {
+  this.timeout(60000);
+  const root = join(fixtures, 'js-operator');
+  const original = readFileSync(join(root, 'range.js'), 'utf8');
+
+  it('judges candidates with node:test files, contains hangs, and keeps serving', async () => {
+    const v = await Verifier.open({ root, language: 'javascript', sources: ['range.js'], tests: ['range.test.js'] }, { workers: 1 });
+    try {
+      assert.equal(v.baseline.failing.length, 2);
+      assert.equal((await v.verify({ 'range.js': original.replace('i < n', 'i <= n') })).status, 'passed');
+      assert.equal((await v.verify({ 'range.js': original.replace('i++', 'i--') })).status, 'timedOut');
+      assert.equal((await v.verify({ 'range.js': original.replace('i < n', 'i > n') })).status, 'failed');
+      assert.equal((await v.verify({ 'range.js': original.replace('i < n', 'i <= n') })).status, 'passed');
+    } finally {
+      await v.close();
+    }
+  });
+});
