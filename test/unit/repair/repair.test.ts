@@ -34,8 +34,8 @@ describe('repair: embedded engine', function () {
     const fix = r.fixes[0];
     assert.deepEqual(fix.files.map((f) => f.path), ['stats.py']);
     assert.match(fix.files[0].newText, /if v > best:/);
-    assert.match(fix.diff, /^-        if v < best:$/m);
-    assert.match(fix.diff, /^\+        if v > best:$/m);
+    assert.match(fix.diff, /^- {8}if v < best:$/m);
+    assert.match(fix.diff, /^\+ {8}if v > best:$/m);
     assert.deepEqual([...fix.testsFixed].sort(), ['test_stats.py::test_ascending', 'test_stats.py::test_mixed']);
     assert.equal(snapshot(t.root), before);
     assert.ok(r.localization && r.localization.lines.length > 0);
