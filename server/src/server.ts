@@ -1,17 +1,13 @@
-// Language server entry point (stdio or node IPC). Editor-agnostic: never imports 'vscode'.
-// Each feature folder registers its handlers here; this file only wires them up.
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+// Language server entry point (stdio, node IPC or a socket: vscode-languageserver reads --stdio /
+// --node-ipc / --socket=N). Editor-agnostic: never imports 'vscode'. Lists the features; lsp/ wires them.
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import type { Feature } from './lsp/features';
+import { startServer } from './lsp/lifecycle';
+import { TestRunsFeature } from './lsp/testRuns';
+import { runTests } from './run';
 
-const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+const features: Feature[] = [
+  new TestRunsFeature(runTests),
+];
 
-connection.onInitialize(() => ({
-  capabilities: {
-    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-  },
-  serverInfo: { name: 'loopwise', version: '0.1.0' },
-}));
-
-documents.listen(connection);
-connection.listen();
+startServer(createConnection(ProposedFeatures.all), features, '0.1.0');

@@ -4,6 +4,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver/node';
 import type { RunProblem, SourceLocation, TestResult, TestRunResult } from '../../../common/protocol';
+import { isTestFile } from '../run/files';
 import { pathToUri } from './folders';
 
 /** Diagnostics of one test (or of the run's problems), by document URI. */
@@ -19,10 +20,10 @@ export type ReadText = (absolutePath: string) => string | undefined;
 
 const maxMessageChars = 2000;
 
-const testFilePattern = /(^|[\\/])(test_[^\\/]*\.py|[^\\/]*_test\.py|conftest\.py|[^\\/]*\.(test|spec)\.[cm]?[jt]sx?)$|(^|[\\/])(tests?|__tests__)[\\/]/;
-
-export function isTestFile(file: string): boolean {
-  return testFilePattern.test(file);
+/** Test code, by the runner's conventions (conftest.py holds fixtures: also test code). */
+function isTestCode(file: string): boolean {
+  const rel = file.split('\\').join('/');
+  return isTestFile(rel) || rel.endsWith('conftest.py');
 }
 
 export function isFailure(t: TestResult): boolean {
@@ -32,14 +33,14 @@ export function isFailure(t: TestResult): boolean {
 /** Where the test failed in its own code: the framework's assertion site, else its deepest frame in the test file. */
 export function assertionSite(t: TestResult): SourceLocation | undefined {
   if (t.assertion) return t.assertion;
-  const inTest = t.traceback?.filter((f) => f.file === t.file).pop() ?? t.traceback?.filter((f) => isTestFile(f.file)).pop();
+  const inTest = t.traceback?.filter((f) => f.file === t.file).pop() ?? t.traceback?.filter((f) => isTestCode(f.file)).pop();
   if (inTest) return inTest;
   return t.line ? { file: t.file, line: t.line } : undefined;
 }
 
 /** The deepest traceback frame outside test files: where the failure surfaced in the user's code. */
 export function userSite(t: TestResult): SourceLocation | undefined {
-  return t.traceback?.filter((f) => f.file !== t.file && !isTestFile(f.file)).pop();
+  return t.traceback?.filter((f) => f.file !== t.file && !isTestCode(f.file)).pop();
 }
 
 function details(t: TestResult): string {
