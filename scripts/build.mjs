@@ -1,7 +1,7 @@
 // Bundles the extension, the language server and the CLI with esbuild, and copies the
 // tree-sitter WASM files next to the bundles (they are loaded at run time, never bundled).
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -36,3 +36,6 @@ const wasm = [
   ['tree-sitter-typescript/tree-sitter-tsx.wasm', 'tree-sitter-tsx.wasm'],
 ];
 for (const [from, to] of wasm) copyFileSync(join('node_modules', from), join(outdir, to));
+// the shipped gate model(s): loaded by the server at run time from dist/models/
+mkdirSync(join(outdir, 'models'), { recursive: true });
+for (const f of readdirSync('models').filter((n) => n.endsWith('.json'))) copyFileSync(join('models', f), join(outdir, 'models', f));

@@ -54,7 +54,9 @@ export function buildExamples(events: readonly SuggestionEvent[]): Examples {
       seen.add(e.sid);
       const g = e.gate;
       const w = g?.explore && g.propensity ? Math.min(1 / g.propensity, MAX_WEIGHT) : 1;
-      rows.push({ x1: extractFeatures(1, e, h), x2: extractFeatures(2, e, h), y, w, user: e.user, ts: e.ts, sid: e.sid });
+      // stage 2's vector starts with stage 1's features, computed by the same code: one extraction serves both
+      const x2 = extractFeatures(2, e, h);
+      rows.push({ x1: x2.subarray(0, d1), x2, y, w, user: e.user, ts: e.ts, sid: e.sid });
     }
     observe(h, e);
   }

@@ -73,7 +73,7 @@ export function fitLogReg(x: Float64Array, d: number, y: ArrayLike<number>, w: A
     beta.set(next);
     next = new Float64Array(D);
     current = nextLoss;
-    if (gain < 1e-9 * Math.max(1, current)) break;
+    if (gain < 1e-7 * Math.max(1, current)) break;
   }
   return { kind: 'logreg', mean, scale, weights: Array.from(beta.subarray(0, d), (b, j) => (scale[j] ? b : 0)), bias: beta[d], lambda };
 }

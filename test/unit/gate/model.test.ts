@@ -2,6 +2,7 @@ import * as assert from 'node:assert';
 import { decide, gateField } from '../../../common/gate/decide';
 import { newHistory } from '../../../common/gate/history';
 import { GateModelError, loadGateModel, thresholdFor, type GateModel } from '../../../common/gate/model';
+import { loadDefaultGate } from '../../../server/src/gate/default';
 import { scoreEvents } from '../../../server/src/gate/evaluate';
 import { syntheticEvents } from '../../../server/src/gate/synthetic';
 import { trainGate, TrainError } from '../../../server/src/gate/train';
@@ -106,5 +107,19 @@ describe('gate metrics', () => {
     assert.strictEqual(hideAtKeep(s, y, 1), 4 / 6);
     assert.strictEqual(hideAtKeep(s, y, 0.75), 5 / 6);
     assert.deepStrictEqual(atThreshold(s, y, 0.65), { threshold: 0.65, keptAccepted: 0.5, hiddenRejected: 5 / 6 });
+  });
+});
+
+describe('shipped default gate model', () => {
+  it('loads, and scores a confident suggestion above a doubtful one', () => {
+    const gate = loadDefaultGate();
+    assert.ok(gate.model.trainedOn.decisions >= 600, 'trained on the CUPS dev events');
+    assert.ok(gate.model.stage2.thresholds['0.95'] > 0 && gate.model.stage2.thresholds['0.95'] < 1);
+    const h = newHistory();
+    const base: SuggestionEvent = { v: 1, id: 'x', ts: 1, user: 'u', kind: 'completion', type: 'shown', sid: 'x',
+      ctx: { lang: 'python', prefix: 'import numpy as np\n\ndef mean(values):\n    ', docLen: 40, offset: 40 },
+      sug: { text: 'return np.mean(values)', chars: 22, lines: 1, tokens: 6, meanLogProb: -0.05, meanAltLogProb: -6 } };
+    const doubtful = { ...base, sug: { ...base.sug!, meanLogProb: -2.5, meanAltLogProb: -1.0 } };
+    assert.ok(decide(gate, 2, base, h).score > decide(gate, 2, doubtful, h).score);
   });
 });

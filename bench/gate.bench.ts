@@ -1,0 +1,77 @@
+// Gate benchmarks: decision latency on the UI path (feature extraction + scoring, both stages) as p50/p99 in
+// microseconds, training time on 100,000 synthetic events, and event-store append throughput next to a naive
+// one-write-per-event baseline measured in the same process. Prints figures; asserts nothing about timings.
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decide } from '../common/gate/decide';
+import { newHistory, observe } from '../common/gate/history';
+import { loadGateModel, type CompiledGate } from '../common/gate/model';
+import { EventStore } from '../server/src/events/store';
+import { buildExamples } from '../server/src/gate/examples';
+import { syntheticEvents } from '../server/src/gate/synthetic';
+import { trainGate } from '../server/src/gate/train';
+
+const us = (ns: bigint) => Number(ns) / 1000;
+const pct = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+
+function latency(gate: CompiledGate, label: string): void {
+  const events = syntheticEvents({ suggestions: 4000, users: 4, seed: 5 }).filter((e) => e.type === 'shown');
+  const h = newHistory();
+  for (const e of events.slice(0, 50)) observe(h, e);
+  const calls = 200_000;
+  for (const stage of [1, 2] as const) {
+    for (let i = 0; i < 20_000; i++) decide(gate, stage, events[i % events.length], h, { rng: () => 0.5 }); // warm-up
+    const t = new Float64Array(calls);
+    let shown = 0;
+    for (let i = 0; i < calls; i++) {
+      const e = events[i % events.length];
+      const t0 = process.hrtime.bigint();
+      const d = decide(gate, stage, e, h, { rng: () => 0.5 });
+      t[i] = us(process.hrtime.bigint() - t0);
+      if (d.show) shown++;
+    }
+    t.sort();
+    console.log(`decision latency stage ${stage} (${label}, prefix ~1000 chars): p50 ${pct(t, 0.5).toFixed(2)} µs, p99 ${pct(t, 0.99).toFixed(2)} µs, max ${t[calls - 1].toFixed(1)} µs over ${calls} calls (shown ${(shown / calls * 100).toFixed(0)}%) [goal p99 < 20 µs]`);
+  }
+}
+
+function training(): void {
+  const events = syntheticEvents({ suggestions: 54_000, users: 20, seed: 9 });
+  const n = events.length >= 100_000 ? 100_000 : events.length;
+  const slice = events.slice(0, n);
+  let t0 = performance.now();
+  const ex = buildExamples(slice);
+  const featMs = performance.now() - t0;
+  t0 = performance.now();
+  const m = trainGate(slice);
+  const ms = performance.now() - t0;
+  console.log(`training on ${n} synthetic events (${ex.n} decisions): ${(ms / 1000).toFixed(2)} s total (feature replay alone ${(featMs / 1000).toFixed(2)} s); chose stage 2 ${m.stage2.heldOut.chosen} (held-out AUC ${m.stage2.heldOut.auc}), stage 1 ${m.stage1.heldOut.chosen} [goal < 2 s]`);
+}
+
+function appends(): void {
+  const events = syntheticEvents({ suggestions: 60_000, users: 4, seed: 3 });
+  const dir = mkdtempSync(join(tmpdir(), 'lw-bench-store-'));
+  try {
+    const store = new EventStore({ dir, maxBytes: 1 << 30 });
+    let t0 = performance.now();
+    for (const e of events) store.append(e);
+    store.close();
+    const batched = events.length / ((performance.now() - t0) / 1000);
+    const naiveN = 10_000;
+    const naive = join(dir, 'naive.jsonl');
+    t0 = performance.now();
+    for (const e of events.slice(0, naiveN)) appendFileSync(naive, JSON.stringify(e) + '\n');
+    const perEvent = naiveN / ((performance.now() - t0) / 1000);
+    console.log(`event append: ${Math.round(batched).toLocaleString('en')} events/s batched store (${events.length} events, validated) vs ${Math.round(perEvent).toLocaleString('en')} events/s one appendFileSync per event (${(batched / perEvent).toFixed(1)}x)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const shipped = 'models/gate-default.json';
+if (existsSync(shipped)) latency(loadGateModel(JSON.parse(readFileSync(shipped, 'utf8'))), 'shipped default model');
+else console.log(`(${shipped} missing: latency measured with a model trained on synthetic events)`);
+latency(loadGateModel(trainGate(syntheticEvents({ suggestions: 3000, seed: 2 }), { candidates: [{ name: 'gbt', kind: 'gbt', gbt: { depth: 3, trees: 200 } }] })), '200 trees of depth 3');
+training();
+appends();
