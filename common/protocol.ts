@@ -3,6 +3,7 @@
 import type { TestRunResult } from './results';
 
 export * from './results';
+export * from './localize';
 export * from './repair';
 
 /** Settings read by the server per resource (mirrors package.json contributes.configuration). */

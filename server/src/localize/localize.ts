@@ -1,0 +1,165 @@
+// Fault localization entry point: checks the sources parse, runs the tests once with per-test
+// coverage in a sandboxed scratch copy, ranks lines by spectrum and traceback, breaks ties with
+// mutants, and records the failing tests' local values at the top lines.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FailingTest, Localization, SuspiciousLine } from '../../../common/localize';
+import { grammarFor } from '../parse/parser';
+import { makeScratchCopy } from '../run/sandbox';
+import { interpreterFor, LocalizeCancelled, LocalizeProblem } from './exec';
+import { observe, type LocalizeLanguage } from './observe';
+import { isFailure } from './records';
+import { lineKey, rankLines } from './rank';
+import { computeSpectra } from './spectrum';
+import { readShape } from './statements';
+import { mutationEvidence, type MutationOptions } from './mutation';
+import { recordValues } from './values';
+
+export interface LocalizeProgress {
+  phase: 'coverage' | 'ranking' | 'mutation' | 'values';
+  message: string;
+}
+
+export interface LocalizeOptions {
+  root: string;
+  language: LocalizeLanguage;
+  /** Editable source files, relative to root. */
+  sources: string[];
+  /** Test files (and test data), relative to root. */
+  tests: string[];
+  signal?: AbortSignal;
+  /** Overall time budget (default 20 s); later phases are skipped when it runs out. */
+  budgetMs?: number;
+  testTimeoutMs?: number;
+  onProgress?: (p: LocalizeProgress) => void;
+  /** Extra score per "file:line", e.g. fed back by the repair search. */
+  extraScores?: Record<string, number>;
+  /** Mutation-based tie-breaking (default on). Pass a verifier to reuse its warm workers. */
+  mutation?: false | MutationOptions;
+  /** How many top lines get runtime values (default 5; 0 = none). */
+  valueLines?: number;
+}
+
+export { LocalizeCancelled };
+
+const emptyTimings = (): Localization['timings'] => ({ coverageMs: 0, rankingMs: 0, mutationMs: 0, valuesMs: 0, totalMs: 0 });
+
+export async function localize(o: LocalizeOptions): Promise<Localization> {
+  const started = Date.now();
+  const budgetMs = o.budgetMs ?? 20000;
+  const left = () => budgetMs - (Date.now() - started);
+  const timings = emptyTimings();
+  const base = { language: o.language, lines: [], failingTests: [], passingTests: 0, values: [], timings };
+  const finish = (loc: Localization): Localization => {
+    timings.totalMs = Date.now() - started;
+    return loc;
+  };
+
+  const texts = new Map<string, string>();
+  const statementLines = new Map<string, Set<number>>();
+  for (const file of o.sources) {
+    let text: string;
+    try {
+      text = await readFile(join(o.root, file), 'utf8');
+    } catch {
+      return finish({ ...base, status: 'runFailed', reason: `source file ${file} cannot be read` });
+    }
+    texts.set(file, text);
+    const grammar = grammarFor(file);
+    if (!grammar) continue;
+    const shape = await readShape(grammar, text);
+    statementLines.set(file, shape.statementLines);
+    if (shape.syntaxError) {
+      const line: SuspiciousLine = {
+        file, line: shape.syntaxError.line, score: 1, rank: 1, ochiai: 0,
+        evidence: { failedCovering: 0, passedCovering: 0, totalFailed: 0, totalPassed: 0, ochiai: 0, dstar: 0, statement: true },
+      };
+      return finish({ ...base, status: 'syntaxError', reason: `${file}:${shape.syntaxError.line}: ${shape.syntaxError.message}`, lines: [line] });
+    }
+  }
+
+  let interpreter;
+  try {
+    interpreter = await interpreterFor(o.language, o.root);
+  } catch (e) {
+    if (e instanceof LocalizeProblem) return finish({ ...base, status: 'runFailed', reason: e.message });
+    throw e;
+  }
+  const scratch = await makeScratchCopy(o.root);
+  try {
+    o.onProgress?.({ phase: 'coverage', message: 'running the tests with coverage' });
+    const t0 = Date.now();
+    const testTimeoutMs = o.testTimeoutMs ?? 2000;
+    const run = await observe({
+      language: o.language, scratch, interpreter, sources: o.sources, tests: o.tests, coverage: true,
+      testTimeoutMs, budgetMs: Math.max(2000, left() * 0.6), signal: o.signal, tag: 'coverage',
+    });
+    timings.coverageMs = Date.now() - t0;
+    const failing = run.tests.filter((t) => isFailure(t.status));
+    const passing = run.tests.filter((t) => t.status === 'passed');
+    const failingTests: FailingTest[] = failing.map((t) => ({
+      id: t.id, status: t.status as FailingTest['status'], message: t.message, traceback: t.frames,
+    }));
+    const withTests = { ...base, failingTests, passingTests: passing.length };
+    if (!run.tests.length) {
+      return finish({ ...withTests, status: 'runFailed', reason: `no test ran: ${lastLines(run.output)}` });
+    }
+    if (!failing.length) {
+      return finish({ ...withTests, status: 'allPassing', reason: `all ${passing.length} tests pass: nothing to localize` });
+    }
+
+    o.onProgress?.({ phase: 'ranking', message: 'ranking suspicious lines' });
+    const t1 = Date.now();
+    const spectra = computeSpectra(run.tests);
+    const extraScores = o.extraScores ? new Map(Object.entries(o.extraScores)) : undefined;
+    const rankInput = { spectra, failingTests, statementLines, extraScores, sources: o.sources };
+    let lines = rankLines(rankInput);
+    timings.rankingMs = Date.now() - t1;
+    if (!lines.length) {
+      return finish({ ...withTests, status: 'noCoverage', reason: 'the failing tests ran no line of the source files (is the error in a test file or at import time?)' });
+    }
+
+    if (o.mutation !== false && left() > 1500) {
+      o.onProgress?.({ phase: 'mutation', message: 'trying mutants at the top lines' });
+      const t2 = Date.now();
+      const mutation = await mutationEvidence(lines, {
+        root: o.root, language: o.language, sources: o.sources, tests: o.tests, texts, failing: failing.map((t) => t.id),
+        budgetMs: Math.min(left() - 1000, 8000), signal: o.signal, ...(o.mutation ?? {}),
+      });
+      if (mutation.size) lines = rankLines({ ...rankInput, mutation });
+      timings.mutationMs = Date.now() - t2;
+    }
+
+    const values = [];
+    const valueLines = o.valueLines ?? 5;
+    if (valueLines > 0 && left() > 1000) {
+      o.onProgress?.({ phase: 'values', message: 'recording local values at the top lines' });
+      const t3 = Date.now();
+      values.push(...await recordValues({
+        language: o.language, scratch, interpreter, sources: o.sources, tests: o.tests, texts,
+        lines: lines.slice(0, valueLines), failingTests: failing.map((t) => t.id).slice(0, 2),
+        testTimeoutMs, budgetMs: Math.max(1000, left()), signal: o.signal,
+      }));
+      timings.valuesMs = Date.now() - t3;
+    }
+    return finish({ ...withTests, status: 'ranked', lines, values });
+  } finally {
+    await scratch.dispose();
+  }
+}
+
+/** Adds scores fed back after the fact (e.g. by the repair search) and re-ranks. */
+export function withExtraScores(loc: Localization, extra: Record<string, number>): Localization {
+  const lines = loc.lines.map((l) => {
+    const add = extra[lineKey(l.file, l.line)] ?? 0;
+    return add ? { ...l, score: l.score + add, evidence: { ...l.evidence, extra: (l.evidence.extra ?? 0) + add } } : { ...l };
+  });
+  lines.sort((a, b) => b.score - a.score || a.rank - b.rank);
+  lines.forEach((l, i) => { l.rank = i + 1; });
+  return { ...loc, lines };
+}
+
+function lastLines(output: string): string {
+  const lines = output.trim().split('\n').filter((l) => l.trim());
+  return lines.slice(-6).join('\n') || '(no output)';
+}

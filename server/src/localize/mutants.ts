@@ -1,0 +1,89 @@
+// Generates a few mutants of one source line on its syntax tree (operator and constant changes,
+// dropped operands, negated conditions, the statement removed), for mutation-based localization.
+// Every mutant is the whole file's text; one that does not compile is reported invalid when run.
+import type { Node, Tree } from 'web-tree-sitter';
+
+export interface Mutant {
+  file: string;
+  line: number;
+  kind: string;
+  text: string;
+}
+
+const alternatives: Record<string, string[]> = {
+  '+': ['-'], '-': ['+'], '*': ['/', '+'], '/': ['*'], '//': ['/'], '%': ['//', '/'],
+  '<': ['<=', '>'], '<=': ['<', '>='], '>': ['>=', '<'], '>=': ['>', '<='],
+  '==': ['!='], '!=': ['=='], '===': ['!=='], '!==': ['==='],
+  and: ['or'], or: ['and'], '&&': ['||'], '||': ['&&'],
+};
+const binaryTypes = new Set(['binary_expression', 'binary_operator', 'comparison_operator', 'boolean_operator']);
+const statementTypes = new Set(['expression_statement', 'return_statement', 'lexical_declaration', 'variable_declaration', 'assignment', 'augmented_assignment', 'break_statement', 'continue_statement']);
+
+interface Edit { start: number; end: number; text: string; kind: string }
+
+function nodesOnLine(root: Node, row: number): Node[] {
+  const found: Node[] = [];
+  const visit = (n: Node) => {
+    if (n.endPosition.row < row || n.startPosition.row > row) return;
+    if (n.startPosition.row === row) found.push(n);
+    for (const c of n.children) if (c) visit(c);
+  };
+  visit(root);
+  return found;
+}
+
+function editsFor(node: Node, python: boolean): Edit[] {
+  const edits: Edit[] = [];
+  if (binaryTypes.has(node.type)) {
+    const op = node.childForFieldName('operator') ?? node.children.find((c) => !!c && !c.isNamed && alternatives[c.type]) ?? null;
+    const left = node.childForFieldName('left') ?? node.namedChild(0);
+    const right = node.childForFieldName('right') ?? node.namedChild(node.namedChildCount - 1);
+    if (op && alternatives[op.type]) {
+      for (const alt of alternatives[op.type]) edits.push({ start: op.startIndex, end: op.endIndex, text: alt, kind: `operator ${op.type} -> ${alt}` });
+    }
+    if (left && right && node.type !== 'comparison_operator') {
+      edits.push({ start: node.startIndex, end: node.endIndex, text: left.text, kind: 'drop right operand' });
+      edits.push({ start: node.startIndex, end: node.endIndex, text: right.text, kind: 'drop left operand' });
+    }
+  } else if (node.type === 'integer' || node.type === 'number') {
+    const v = Number(node.text);
+    if (Number.isInteger(v)) {
+      edits.push({ start: node.startIndex, end: node.endIndex, text: String(v + 1), kind: 'constant +1' });
+      edits.push({ start: node.startIndex, end: node.endIndex, text: String(v - 1), kind: 'constant -1' });
+    }
+  } else if (['true', 'false', 'True', 'False'].includes(node.type)) {
+    const flip: Record<string, string> = { true: 'false', false: 'true', True: 'False', False: 'True' };
+    edits.push({ start: node.startIndex, end: node.endIndex, text: flip[node.type], kind: 'flip boolean' });
+  } else if ((node.type === 'not_operator' || (node.type === 'unary_expression' && node.child(0)?.type === '!'))) {
+    const arg = node.childForFieldName('argument') ?? node.namedChild(0);
+    if (arg) edits.push({ start: node.startIndex, end: node.endIndex, text: arg.text, kind: 'drop negation' });
+  } else if (['if_statement', 'while_statement', 'elif_clause'].includes(node.type)) {
+    const cond = node.childForFieldName('condition');
+    if (cond) {
+      const inner = python ? `not (${cond.text})` : `(!${cond.text})`;
+      const text = !python && cond.type === 'parenthesized_expression' ? `(!${cond.text})` : inner;
+      edits.push({ start: cond.startIndex, end: cond.endIndex, text, kind: 'negate condition' });
+    }
+  } else if (statementTypes.has(node.type) && node.startPosition.row === node.endPosition.row) {
+    const decl = node.type === 'lexical_declaration' || node.type === 'variable_declaration';
+    if (!decl) edits.push({ start: node.startIndex, end: node.endIndex, text: python ? 'pass' : ';', kind: 'delete statement' });
+  }
+  return edits;
+}
+
+/** Up to `limit` mutants of `line` (1-based) of `text`, most telling kinds first. */
+export function mutantsAt(file: string, text: string, tree: Tree, line: number, python: boolean, limit: number): Mutant[] {
+  const edits = nodesOnLine(tree.rootNode, line - 1).flatMap((n) => editsFor(n, python));
+  const priority = (k: string) => (k.startsWith('operator') ? 0 : k.startsWith('negate') || k.startsWith('constant') ? 1 : k.startsWith('flip') || k.startsWith('drop neg') ? 1 : 2);
+  edits.sort((a, b) => priority(a.kind) - priority(b.kind));
+  const seen = new Set<string>();
+  const mutants: Mutant[] = [];
+  for (const e of edits) {
+    const mutated = text.slice(0, e.start) + e.text + text.slice(e.end);
+    if (mutated === text || seen.has(mutated)) continue;
+    seen.add(mutated);
+    mutants.push({ file, line, kind: e.kind, text: mutated });
+    if (mutants.length >= limit) break;
+  }
+  return mutants;
+}

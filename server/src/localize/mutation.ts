@@ -1,0 +1,78 @@
+// Mutation-based evidence (Metallaxis/MUSE style): mutate the top-ranked lines, run each mutant on
+// the warm verification workers, and score a line by how its mutants change the tests' outcomes:
+// a mutant that makes failing tests pass (or flips them without breaking passing ones) marks its line.
+import type { SuspiciousLine } from '../../../common/localize';
+import { grammarFor, parse } from '../parse/parser';
+import { Verifier } from '../verify/verifier';
+import { LocalizeCancelled } from './exec';
+import { mutantsAt, type Mutant } from './mutants';
+import { lineKey, type MutationEvidence } from './rank';
+
+export interface MutationOptions {
+  /** A verifier already open on the same task (its warm workers are reused, and it is not closed). */
+  verifier?: Verifier;
+  /** How many top lines to mutate (default 8) and mutants per line (default 6). */
+  maxLines?: number;
+  perLine?: number;
+}
+
+export interface MutationContext extends MutationOptions {
+  root: string;
+  language: 'python' | 'javascript';
+  sources: string[];
+  tests: string[];
+  texts: Map<string, string>;
+  failing: string[];
+  budgetMs: number;
+  signal?: AbortSignal;
+}
+
+/** Metallaxis: a mutant's score is Ochiai over the tests whose outcome it changes. */
+function mutantScore(changedFailing: number, changedPassing: number, totalFailed: number): number {
+  const denom = Math.sqrt(totalFailed * (changedFailing + changedPassing));
+  return denom === 0 ? 0 : changedFailing / denom;
+}
+
+export async function mutationEvidence(ranked: SuspiciousLine[], ctx: MutationContext): Promise<Map<string, MutationEvidence>> {
+  const started = Date.now();
+  const lines = ranked.filter((l) => l.evidence.statement).slice(0, ctx.maxLines ?? 8);
+  const mutants: Mutant[] = [];
+  for (const l of lines) {
+    const text = ctx.texts.get(l.file);
+    const grammar = grammarFor(l.file);
+    if (text === undefined || !grammar) continue;
+    const tree = await parse(grammar, text);
+    mutants.push(...mutantsAt(l.file, text, tree, l.line, ctx.language === 'python', ctx.perLine ?? 6));
+    tree.delete();
+  }
+  const evidence = new Map<string, MutationEvidence>();
+  if (!mutants.length) return evidence;
+  const verifier = ctx.verifier ?? await Verifier.open({ root: ctx.root, language: ctx.language, sources: ctx.sources, tests: ctx.tests });
+  try {
+    const { failing, passing } = verifier.baseline;
+    if (!failing.length) return evidence;
+    for (const m of mutants) {
+      if (ctx.signal?.aborted) throw new LocalizeCancelled();
+      if (Date.now() - started > ctx.budgetMs) break;
+      const verdict = await verifier.verify({ [m.file]: m.text }, { failFast: false });
+      if (verdict.status === 'invalid' || !verdict.tests.length) continue;
+      const status = new Map(verdict.tests.map((t) => [t.id, t.status]));
+      const fixedFailing = failing.filter((id) => status.get(id) === 'passed').length;
+      const changedFailing = failing.filter((id) => status.has(id) && status.get(id) !== 'failed').length;
+      const brokePassing = passing.filter((id) => status.has(id) && status.get(id) !== 'passed').length;
+      const key = lineKey(m.file, m.line);
+      const prev = evidence.get(key) ?? { mutants: 0, fixedFailing: 0, brokePassing: 0, changedFailing: 0, score: 0 };
+      const score = mutantScore(changedFailing, brokePassing, failing.length);
+      evidence.set(key, {
+        mutants: prev.mutants + 1,
+        fixedFailing: Math.max(prev.fixedFailing, fixedFailing),
+        changedFailing: Math.max(prev.changedFailing, changedFailing),
+        brokePassing: prev.mutants ? Math.min(prev.brokePassing, brokePassing) : brokePassing,
+        score: Math.max(prev.score, score),
+      });
+    }
+  } finally {
+    if (!ctx.verifier) await verifier.close();
+  }
+  return evidence;
+}

@@ -1,0 +1,44 @@
+// One observed test run in a scratch copy, whatever the language: dispatches to the Python (pytest +
+// tracer plugin) or JavaScript (node:test harness + V8 coverage) runner with the same options.
+import type { Scratch } from '../run/sandbox';
+import type { Interpreter } from './exec';
+import { runJsTests } from './js-run';
+import { pytestFiles, runPythonTests } from './python-run';
+import type { RunRecords } from './records';
+
+export type LocalizeLanguage = 'python' | 'javascript';
+
+export interface ObserveOptions {
+  language: LocalizeLanguage;
+  scratch: Scratch;
+  interpreter: Interpreter;
+  sources: string[];
+  tests: string[];
+  testIds?: string[];
+  coverage: boolean;
+  /** Record local values at these lines while these tests run. */
+  values?: { tests: string[]; lines: Record<string, number[]> };
+  testTimeoutMs: number;
+  budgetMs: number;
+  signal?: AbortSignal;
+  tag: string;
+}
+
+export interface Observation extends RunRecords {
+  output: string;
+}
+
+export const valueBounds = { maxHits: 6, maxVars: 12, maxRepr: 80 };
+
+export function observe(o: ObserveOptions): Promise<Observation> {
+  if (o.language === 'python') {
+    return runPythonTests({
+      scratch: o.scratch, interpreter: o.interpreter, sources: o.sources, testFiles: pytestFiles(o.tests), testIds: o.testIds, coverage: o.coverage,
+      values: o.values && { ...o.values, ...valueBounds }, testTimeoutS: o.testTimeoutMs / 1000, budgetMs: o.budgetMs, signal: o.signal, tag: o.tag,
+    });
+  }
+  return runJsTests({
+    scratch: o.scratch, interpreter: o.interpreter, sources: o.sources, testFiles: o.tests.filter((f) => /\.(c|m)?js$/.test(f)), testIds: o.testIds, coverage: o.coverage,
+    values: o.values && { ...o.values, ...valueBounds }, testTimeoutMs: o.testTimeoutMs, budgetMs: o.budgetMs, signal: o.signal, tag: o.tag,
+  });
+}

@@ -1,0 +1,47 @@
+// Runs pytest in a scratch copy with the Loopwise tracer plugin and returns per-test records.
+// Hanging tests are stopped by the plugin's per-test alarm; the sandbox time limit is the backstop.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Scratch } from '../run/sandbox';
+import { execSandboxed, type Interpreter } from './exec';
+import { pythonPluginModule, pythonPluginSource, type PythonTraceConfig } from './python-tracer';
+import { finishRecords, readRecords, type RunRecords } from './records';
+
+export interface PythonRunOptions {
+  scratch: Scratch;
+  interpreter: Interpreter;
+  sources: string[];
+  /** Test files (workspace-relative) to hand to pytest; pytest discovers when empty. */
+  testFiles: string[];
+  /** Only these test ids (pytest node ids), when given. */
+  testIds?: string[];
+  coverage: boolean;
+  values?: PythonTraceConfig['values'];
+  testTimeoutS: number;
+  budgetMs: number;
+  signal?: AbortSignal;
+  /** Distinguishes the output files of runs sharing one scratch copy. */
+  tag: string;
+}
+
+export interface PythonRunResult extends RunRecords {
+  output: string;
+}
+
+export function pytestFiles(tests: string[]): string[] {
+  return tests.filter((f) => /(^|\/)(test_[^/]*|[^/]*_test)\.py$/.test(f));
+}
+
+export async function runPythonTests(o: PythonRunOptions): Promise<PythonRunResult> {
+  const { toolDir, workspace } = o.scratch;
+  writeFileSync(join(toolDir, `${pythonPluginModule}.py`), pythonPluginSource);
+  const out = join(toolDir, `${o.tag}.jsonl`);
+  const configFile = join(toolDir, `${o.tag}.json`);
+  const config: PythonTraceConfig = { root: workspace, sources: o.sources, out, testTimeoutS: o.testTimeoutS, coverage: o.coverage, values: o.values };
+  writeFileSync(configFile, JSON.stringify(config));
+  const targets = o.testIds?.length ? o.testIds : o.testFiles;
+  const args = ['-B', '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-p', pythonPluginModule, '--rootdir', workspace, ...targets];
+  const env = { LOOPWISE_LOC_CONFIG: configFile, PYTHONPATH: toolDir, PYTHONHASHSEED: '0' };
+  const r = await execSandboxed(o.interpreter, args, o.scratch, env, o.budgetMs, o.signal);
+  return { ...finishRecords(readRecords(out)), output: r.output };
+}

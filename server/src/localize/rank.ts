@@ -1,0 +1,79 @@
+// Combines the localization signals into one ranking: the spectrum (Ochiai) first, raised for lines
+// where failing tests crashed and for lines whose mutants change the failing tests' outcomes, lowered
+// for lines that hold no code of their own, plus any extra score a caller feeds back.
+import type { FailingTest, SuspicionEvidence, SuspiciousLine } from '../../../common/localize';
+import type { Spectra } from './spectrum';
+
+export type MutationEvidence = NonNullable<SuspicionEvidence['mutation']>;
+
+export interface RankInput {
+  spectra: Spectra;
+  failingTests: FailingTest[];
+  /** Per file, the lines that hold code of their own (see statements.ts). */
+  statementLines: Map<string, Set<number>>;
+  mutation?: Map<string, MutationEvidence>;
+  /** Extra score per "file:line" (e.g. from the repair search), added to the combined score. */
+  extraScores?: Map<string, number>;
+  /** Source files in the order they were given, for stable tie order. */
+  sources: string[];
+}
+
+export const weights = { traceback: 0.3, mutation: 0.6, nonStatement: 0.5 };
+
+export const lineKey = (file: string, line: number): string => `${file}:${line}`;
+
+/** How deep each line sits among the failing tests' frames in source files: 1 = where the error was raised. */
+function tracebackDepths(failing: FailingTest[], sources: Set<string>): Map<string, { depth: number; share: number }> {
+  const found = new Map<string, { depth: number; count: number }>();
+  for (const t of failing) {
+    const frames = t.traceback.filter((f) => sources.has(f.file));
+    const seen = new Set<string>();
+    frames.reverse().forEach((f, i) => {
+      const key = lineKey(f.file, f.line);
+      if (seen.has(key)) return;
+      seen.add(key);
+      const prev = found.get(key);
+      found.set(key, { depth: Math.min(prev?.depth ?? Infinity, i + 1), count: (prev?.count ?? 0) + 1 });
+    });
+  }
+  const total = Math.max(1, failing.length);
+  return new Map([...found].map(([k, v]) => [k, { depth: v.depth, share: v.count / total }]));
+}
+
+export function rankLines(input: RankInput): SuspiciousLine[] {
+  const { spectra } = input;
+  const sources = new Set(input.sources);
+  const depths = tracebackDepths(input.failingTests, sources);
+  const fileOrder = new Map(input.sources.map((f, i) => [f, i]));
+  const ranked: SuspiciousLine[] = [];
+  for (const s of spectra.lines) {
+    if (s.failed === 0) continue;
+    const key = lineKey(s.file, s.line);
+    const statement = input.statementLines.get(s.file)?.has(s.line) ?? true;
+    const tb = depths.get(key);
+    const mutation = input.mutation?.get(key);
+    const extra = input.extraScores?.get(key);
+    let score = s.ochiai;
+    if (tb) score += (weights.traceback * tb.share) / tb.depth;
+    if (mutation) score += weights.mutation * mutation.score;
+    if (!statement) score *= weights.nonStatement;
+    if (extra) score += extra;
+    const evidence: SuspicionEvidence = {
+      failedCovering: s.failed, passedCovering: s.passed, totalFailed: spectra.totalFailed, totalPassed: spectra.totalPassed,
+      ochiai: s.ochiai, dstar: s.dstar, statement,
+      ...(tb ? { tracebackDepth: tb.depth } : {}),
+      ...(mutation ? { mutation } : {}),
+      ...(extra ? { extra } : {}),
+    };
+    ranked.push({ file: s.file, line: s.line, score, rank: 0, ochiai: s.ochiai, evidence });
+  }
+  ranked.sort((a, b) => b.score - a.score || b.evidence.dstar - a.evidence.dstar
+    || (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.line - b.line);
+  ranked.forEach((r, i) => { r.rank = i + 1; });
+  return ranked;
+}
+
+/** The Ochiai-only ranking of the same spectra (the baseline benchmarks compare against). */
+export function rankByOchiai(spectra: Spectra, sources: string[]): SuspiciousLine[] {
+  return rankLines({ spectra, failingTests: [], statementLines: new Map(), sources });
+}

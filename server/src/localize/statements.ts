@@ -1,0 +1,89 @@
+// Reads a source file's syntax tree for localization: which lines hold code of their own (as opposed
+// to a `def` header, `else:`, a lone brace, a comment or a docstring, which coverage may mark as run
+// but which are never where a fix goes), and where the first syntax error is.
+import type { Node, Tree } from 'web-tree-sitter';
+import { parse, type GrammarId } from '../parse/parser';
+
+export interface SourceShape {
+  tree: Tree;
+  /** 1-based line numbers that hold code of their own. */
+  statementLines: Set<number>;
+  /** First syntax error, when the file does not parse. */
+  syntaxError?: { line: number; message: string };
+}
+
+const functionTypes = new Set([
+  'function_definition', 'class_definition', 'lambda',
+  'function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'class_declaration', 'class', 'generator_function_declaration', 'generator_function',
+]);
+const bodyFields = ['body'];
+const trivialTokens = new Set(['{', '}', '(', ')', '[', ']', ';', ',', ':', 'else', 'try', 'finally', 'do', 'comment', 'pass', 'decorator', '@']);
+
+/** True when the leaf belongs to a function or class header rather than to code that runs. */
+function inHeader(leaf: Node): boolean {
+  let child: Node = leaf;
+  for (let p = leaf.parent; p; child = p, p = p.parent) {
+    if (functionTypes.has(p.type)) {
+      const inBody = bodyFields.some((f) => p.childForFieldName(f)?.id === child.id);
+      return !inBody;
+    }
+    if (p.type === 'decorator') return true;
+    if (p.type === 'block' || p.type === 'statement_block' || p.type === 'program' || p.type === 'module') return false;
+  }
+  return false;
+}
+
+/** A declaration whose every value is a function (`const f = (a) => {`) is a header too. */
+function declaresOnlyFunctions(leaf: Node): boolean {
+  for (let p = leaf.parent; p; p = p.parent) {
+    if (p.type === 'lexical_declaration' || p.type === 'variable_declaration') {
+      const values = p.namedChildren.filter((c): c is Node => !!c && c.type === 'variable_declarator').map((d) => d.childForFieldName('value'));
+      return values.length > 0 && values.every((v) => !!v && functionTypes.has(v.type) && v.startPosition.row !== v.endPosition.row);
+    }
+    if (functionTypes.has(p.type) || p.type === 'statement_block') return false;
+  }
+  return false;
+}
+
+/** A statement that is only a string literal: a docstring, or a string used as a block comment. */
+function isDocstring(leaf: Node): boolean {
+  const stmt = leaf.type === 'string' ? leaf.parent : leaf.parent?.parent;
+  return stmt?.type === 'expression_statement' && stmt.namedChildCount === 1 && stmt.namedChild(0)?.type === 'string';
+}
+
+function leaves(node: Node, out: Node[]): void {
+  if (node.childCount === 0 || node.type === 'string' || node.type === 'comment' || node.type === 'template_string') {
+    out.push(node);
+    return;
+  }
+  for (const c of node.children) if (c) leaves(c, out);
+}
+
+function firstError(root: Node): Node | undefined {
+  if (!root.hasError) return undefined;
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.shift() as Node;
+    if (n.isError || n.isMissing) return n;
+    for (const c of n.children) if (c && (c.hasError || c.isMissing)) stack.push(c);
+  }
+  return root;
+}
+
+export async function readShape(grammar: GrammarId, text: string): Promise<SourceShape> {
+  const tree = await parse(grammar, text);
+  const all: Node[] = [];
+  leaves(tree.rootNode, all);
+  const statementLines = new Set<number>();
+  for (const leaf of all) {
+    const row = leaf.startPosition.row + 1;
+    if (statementLines.has(row) || trivialTokens.has(leaf.type)) continue;
+    if (inHeader(leaf) || declaresOnlyFunctions(leaf) || isDocstring(leaf)) continue;
+    statementLines.add(row);
+  }
+  const err = firstError(tree.rootNode);
+  const syntaxError = err
+    ? { line: err.startPosition.row + 1, message: err.isMissing ? `syntax error: missing ${err.type}` : `syntax error near "${err.text.slice(0, 40)}"` }
+    : undefined;
+  return { tree, statementLines, syntaxError };
+}
