@@ -147,6 +147,19 @@ describe('LSP: running tests over stdio', function () {
     assert.strictEqual(onLine(client.diagnostics(testFile), 5).length, 1, 'the failing assertion is marked after the save');
   });
 
+  it('reports a syntax error in user code as a diagnostic at its line', async () => {
+    const folder = copyFixture('python');
+    writeFileSync(join(folder, 'calc.py'), 'def add(a, b)\n    return a + b\n');
+    client = new TestClient();
+    await client.initialize(folder);
+    const result = await client.connection.sendRequest<TestRunResult>(Methods.runTests, { folderUri: uriOf(folder) });
+    assert.ok(result.problems.some((p) => p.kind === 'syntaxError'), JSON.stringify(result.problems));
+    const [syntax] = onLine(client.diagnostics(join(folder, 'calc.py')), 1);
+    assert.ok(syntax, `no diagnostic on calc.py:1; got ${JSON.stringify(client.diagnostics(join(folder, 'calc.py')))}`);
+    assert.match(syntax.message, /SyntaxError/);
+    assert.strictEqual(syntax.severity, 1);
+  });
+
   it('answers a runTests request without a usable folder with a clear error', async () => {
     client = new TestClient();
     await client.initialize(copyFixture('python'));

@@ -43,16 +43,16 @@ export function userSite(t: TestResult): SourceLocation | undefined {
   return t.traceback?.filter((f) => f.file !== t.file && !isTestCode(f.file)).pop();
 }
 
+/** ": <message>\nexpected: ..\nactual: .." (each part only when known), capped in length. */
 function details(t: TestResult): string {
   const parts: string[] = [];
   const message = t.message?.trim();
-  if (t.status === 'timedOut') parts.push(message ? `timed out: ${message}` : 'timed out');
-  else if (message) parts.push(message);
-  else parts.push(t.status === 'error' ? 'error' : 'failed');
+  if (message) parts.push(message);
   if (t.expected !== undefined) parts.push(`expected: ${t.expected}`);
   if (t.actual !== undefined) parts.push(`actual: ${t.actual}`);
   const text = parts.join('\n');
-  return text.length > maxMessageChars ? `${text.slice(0, maxMessageChars)}…` : text;
+  if (!text) return '';
+  return `: ${text.length > maxMessageChars ? `${text.slice(0, maxMessageChars)}…` : text}`;
 }
 
 export class DiagnosticBuilder {
@@ -69,11 +69,11 @@ export class DiagnosticBuilder {
     const user = userSite(t);
     if (test) {
       const related = user ? [this.related(user, `${t.name} fails in this code`)] : undefined;
-      this.add(out, test, `${t.name} ${verb}: ${text}`, DiagnosticSeverity.Error, t.status, data, related);
+      this.add(out, test, `${t.name} ${verb}${text}`, DiagnosticSeverity.Error, t.status, data, related);
     }
     if (user) {
       const related = test ? [this.related(test, `failing test ${t.name}`)] : undefined;
-      this.add(out, user, `${t.name} ${verb} here: ${text}`, DiagnosticSeverity.Error, t.status, data, related);
+      this.add(out, user, `${t.name} ${verb} here${text}`, DiagnosticSeverity.Error, t.status, data, related);
     }
     return out;
   }
