@@ -5,9 +5,10 @@ import { parseArgs } from 'node:util';
 import type { RepairResult } from '../../../common/repair';
 import { repair } from '../repair/repair';
 import { loadTask, TaskError } from '../repair/task';
+import { cliClient, describeEngineResult, llmCliOptions, llmCliUsage, parseEngine, runLlmEngine, type EngineResult } from '../selfdebug/cli';
 import { UsageError } from './usage';
 
-const usage = 'usage: loopwise fix <folder> [--json] [--budget-s N]';
+const usage = `usage: loopwise fix <folder> [--json] [--budget-s N] ${llmCliUsage}`;
 
 export function parseBudget(value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -24,13 +25,16 @@ export function describeLocalization(r: RepairResult, top = 5): string[] {
 export default async function fix(args: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, 'budget-s': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, 'budget-s': { type: 'string' }, help: { type: 'boolean', short: 'h' }, ...llmCliOptions } });
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\n${usage}`);
   }
   if (parsed.values.help) { console.log(usage); return 0; }
   if (parsed.positionals.length !== 1) throw new UsageError(usage);
-  const budgetS = parseBudget(parsed.values['budget-s'], 30);
+  const engine = parseEngine(parsed.values.engine);
+  // Model calls are slow: the LLM engines get a longer default budget than the search.
+  const budgetS = parseBudget(parsed.values['budget-s'], engine === 'embedded' ? 30 : 180);
+  const client = engine === 'embedded' ? undefined : cliClient(parsed.values);
   let task;
   try { task = loadTask(parsed.positionals[0]); } catch (e) {
     if (e instanceof TaskError) throw new UsageError(e.message);
@@ -40,15 +44,17 @@ export default async function fix(args: string[]): Promise<number> {
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  let r: RepairResult;
+  let r: RepairResult | EngineResult;
   try {
-    r = await repair({ ...task, budgetS, signal: abort.signal });
+    r = client && engine !== 'embedded' ? await runLlmEngine(task, engine, { client, budgetS, signal: abort.signal }) : await repair({ ...task, budgetS, signal: abort.signal });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
   if (parsed.values.json) {
     console.log(JSON.stringify(r, null, 2));
+  } else if (engine !== 'embedded') {
+    console.log(describeEngineResult(r as EngineResult).join('\n'));
   } else {
     printHuman(r);
   }

@@ -29,7 +29,7 @@ export interface LlmFixOptions extends Pick<SelfDebugOptions, 'rounds' | 'candid
 }
 
 export type LlmFixResult =
-  | (SelfDebugResult & { localization?: Localization })
+  | (SelfDebugResult & { localization?: Localization; failingTests: string[] })
   /** 'error': the engine itself failed (e.g. the tests could not be run); the message says why. */
   | { status: 'notConfigured' | 'nothingToFix' | 'error'; message: string; localization?: Localization };
 
@@ -80,7 +80,7 @@ export async function fixWithLlm(task: LlmFixTask, o: LlmFixOptions): Promise<Ll
       { language: task.language, sources, tests, description: task.description, primary },
       { ...o, client: o.client, verifier, budget, initial: diagnosisOf(localization, verifier.baseline.failing, verifier.baseline.collectErrors), diagnose },
     );
-    return { ...result, localization };
+    return { ...result, localization, failingTests: verifier.baseline.failing };
   } finally {
     if (!o.verifier) await verifier.close();
   }
