@@ -1,7 +1,7 @@
 // What every framework driver shares: the run context, the sandboxed call with the standard limits,
 // reading the JSON-lines results file the shipped plugins write, and mapping frames to the workspace.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import type { RunProblem, SourceLocation, StackFrame, TestResult } from '../../../common/results';
 import { scrubbedEnv } from './env';
 import { isTestFile } from './files';
@@ -68,7 +68,9 @@ export function watchProgress(ctx: DriverContext, path: string, marker: string, 
 /** Workspace-relative '/'-path of a file in the scratch copy, or undefined when it lies outside. */
 export function toWorkspacePath(scratch: Scratch, file: string | undefined | null): string | undefined {
   if (!file) return undefined;
-  const abs = file.startsWith('file://') ? decodeURIComponent(new URL(file).pathname) : file;
+  let abs = file.startsWith('file://') ? decodeURIComponent(new URL(file).pathname) : file;
+  // mocha shortens stack paths to the working folder; other relative names ('<string>') are not files.
+  if (!isAbsolute(abs)) abs = existsSync(join(scratch.workspace, abs)) ? join(scratch.workspace, abs) : '';
   if (!abs.startsWith(scratch.workspace + sep)) return undefined;
   return relative(scratch.workspace, abs).split(sep).join('/');
 }

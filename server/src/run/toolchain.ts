@@ -29,7 +29,7 @@ if spec is not None:
         version = 'unknown'
 paths = [p for p in [sys.prefix, sys.base_prefix, sys.exec_prefix] + sys.path if p and os.path.isabs(p) and os.path.exists(p)]
 ub = getattr(site, 'USER_BASE', None)
-print(json.dumps({'executable': os.path.realpath(sys.executable), 'version': sys.version.split()[0], 'pytest': version,
+print(json.dumps({'executable': sys.executable, 'version': sys.version.split()[0], 'pytest': version,
   'paths': paths, 'userBase': ub if ub and os.path.isdir(ub) else None}))
 `;
 
