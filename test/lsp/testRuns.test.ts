@@ -123,6 +123,22 @@ describe('LSP: running tests over stdio', function () {
     assert.ok(progressOf(client, 'spin').includes('end'), 'progress ended');
   });
 
+  it('kills a running test when the client disappears without shutting the server down', async () => {
+    const folder = copyFixture('spin');
+    client = new TestClient();
+    client.settings = { testTimeoutSeconds: 3600, runTimeoutSeconds: 3600 };
+    await client.initialize(folder);
+    const before = new Set(processTable().map((p) => p.pid));
+    void client.connection.sendRequest(Methods.runTests, { folderUri: uriOf(folder) }).catch(() => undefined);
+    const serverPid = client.process.pid!;
+    await waitUntil(() => leftovers(serverPid, before, /pytest|python/).some((p) => /python/.test(p.args)), 'a python process under the server');
+    const exited = new Promise((r) => client!.process.once('exit', r));
+    client.process.stdin!.end();
+    await exited;
+    await waitUntil(() => leftovers(serverPid, before, /pytest|python/).length === 0, 'the run\'s processes to exit', 15000).catch(() => undefined);
+    assert.deepStrictEqual(leftovers(serverPid, before, /pytest|python/), []);
+  });
+
   it('runs the related tests on save when runOnSave is turned on through workspace/configuration', async () => {
     const folder = copyFixture('python');
     client = new TestClient();

@@ -30,6 +30,8 @@ export interface Feature {
   initialized?(): void | Promise<void>;
   /** Called on the client's shutdown request: stop work and release processes. */
   shutdown?(): Promise<void>;
+  /** Synchronous last cleanup when the process exits (also without shutdown, e.g. the client died). */
+  dispose?(): void;
 }
 
 /** Merges capability fragments; later features add to, never silently drop, earlier ones. */

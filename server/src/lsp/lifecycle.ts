@@ -55,5 +55,9 @@ export function startServer(connection: Connection, features: Feature[], version
     await Promise.all(features.map((f) => f.shutdown?.()));
   });
 
+  // The connection exits the process when the client goes away; nothing a feature started may outlive it.
+  process.on('exit', () => {
+    for (const f of features) f.dispose?.();
+  });
   connection.listen();
 }

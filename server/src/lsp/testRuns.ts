@@ -144,6 +144,11 @@ export class TestRunsFeature implements Feature {
     for (const p of told) void this.ctx.connection.sendNotification(ShowMessageNotification.type, { type: messageType[p.kind]!, message: `Loopwise: ${p.message}` });
   }
 
+  /** Aborting kills the runs' process trees synchronously, so this works inside process.on('exit'). */
+  dispose(): void {
+    for (const r of this.active.values()) r.controller.abort();
+  }
+
   /** Cancels every run and waits until their processes are gone. */
   async shutdown(): Promise<void> {
     const runs = [...this.active.values()];
