@@ -3,7 +3,7 @@
 // source into the already-imported modules (in memory: nothing is written), runs the requested tests
 // under rlimits and a per-test alarm, and streams one JSON line per test back; the parent kills it on timeout.
 export const PYTHON_WORKER = String.raw`
-import builtins, importlib.abc, importlib.util, json, os, resource, select, signal, sys, time
+import builtins, gc, importlib.abc, importlib.util, json, os, resource, select, signal, sys, time
 ROOT = os.path.realpath(sys.argv[1])
 PROTO_IN = os.fdopen(os.dup(0), 'r')
 PROTO_OUT = os.fdopen(os.dup(1), 'w', buffering=1)
@@ -14,6 +14,14 @@ sys.path.insert(0, ROOT)
 os.chdir(ROOT)
 import pytest
 from _pytest.runner import runtestprotocol
+import _pytest.nodes, _pytest.python
+
+# Nobody reads a failure's formatted traceback here, and building one (source lookups, inspect.getmodule
+# over every module) costs far more than running a small test: keep only the exception's text.
+def _short_failure(self, excinfo, *args, **kwargs):
+    return '%s: %s' % (excinfo.typename, str(excinfo.value)[:500])
+_pytest.nodes.Node._repr_failure_py = _short_failure
+_pytest.python.Function.repr_failure = _short_failure
 
 def send(obj):
     PROTO_OUT.write(json.dumps(obj) + '\n'); PROTO_OUT.flush()
@@ -49,7 +57,7 @@ def user_modules():
 def apply_candidate(codes):
     # Re-executes each candidate in its module's namespace and rebinds names other user modules imported
     # from it ('from m import f'), so tests call the candidate's functions.
-    by_path = {os.path.realpath(m.__file__): m for m in user_modules()}
+    by_path = USER_MODULES or {os.path.realpath(m.__file__): m for m in user_modules()}
     pending = {}
     for path, code in codes.items():
         mod = by_path.get(path)
@@ -73,6 +81,7 @@ def apply_candidate(codes):
         sys.meta_path.insert(0, CandidateFinder(pending))
 
 def limit_child(cpu_s):
+    gc.disable()
     os.setpgid(0, 0)
     os.dup2(_null, 0); os.dup2(_null, 1); os.dup2(_null, 2)
     for res, val in ((resource.RLIMIT_CPU, cpu_s), (resource.RLIMIT_AS, 2 << 30), (resource.RLIMIT_FSIZE, 16 << 20), (resource.RLIMIT_CORE, 0)):
@@ -125,8 +134,8 @@ def run_items(items, req, out):
         if status == 'timedOut' and req.get('shrinkAfterTimeout'):
             # One hanging test usually means they all hang: don't pay the full timeout for each.
             test_s = min(test_s, 0.2)
+        # Buffered: a flush per test would wake the parent per test (costly on a loaded machine).
         out.write(json.dumps({'id': item.nodeid, 'status': status, 'ms': round((time.perf_counter() - t0) * 1000, 3)}) + '\n')
-        out.flush()
         if fail_fast and status not in ('passed', 'skipped'):
             break
 
@@ -184,7 +193,7 @@ def handle(req, session):
         try:
             os.close(r)
             limit_child(int(req.get('timeoutMs', 10000) / 1000) + 2)
-            out = os.fdopen(w, 'w')
+            out = os.fdopen(w, 'w', buffering=1 << 20)
             apply_candidate(codes)
             if items is None:
                 run_session(req, out)
@@ -222,7 +231,10 @@ def handle(req, session):
                 reaped = wstatus
                 break
     os.close(r)
-    kill_group(pid)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
     if reaped is None:
         _, reaped = os.waitpid(pid, 0)
     kill_group(pid)
@@ -236,13 +248,18 @@ def handle(req, session):
             continue
         if 'id' in entry:
             tests.append(entry)
-    if status == 'ok' and os.WIFSIGNALED(wstatus):
+    if status == 'ok' and not buf.endswith(DONE) and os.WIFSIGNALED(wstatus):
         status = 'crashed'
     return {'id': req['id'], 'status': status, 'tests': tests, 'ms': round((time.perf_counter() - t0) * 1000, 3)}
 
 class Serve:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session):
+        # Everything imported so far is shared with every child: keep the collector from touching (and so
+        # copying) those pages after each fork.
+        USER_MODULES.update({os.path.realpath(m.__file__): m for m in user_modules()})
+        gc.collect()
+        gc.freeze()
         send({'ready': True, 'tests': [it.nodeid for it in session.items], 'collectErrors': COLLECT_ERRORS})
         for line in PROTO_IN:
             if not line.strip():
@@ -257,6 +274,8 @@ class Serve:
             COLLECT_ERRORS.append({'id': report.nodeid or '<collection>', 'message': str(report.longrepr)[-2000:]})
 
 COLLECT_ERRORS = []
+# Modules of the project imported at collection, by real path (computed once: realpath costs syscalls).
+USER_MODULES = {}
 NPROC = 32
 PYTEST_ARGS = ['-q', '-s', '-p', 'no:cacheprovider', '-p', 'no:randomly', '--rootdir', ROOT, '-o', 'addopts=', '--import-mode=prepend'] + sys.argv[2:]
 try:
