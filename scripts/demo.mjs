@@ -66,7 +66,7 @@ try {
 
 const url = `${server.url}/?workspace=${encodeURIComponent(workspaceFile)}`;
 console.log(`
-  Loopwise demo is running: a real VS Code with Loopwise and four small buggy projects.
+  Loopwise demo is running: a real VS Code with Loopwise and five small buggy projects.
 
       Open  ${url}
 

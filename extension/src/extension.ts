@@ -2,6 +2,7 @@
 // status bar). Thin by design: all heavy work happens in the language server process.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import type { TestRunResult } from '../../common/protocol';
 import { createClient } from './client';
 import { registerCommands } from './commands';
 import { ResultsHub } from './results';
@@ -16,6 +17,8 @@ export interface LoopwiseApi {
   testController: vscode.TestController;
   /** Status per test item id that the latest run of a folder showed in the Testing view. */
   shownResults(folderUri: string): ReadonlyMap<string, ShownStatus> | undefined;
+  /** Runs a folder's tests (or one file's) like the commands do; undefined when cancelled or failed. */
+  runTests(folder: vscode.WorkspaceFolder, file?: vscode.Uri, token?: vscode.CancellationToken): Promise<TestRunResult | undefined>;
 }
 
 let client: LanguageClient | undefined;
@@ -41,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Loopwi
     activationMs,
     testController: testing.controller,
     shownResults: (folderUri) => testing.shown.get(folderUri),
+    runTests: (folder, file, token) => runner.run(folder, file, token),
   };
 }
 

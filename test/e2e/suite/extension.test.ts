@@ -24,8 +24,8 @@ describe('Loopwise in a real VS Code', () => {
 
   it('"Run All Tests" puts diagnostics on the failing lines of every project', async () => {
     const results = await vscode.commands.executeCommand<(TestRunResult | undefined)[]>('loopwise.runWorkspaceTests');
-    assert.equal(results.length, 4, 'one run per demo folder');
-    for (const r of results) assert.ok(r && r.summary.failed + r.summary.errors >= 1, `a demo project reported no failure: ${JSON.stringify(r?.summary)}`);
+    assert.equal(results.length, 5, 'one run per demo folder');
+    for (const r of results) assert.ok(r && r.summary.failed + r.summary.errors + r.summary.timedOut >= 1, `a demo project reported no failure: ${JSON.stringify(r?.summary)}`);
 
     const cartTest = vscode.Uri.joinPath(workspaceFolder('python-cart').uri, 'test_cart.py');
     const assertLine = await lineOf(cartTest, 'discount_rate=0.1) == 22.5');
@@ -43,9 +43,22 @@ describe('Loopwise in a real VS Code', () => {
     const slug = await waitFor('a diagnostic on the failing assert of slugify.test.js', () => diagnosticAt(slugTest, slugLine));
     assert.match(slug.message, /hello-world/);
 
+    // python-search loops forever on one test: stopped after this folder's 3 s setting, the rest reported
+    const searchTest = vscode.Uri.joinPath(workspaceFolder('python-search').uri, 'test_search.py');
+    const hangLine = await lineOf(searchTest, 'index_of([1, 3, 5, 7], 6)');
+    const hang = await waitFor('a diagnostic on the test that never ends', () => diagnosticAt(searchTest, hangLine) ?? diagnosticAt(searchTest, hangLine - 1));
+    assert.match(hang.message, /timed out after 3 s/);
+    const search = results.find((r) => r?.tests.some((t) => t.file === 'test_search.py'));
+    assert.deepEqual(search?.tests.map((t) => t.status).sort(), ['passed', 'passed', 'timedOut']);
+
     await vscode.window.showTextDocument(cartTest, { selection: new vscode.Range(assertLine, 0, assertLine, 0) });
     await vscode.commands.executeCommand('workbench.actions.view.problems');
     await vscode.commands.executeCommand('workbench.view.testing.focus');
+    const cartFile = api.testController.items.get(`${workspaceFolder('python-cart').uri.toString()}/test_cart.py`);
+    const cartTests: vscode.TestItem[] = [];
+    cartFile?.children.forEach((t) => { cartTests.push(t); });
+    const failing = cartTests.find((t) => t.label.includes('with_discount'));
+    if (failing) await vscode.commands.executeCommand('vscode.revealTestInExplorer', failing);
     await screenshot('run-all-tests');
   });
 
@@ -74,6 +87,15 @@ describe('Loopwise in a real VS Code', () => {
     assert.deepEqual([...new Set(result.tests.map((t) => t.file))], ['slugify.test.js']);
     const failed = result.tests.filter((t) => t.status === 'failed').map((t) => t.name);
     assert.deepEqual(failed, ['joins words with one dash']);
+  });
+
+  it('cancels a running test run and keeps working afterwards', async () => {
+    const source = new vscode.CancellationTokenSource();
+    const run = api.runTests(workspaceFolder('python-search'), undefined, source.token);
+    setTimeout(() => source.cancel(), 1000); // the hanging test keeps this run busy for 3 s
+    assert.equal(await run, undefined, 'the cancelled run still returned a result');
+    const next = await api.runTests(workspaceFolder('js-slugify'));
+    assert.ok(next && next.summary.total === 3, 'the next run after a cancellation did not complete');
   });
 
   it('re-runs on save (loopwise.runOnSave) and clears the diagnostic of the fixed bug', async () => {
