@@ -7,12 +7,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RepairResult } from '../../../common/repair';
 import { UsageError } from '../cli/usage';
+import type { LlmClient } from '../llm/client';
+import { cliClient, llmCliOptions, parseEngine, runLlmEngine, type Engine, type EngineResult } from '../selfdebug/cli';
 import { bugLines, rankOfBug, type BugLocation } from '../localize/ground-truth';
 import { Verifier } from '../verify/verifier';
 import { repair } from './repair';
 import { loadTask, type RepairTask } from './task';
 
-const usage = 'usage: loopwise bench repair <suite-dir> [--json out.json] [--budget-s N] [--engine embedded]';
+const usage = 'usage: loopwise bench repair <suite-dir> [--json out.json] [--budget-s N] [--engine embedded|llm|both] [--base-url URL] [--model NAME]';
 
 export interface TaskOutcome {
   id: string;
@@ -27,6 +29,9 @@ export interface TaskOutcome {
   candidatesPerSecond: number;
   candidates: number;
   message?: string;
+  /** LLM tokens spent on the task (engines llm and both). */
+  tokens?: number;
+  tokensEstimated?: boolean;
 }
 
 export interface RepairBenchSummary {
@@ -38,6 +43,8 @@ export interface RepairBenchSummary {
   localization: { scored: number; top1: number; top3: number; top5: number };
   secondsPerTask: { median: number; p90: number };
   candidatesPerSecond: { median: number };
+  /** Engines llm and both: LLM tokens spent over the suite and per task. */
+  tokensUsed?: { total: number; medianPerTask: number; estimated: boolean };
 }
 
 function quantile(xs: number[], q: number): number {
@@ -85,7 +92,7 @@ async function passesHidden(task: RepairTask, files: { path: string; newText: st
   }
 }
 
-async function runTask(taskDir: string, budgetS: number, signal: AbortSignal): Promise<TaskOutcome> {
+async function runTask(taskDir: string, budgetS: number, signal: AbortSignal, engine: Engine, client?: LlmClient): Promise<TaskOutcome> {
   const started = Date.now();
   const base = { id: taskDir.split(/[\\/]/).pop()!, failingDetected: false, plausible: false, correct: false, hidden: false, scored: false, candidatesPerSecond: 0, candidates: 0 };
   let task: RepairTask;
@@ -96,14 +103,16 @@ async function runTask(taskDir: string, budgetS: number, signal: AbortSignal): P
   const hidden = !!task.hiddenTests?.length;
   const bug = groundTruth(task);
   try {
-    const r = await repair({ ...task, budgetS, signal, alternatives: hidden ? 2 : 0 });
+    const r = client && engine !== 'embedded' ? await runLlmEngine(task, engine, { client, budgetS, signal }) : await repair({ ...task, budgetS, signal, alternatives: hidden ? 2 : 0 });
+    const spent = (r as EngineResult).tokens;
+    const tokens = spent ? { tokens: spent.total, tokensEstimated: spent.estimated } : {};
     const plausible = r.status === 'fixed';
     const correct = plausible && (!hidden || await passesHidden(task, r.fixes[0].files));
     const bugRank = bug && r.localization ? rankOfBug(r.localization.lines, bug) : undefined;
     return {
       ...base, id, hidden, status: r.status, failingDetected: r.failingTests.length > 0 || r.status === 'fixed' || r.status === 'noFix',
       plausible, correct, bugRank, scored: !!bug && r.status !== 'alreadyPassing', seconds: (Date.now() - started) / 1000,
-      candidatesPerSecond: r.candidatesPerSecond, candidates: r.candidatesTried, message: r.fixes[0]?.edits.map((e) => `${e.kind}@${e.line}`).join('+') ?? r.message,
+      candidatesPerSecond: r.candidatesPerSecond, candidates: r.candidatesTried, message: r.fixes[0]?.edits.map((e) => `${e.kind}@${e.line}`).join('+') ?? r.message, ...tokens,
     };
   } catch (e) {
     return { ...base, id, hidden, status: 'error', scored: !!bug, seconds: (Date.now() - started) / 1000, message: (e as Error).message };
@@ -122,21 +131,27 @@ export function summarize(suite: string, outcomes: TaskOutcome[]): RepairBenchSu
     localization: { scored: scored.length, top1: within(1), top3: within(3), top5: within(5) },
     secondsPerTask: { median: median(outcomes.map((o) => o.seconds)), p90: quantile(outcomes.map((o) => o.seconds), 0.9) },
     candidatesPerSecond: { median: median(outcomes.filter((o) => o.candidates > 0).map((o) => o.candidatesPerSecond)) },
+    ...(outcomes.some((o) => o.tokens !== undefined) ? {
+      tokensUsed: {
+        total: outcomes.reduce((n, o) => n + (o.tokens ?? 0), 0),
+        medianPerTask: median(outcomes.map((o) => o.tokens ?? 0)),
+        estimated: outcomes.some((o) => o.tokensEstimated),
+      },
+    } : {}),
   };
 }
 
 export default async function benchRepair(args: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'string' }, 'budget-s': { type: 'string' }, engine: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'string' }, 'budget-s': { type: 'string' }, help: { type: 'boolean', short: 'h' }, ...llmCliOptions } });
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\n${usage}`);
   }
   if (parsed.values.help) { console.log(usage); return 0; }
   if (parsed.positionals.length !== 1) throw new UsageError(usage);
-  const engine = parsed.values.engine ?? 'embedded';
-  if (engine === 'llm' || engine === 'both') throw new UsageError(`--engine ${engine} is not available yet: only the embedded engine can be benchmarked`);
-  if (engine !== 'embedded') throw new UsageError(`unknown engine '${engine}' (expected embedded)`);
+  const engine = parseEngine(parsed.values.engine);
+  const client = engine === 'embedded' ? undefined : cliClient(parsed.values);
   const budget = parsed.values['budget-s'] === undefined ? 30 : Number(parsed.values['budget-s']);
   if (!Number.isFinite(budget) || budget <= 0) throw new UsageError(`--budget-s must be a positive number of seconds, got '${parsed.values['budget-s']}'`);
   const suiteDir = parsed.positionals[0];
@@ -152,7 +167,7 @@ export default async function benchRepair(args: string[]): Promise<number> {
   try {
     for (const dir of taskDirs) {
       if (abort.signal.aborted) break;
-      const o = await runTask(dir, budget, abort.signal);
+      const o = await runTask(dir, budget, abort.signal, engine, client);
       outcomes.push(o);
       const verdict = o.plausible ? (o.hidden ? (o.correct ? 'correct' : 'plausible, fails hidden') : 'plausible') : o.status;
       console.log(`${o.id.padEnd(36)} ${verdict.padEnd(24)} bug rank ${o.bugRank ?? '-'}\t${o.seconds.toFixed(1)} s\t${o.candidates} cand (${o.candidatesPerSecond}/s)\t${o.message ?? ''}`);
@@ -168,6 +183,7 @@ export default async function benchRepair(args: string[]): Promise<number> {
     `(${hiddenTasks} tasks have hidden tests; elsewhere correct = plausible)${errors ? `, ${errors} errors` : ''}`);
   console.log(`localization (${s.localization.scored} scored): top-1 ${s.localization.top1}, top-3 ${s.localization.top3}, top-5 ${s.localization.top5}`);
   console.log(`seconds per task: median ${s.secondsPerTask.median}, p90 ${s.secondsPerTask.p90}; candidates/s median ${s.candidatesPerSecond.median}`);
+  if (s.tokensUsed) console.log(`LLM tokens: ${s.tokensUsed.total} in total, median ${s.tokensUsed.medianPerTask} per task${s.tokensUsed.estimated ? ' (partly estimated)' : ''}`);
   if (parsed.values.json) writeFileSync(parsed.values.json, JSON.stringify(s, null, 2) + '\n');
   return abort.signal.aborted ? 1 : 0;
 }

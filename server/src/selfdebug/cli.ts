@@ -49,10 +49,26 @@ export interface EngineResult extends RepairResult {
   stopReason?: string;
 }
 
+/** 1-based line (in the original) of the first change to `file` in a unified diff; 0 when not found. */
+function firstChangedLine(diff: string, file: string): number {
+  const lines = (diff.split(`--- a/${file}`)[1] ?? '').split('\n');
+  const at = lines.findIndex((l) => l.startsWith('@@ -'));
+  if (at < 0) return 0;
+  let line = Number(lines[at].match(/^@@ -(\d+)/)![1]);
+  for (const l of lines.slice(at + 1)) {
+    if (!l.startsWith(' ')) return line;
+    line++;
+  }
+  return 0;
+}
+
 function asFix(f: ProposedFix): RepairFix {
   return {
     diff: f.diff, files: Object.entries(f.files).map(([path, newText]) => ({ path, newText })),
-    edits: f.changed.map((c) => ({ file: c.split(': ')[0], line: 0, kind: 'llmFunction', before: '', after: c.split(': ')[1] ?? '' })),
+    edits: f.changed.map((c) => {
+      const [file, fn = ''] = c.split(': ');
+      return { file, line: firstChangedLine(f.diff, file), kind: 'llmFunction', before: fn, after: fn };
+    }),
     testsFixed: f.testsFixed, size: f.diff.split('\n').filter((l) => /^[-+][^-+]/.test(l)).join('').length,
   };
 }
