@@ -61,6 +61,8 @@ const shape: SuggestionShape = {
   lineEcho: false, prevLineSimilarity: 0,
 };
 
+const SCAN_CHARS = 600;
+
 const isWord = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
 const isBlank = (c: number) => c === 32 || c === 9 || c === 13;
 const isOpen = (c: number) => c === 40 || c === 91 || c === 123;
@@ -92,7 +94,8 @@ const KEYWORDS: ReadonlyArray<readonly [string, number]> = [
 export function scanPrefix(p: string, lang: string): PrefixScan {
   const python = lang === 'python' || lang === '';
   let depth = 0, quote = 0, triple = false, comment = false;
-  for (let i = 0; i < p.length; i++) {
+  // the string/comment/bracket state of the last SCAN_CHARS characters: enough for the cursor's statement
+  for (let i = Math.max(0, p.length - SCAN_CHARS); i < p.length; i++) {
     const c = p.charCodeAt(i);
     if (comment) { if (c === 10) comment = false; continue; }
     if (quote) {

@@ -42,38 +42,33 @@ export function deriveLabels(events: readonly SuggestionEvent[]): Map<string, 0 
 export function buildExamples(events: readonly SuggestionEvent[]): Examples {
   const ordered = timeOrdered(events);
   const labels = deriveLabels(ordered);
-  const histories = new Map<string, GateHistory>();
   const d1 = STAGE1_FEATURES.length, d2 = STAGE2_FEATURES.length;
-  const rows: { x1: Float64Array; x2: Float64Array; y: number; w: number; user: string; ts: number; sid: string }[] = [];
-  const seen = new Set<string>();
-  for (const e of ordered) {
-    let h = histories.get(e.user);
-    if (!h) histories.set(e.user, (h = newHistory()));
-    const y = labels.get(e.sid);
-    if (e.type === 'shown' && y !== undefined && !seen.has(e.sid)) {
-      seen.add(e.sid);
-      const g = e.gate;
-      const w = g?.explore && g.propensity ? Math.min(1 / g.propensity, MAX_WEIGHT) : 1;
-      // stage 2's vector starts with stage 1's features, computed by the same code: one extraction serves both
-      const x2 = extractFeatures(2, e, h);
-      rows.push({ x1: x2.subarray(0, d1), x2, y, w, user: e.user, ts: e.ts, sid: e.sid });
-    }
-    observe(h, e);
-  }
-  const n = rows.length;
+  const rows = new Set<string>();
+  for (const e of ordered) if (e.type === 'shown' && labels.has(e.sid)) rows.add(e.sid);
+  const n = rows.size;
   const out: Examples = {
     n, x1: new Float64Array(n * d1), x2: new Float64Array(n * d2), y: new Uint8Array(n), w: new Float64Array(n),
     user: [], ts: [], sid: [],
   };
-  rows.forEach((r, i) => {
-    out.x1.set(r.x1, i * d1);
-    out.x2.set(r.x2, i * d2);
-    out.y[i] = r.y;
-    out.w[i] = r.w;
-    out.user.push(r.user);
-    out.ts.push(r.ts);
-    out.sid.push(r.sid);
-  });
+  const histories = new Map<string, GateHistory>();
+  let i = 0;
+  for (const e of ordered) {
+    let h = histories.get(e.user);
+    if (!h) histories.set(e.user, (h = newHistory()));
+    if (e.type === 'shown' && rows.delete(e.sid)) {
+      // stage 2's vector starts with stage 1's features, computed by the same code: one extraction serves both
+      const x2 = extractFeatures(2, e, h, out.x2.subarray(i * d2, (i + 1) * d2));
+      out.x1.set(x2.subarray(0, d1), i * d1);
+      const g = e.gate;
+      out.y[i] = labels.get(e.sid)!;
+      out.w[i] = g?.explore && g.propensity ? Math.min(1 / g.propensity, MAX_WEIGHT) : 1;
+      out.user.push(e.user);
+      out.ts.push(e.ts);
+      out.sid.push(e.sid);
+      i++;
+    }
+    observe(h, e);
+  }
   return out;
 }
 

@@ -99,22 +99,25 @@ function trainStage(stage: Stage, ex: Examples, names: readonly string[], candid
   const byFold = Array.from({ length: nf }, () => ({ train: [] as number[], test: [] as number[] }));
   for (let i = 0; i < ex.n; i++) for (let f = 0; f < nf; f++) (fold[i] === f ? byFold[f].test : byFold[f].train).push(i);
   const usable = byFold.filter((b) => b.test.length && hasBoth(ex.y, b.train)).slice(0, oneFold ? 1 : nf);
-  const scored: { c: Candidate; oof: Float64Array; auc: number }[] = [];
+  if (!usable.length) throw new TrainError('too few decisions of one outcome to hold any fold out');
+  const scored: { c: Candidate; oof: Float64Array; auc: number; last: Fitted }[] = [];
   const testRows = usable.flatMap((b) => b.test);
   const yTest = testRows.map((i) => ex.y[i]);
   for (const c of candidates) {
     const oof = new Float64Array(testRows.length);
-    let at = 0;
+    let at = 0, last: Fitted | undefined;
     for (const b of usable) {
-      const p = fit(c, rowsOf(x, d, b.train), d, b.train.map((i) => ex.y[i]), b.train.map((i) => ex.w[i]));
-      oof.set(predict(p, rowsOf(x, d, b.test), d), at);
+      last = fit(c, rowsOf(x, d, b.train), d, b.train.map((i) => ex.y[i]), b.train.map((i) => ex.w[i]));
+      oof.set(predict(last, rowsOf(x, d, b.test), d), at);
       at += b.test.length;
     }
-    scored.push({ c, oof, auc: auc(oof, yTest) });
+    scored.push({ c, oof, auc: auc(oof, yTest), last: last! });
   }
   // ties (within noise of a few decisions) go to the earlier, simpler candidate
   const best = scored.reduce((a, b) => (b.auc > a.auc + 1e-3 ? b : a));
-  const params = fit(best.c, x, d, ex.y, ex.w);
+  // with one large held-out fold the model fitted on the other four fifths is kept: refitting would cost a
+  // second fit for little gain, and its thresholds are exactly calibrated on the held-out scores
+  const params = oneFold ? best.last : fit(best.c, x, d, ex.y, ex.w);
   return {
     stage,
     features: [...names],
