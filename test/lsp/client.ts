@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { ConfigurationParams, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { ConfigurationParams, InitializeResult, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 export const serverPath = join(repoRoot, 'dist', 'server.js');
@@ -58,8 +58,8 @@ export class TestClient {
     this.connection.listen();
   }
 
-  async initialize(folder: string): Promise<void> {
-    await this.connection.sendRequest('initialize', {
+  async initialize(folder: string): Promise<InitializeResult> {
+    const result = await this.connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
       rootUri: uriOf(folder),
       workspaceFolders: [{ uri: uriOf(folder), name: 'fixture' }],
@@ -70,6 +70,7 @@ export class TestClient {
       },
     });
     await this.connection.sendNotification('initialized', {});
+    return result;
   }
 
   open(path: string, languageId: string): void {

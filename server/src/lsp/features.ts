@@ -2,6 +2,7 @@
 // server.ts lists the features; shared state (documents, folders, settings) comes in the ServerContext.
 import type { ClientCapabilities, Connection, ServerCapabilities } from 'vscode-languageserver/node';
 import type { DocumentStore } from '../parse/documents';
+import type { CommandRegistry } from './commands';
 import type { WorkspaceFolders } from './folders';
 import type { SettingsStore } from './settings';
 
@@ -11,6 +12,8 @@ export interface ServerContext {
   readonly documents: DocumentStore;
   readonly folders: WorkspaceFolders;
   readonly settings: SettingsStore;
+  /** workspace/executeCommand handlers; registered ids are advertised in executeCommandProvider. */
+  readonly commands: CommandRegistry;
   /** What the client declared in initialize (empty until then). */
   readonly client: () => ClientCapabilities;
 }

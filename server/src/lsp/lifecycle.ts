@@ -6,6 +6,7 @@ import {
   type ClientCapabilities, type Connection, type InitializeResult, type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import { DocumentStore } from '../parse/documents';
+import { CommandRegistry } from './commands';
 import { mergeCapabilities, type Feature, type ServerContext } from './features';
 import { WorkspaceFolders } from './folders';
 import { SettingsStore } from './settings';
@@ -20,6 +21,7 @@ export function startServer(connection: Connection, features: Feature[], version
   let documents: DocumentStore | undefined;
   const folders = new WorkspaceFolders();
   const settings = new SettingsStore(connection, (m) => connection.console.warn(m));
+  const commands = new CommandRegistry();
   const pendingDocuments = DocumentStore.create();
 
   connection.onInitialize(async (params): Promise<InitializeResult> => {
@@ -28,10 +30,11 @@ export function startServer(connection: Connection, features: Feature[], version
     documents = await pendingDocuments;
     folders.initialize(params);
     settings.setClientSupport(client.workspace?.configuration === true);
-    const ctx: ServerContext = { connection, documents, folders, settings, client: () => client };
+    const ctx: ServerContext = { connection, documents, folders, settings, commands, client: () => client };
     for (const f of features) f.register(connection, ctx);
+    const commandCapability: ServerCapabilities = commands.ids().length ? { executeCommandProvider: { commands: commands.ids(), workDoneProgress: true } } : {};
     return {
-      capabilities: mergeCapabilities(baseCapabilities, ...features.map((f) => f.capabilities?.(client) ?? {})),
+      capabilities: mergeCapabilities(baseCapabilities, commandCapability, ...features.map((f) => f.capabilities?.(client) ?? {})),
       serverInfo: { name: 'loopwise', version },
     };
   });
@@ -46,6 +49,7 @@ export function startServer(connection: Connection, features: Feature[], version
     for (const f of features) await f.initialized?.();
   });
 
+  commands.listen(connection);
   connection.onDidOpenTextDocument(({ textDocument: d }) => void documents?.open(d.uri, d.languageId, d.version, d.text));
   connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => void documents?.change(d.uri, d.version, contentChanges));
   connection.onDidSaveTextDocument(({ textDocument: d }) => documents?.save(d.uri));

@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import {
-  LSPErrorCodes, MessageType, ResponseError, ShowMessageNotification,
-  type CancellationToken, type Connection, type WorkDoneProgressReporter, type WorkDoneProgressServerReporter,
+  LSPErrorCodes, MessageType, ResponseError, ShowMessageNotification, WorkDoneProgressReporter,
+  type CancellationToken, type Connection, type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { Methods, type RunProblem, type RunTestsParams, type TestResultsNotification, type TestRunResult } from '../../../common/protocol';
 import type { Feature, ServerContext } from './features';
@@ -21,6 +21,8 @@ export type RunTestsFn = (options: {
   signal?: AbortSignal;
   onProgress?: (message: string, done?: number, total?: number) => void;
 }) => Promise<TestRunResult>;
+
+type ProblemMessages = 'never' | 'always' | 'whenChanged';
 
 interface ActiveRun {
   controller: AbortController;
@@ -41,6 +43,9 @@ const messageType: Partial<Record<RunProblem['kind'], MessageType>> = {
 
 const progressIntervalMs = 100;
 
+/** The executeCommand id (distinct from the VS Code extension's command ids, which the client registers itself). */
+export const runTestsCommand = 'loopwise.server.runTests';
+
 export class TestRunsFeature implements Feature {
   readonly name = 'testRuns';
   private ctx!: ServerContext;
@@ -55,6 +60,7 @@ export class TestRunsFeature implements Feature {
     this.ctx = ctx;
     this.publisher = new DiagnosticsPublisher(connection);
     connection.onRequest(Methods.runTests, (params: RunTestsParams, token: CancellationToken) => this.onRunTests(params, token));
+    ctx.commands.register(runTestsCommand, (args, token, progress) => this.onCommand(args, token, progress));
     ctx.documents.onDidSave((doc) => void this.onSave(doc.uri, doc.grammar !== undefined));
   }
 
@@ -65,7 +71,30 @@ export class TestRunsFeature implements Feature {
     const progress = params.workDoneToken !== undefined
       ? this.ctx.connection.window.attachWorkDoneProgress(params.workDoneToken)
       : await this.ctx.connection.window.createWorkDoneProgress();
-    return this.run({ ...folder, uri: params.folderUri, path: root }, params.fileUri, progress, token, false);
+    return this.run({ ...folder, uri: params.folderUri, path: root }, params.fileUri, progress, token, 'never');
+  }
+
+  /**
+   * `loopwise.server.runTests [uri]`: a file URI runs the tests related to it in its folder, a folder URI
+   * that folder; without one, every workspace folder in turn.
+   */
+  private async onCommand(args: unknown[], token: CancellationToken, given: WorkDoneProgressReporter): Promise<TestRunResult[]> {
+    const target = typeof args[0] === 'string' ? args[0] : undefined;
+    const progress = WorkDoneProgressReporter.isNullInstance(given) ? await this.ctx.connection.window.createWorkDoneProgress() : given;
+    if (target === undefined) {
+      const results: TestRunResult[] = [];
+      for (const [i, folder] of this.ctx.folders.all().entries()) {
+        if (token.isCancellationRequested) throw cancelled();
+        // A progress token ends with its run: each further folder gets its own.
+        const folderProgress = i === 0 ? progress : await this.ctx.connection.window.createWorkDoneProgress();
+        results.push(await this.run(folder, undefined, folderProgress, token, 'always'));
+      }
+      return results;
+    }
+    const folder = this.ctx.folders.folderFor(target);
+    if (!folder) throw new ResponseError(LSPErrorCodes.RequestFailed, `${target} is not inside a workspace folder of this session`);
+    const isFolder = uriToPath(target) === folder.path;
+    return [await this.run(folder, isFolder ? undefined : target, progress, token, 'always')];
   }
 
   private async onSave(uri: string, parsed: boolean): Promise<void> {
@@ -74,7 +103,7 @@ export class TestRunsFeature implements Feature {
     if (!folder || !(await this.ctx.settings.get(uri)).runOnSave) return;
     const progress = await this.ctx.connection.window.createWorkDoneProgress();
     try {
-      await this.run(folder, uri, progress, undefined, true);
+      await this.run(folder, uri, progress, undefined, 'whenChanged');
     } catch (err) {
       if (!(err instanceof ResponseError && err.code === LSPErrorCodes.RequestCancelled)) {
         this.ctx.connection.window.showErrorMessage(`Loopwise: running the tests failed: ${errorText(err)}`);
@@ -83,7 +112,7 @@ export class TestRunsFeature implements Feature {
   }
 
   /** Runs one folder's tests; a newer run of the same folder cancels this one (one sandbox per folder). */
-  private async run(folder: Folder, fileUri: string | undefined, progress: WorkDoneProgressReporter, token: CancellationToken | undefined, onSave: boolean): Promise<TestRunResult> {
+  private async run(folder: Folder, fileUri: string | undefined, progress: WorkDoneProgressReporter, token: CancellationToken | undefined, messages: ProblemMessages): Promise<TestRunResult> {
     const controller = new AbortController();
     let release!: () => void;
     const active: ActiveRun = { controller, finished: new Promise<void>((r) => (release = r)) };
@@ -120,7 +149,7 @@ export class TestRunsFeature implements Feature {
       this.publisher.update(folder.path, result, cachedReader(), scopeFile);
       const notification: TestResultsNotification = { folderUri: folder.uri, result };
       void this.ctx.connection.sendNotification(Methods.testResults, notification);
-      this.tellProblems(folder, result.problems, onSave);
+      this.tellProblems(folder, result.problems, messages);
       return result;
     } finally {
       for (const s of subscriptions) s?.dispose();
@@ -131,15 +160,16 @@ export class TestRunsFeature implements Feature {
   }
 
   /**
-   * Problems without a line become messages. A requested run returns them to the requester, which shows
-   * them; runs on save are unrequested, so the server tells the user, but only when something changed.
+   * Problems without a line become messages. The loopwise/runTests requester shows them itself ('never');
+   * generic editors running the command get them told ('always'); runs on save, unrequested, only when
+   * they changed since the last one ('whenChanged'), so saving repeatedly does not repeat a warning.
    */
-  private tellProblems(folder: Folder, problems: RunProblem[], onSave: boolean): void {
+  private tellProblems(folder: Folder, problems: RunProblem[], messages: ProblemMessages): void {
     for (const p of problems) this.ctx.connection.console.warn(`${folder.name}: ${p.kind}: ${p.message}`);
-    if (!onSave) return;
+    if (messages === 'never') return;
     const told = problems.filter((p) => !p.location && messageType[p.kind] !== undefined);
     const key = told.map((p) => `${p.kind}:${p.message}`).join('\n');
-    if (key === this.shown.get(folder.path)) return;
+    if (messages === 'whenChanged' && key === this.shown.get(folder.path)) return;
     this.shown.set(folder.path, key);
     for (const p of told) void this.ctx.connection.sendNotification(ShowMessageNotification.type, { type: messageType[p.kind]!, message: `Loopwise: ${p.message}` });
   }
