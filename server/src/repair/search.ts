@@ -7,6 +7,7 @@ import type { Verdict, Verifier } from '../verify/verifier';
 import { applyEdits, overlaps, type Candidate, type Edit, type SourceFile } from './edits';
 import { mutationsAt } from './mutate';
 import { synthesisAt } from './synthesize';
+import { conditionSynthesis } from './conditions';
 
 export interface RankedLine {
   file: string;
@@ -49,14 +50,16 @@ function lineWeights(lines: RankedLine[]): Map<string, number> {
   return out;
 }
 
-function singles(o: SearchOptions, lines: RankedLine[]): Candidate[] {
+type Generator = (src: SourceFile, line: number) => Edit[];
+
+function singles(o: SearchOptions, lines: RankedLine[], generate: Generator): Candidate[] {
   const weights = lineWeights(o.lines);
   const out: Candidate[] = [];
   for (const l of lines) {
     const src = o.sources.get(l.file);
     if (!src) continue;
     const w = weights.get(`${l.file}:${l.line}`) ?? 0.1;
-    for (const e of [...mutationsAt(src, l.line), ...synthesisAt(src, l.line)]) out.push({ edits: [e], score: w * e.prior });
+    for (const e of generate(src, l.line)) out.push({ edits: [e], score: w * e.prior });
   }
   return out.sort((a, b) => b.score - a.score);
 }
@@ -82,12 +85,7 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
     const key = JSON.stringify(files);
     if (seen.has(key)) return undefined;
     seen.add(key);
-    for (const [file, text] of Object.entries(files)) {
-      const tree = o.parsers.get(file)!.parse(text);
-      const bad = !tree || tree.rootNode.hasError;
-      tree?.delete();
-      if (bad) return undefined;
-    }
+    for (const [file, text] of Object.entries(files)) if (!parses(file)(text)) return undefined;
     return files;
   };
 
@@ -118,16 +116,38 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
     await Promise.all(Array.from({ length: o.verifier.size }, lane));
   };
 
+  const parses = (file: string) => (text: string) => {
+    const tree = o.parsers.get(file)!.parse(text);
+    const ok = !!tree && !tree.rootNode.hasError;
+    tree?.delete();
+    return ok;
+  };
+  // Per wave of lines: cheap mutations first, then conditions synthesized from runtime values, then the
+  // wider synthesis space (wraps, added terms and clauses, guards, inserted statements).
   const waves = [o.lines.slice(0, 6), o.lines.slice(6, 16), o.lines.slice(16, 40)];
-  const tiedSingles: Candidate[] = [];
+  const pool: Candidate[] = [];
   for (const wave of waves) {
     if (stopped() || !wave.length) break;
-    const queue = singles(o, wave);
-    tiedSingles.push(...queue.filter((c) => c.edits[0].prior >= 0.3).slice(0, 300));
-    await run(queue);
+    const mutations = singles(o, wave, mutationsAt);
+    pool.push(...mutations.slice(0, 300));
+    await run(mutations);
+    if (found.length || stopped()) break;
+    const conditions: Candidate[] = [];
+    const weights = lineWeights(o.lines);
+    for (const l of wave.slice(0, 4)) {
+      const src = o.sources.get(l.file);
+      if (!src || stopped()) continue;
+      const edits = await conditionSynthesis(o.verifier, src, l.line, parses(l.file), o.signal).catch(() => []);
+      for (const e of edits) conditions.push({ edits: [e], score: (weights.get(`${l.file}:${l.line}`) ?? 0.1) * e.prior });
+    }
+    await run(conditions.sort((a, b) => b.score - a.score));
+    if (found.length || stopped()) break;
+    const synthesis = singles(o, wave, synthesisAt);
+    pool.push(...synthesis.filter((c) => c.edits[0].prior >= 0.3).slice(0, 100));
+    await run(synthesis);
     if (found.length) break;
   }
-  if (!found.length && !stopped() && partial.length) await run(pairs(partial, tiedSingles));
+  if (!found.length && !stopped() && partial.length) await run(pairs(partial, pool.sort((a, b) => b.score - a.score)));
   return { found, tried, cancelled: !!o.signal?.aborted };
 }
 

@@ -54,15 +54,25 @@ export function synthesisAt(src: SourceFile, line: number): Edit[] {
   const nodes = nodesOnRow(src.tree.rootNode, row);
   if (!nodes.length) return out;
   const scope = scopeAt(src, nodes[0]);
-  const vars = scope.variables;
+  // Names used on the line come first: a missing clause or guard is usually about them.
+  const lineText = src.text.split('\n')[row] ?? '';
+  const used = (v: string) => new RegExp(`\\b${v.replace(/[.$]/g, '\\$&')}\\b`).test(lineText);
+  const vars = [...scope.variables, ...attributeTerms(src, nodes[0])].sort((a, b) => Number(used(b)) - Number(used(a)));
   const atoms = conditionAtoms(info, vars, src.python);
   for (const n of nodes) {
     const p = n.parent;
     const isCondition = !!p && info.conditionParents.has(p.type) && conditionOf(p)?.id === n.id;
     if (isCondition) {
       for (const a of atoms) {
-        out.push(edit(src, n, `${n.text} ${info.and} ${a}`, 'addClause', synthPriors.addClause), edit(src, n, `${n.text} ${info.or} ${a}`, 'addClause', synthPriors.addClause));
+        // Both orders: a clause guarding the original (`x is None or x.next is None`) must come first.
+        for (const text of [`${n.text} ${info.and} ${a}`, `${n.text} ${info.or} ${a}`, `${a} ${info.or} ${n.text}`, `${a} ${info.and} ${n.text}`]) {
+          out.push(edit(src, n, text, 'addClause', synthPriors.addClause));
+        }
       }
+    }
+    if ((n.type === 'true' || n.type === 'false') && !isCondition) {
+      // `return True` where the answer is a condition (`return depth == 0`).
+      for (const a of atoms.slice(0, 60)) out.push(edit(src, n, a, 'condition', synthPriors.condition * 0.6));
     }
     if (!valueTypes.has(n.type) || isCondition) continue;
     if (p && (p.type === 'call' || p.type === 'call_expression') && p.childForFieldName('function')?.id === n.id) continue;
@@ -80,6 +90,16 @@ export function synthesisAt(src: SourceFile, line: number): Edit[] {
   const stmt = nodes.find((n) => info.statementTypes.has(n.type));
   if (stmt) out.push(...insertions(src, info, stmt, atoms, vars, row));
   return out;
+}
+
+/** Short attribute / member expressions used in the enclosing function (`node.next`, `s.length`). */
+function attributeTerms(src: SourceFile, at: Node): string[] {
+  const info = langOf(src);
+  const out = new Set<string>();
+  walk(enclosingFunction(at, info), (n) => {
+    if ((n.type === 'attribute' || n.type === 'member_expression') && n.text.length <= 30 && !n.text.includes('(') && n.parent?.type !== 'call' && n.parent?.type !== 'call_expression') out.add(n.text);
+  });
+  return [...out].slice(0, 6);
 }
 
 function isAssignTarget(n: Node): boolean {

@@ -127,6 +127,35 @@ function cleanup() {
   for (const k of Object.getOwnPropertyNames(globalThis)) if (!baseGlobals.has(k)) { try { delete globalThis[k]; } catch (e) { /* non-configurable */ } }
 }
 
+// Stands in for a branch condition (condition synthesis): records plain local values at each evaluation
+// and returns the original value ('record') or a forced one ('true' / 'false').
+const PROBE = { mode: null, snaps: [] };
+function plain(v, depth) {
+  if (v === null || typeof v === 'number' || typeof v === 'boolean') return true;
+  if (typeof v === 'string') return v.length <= 200;
+  if (Array.isArray(v) && depth < 2 && v.length <= 50) return v.every((x) => plain(x, depth + 1));
+  return false;
+}
+globalThis.__loopwiseProbe = (cond, getters) => {
+  const value = PROBE.mode === 'record' ? !!cond() : PROBE.mode === 'true';
+  if (PROBE.snaps.length < 40) {
+    const env = {};
+    for (const [k, get] of Object.entries(getters)) { try { const v = get(); if (plain(v, 0)) env[k] = v; } catch (e) { /* not yet defined */ } }
+    PROBE.snaps.push({ env, value });
+  }
+  return value;
+};
+baseGlobals.add('__loopwiseProbe');
+function evaluate(req) {
+  const hits = [];
+  req.exprs.forEach((expr, i) => {
+    try {
+      if (req.rows.every((r) => { const names = Object.keys(r.env); return !!new Function(...names, 'return (' + expr + ');')(...names.map((n) => r.env[n])) === r.value; })) hits.push(i);
+    } catch (e) { /* not a match */ }
+  });
+  return { id: req.id, status: 'ok', hits, tests: [] };
+}
+
 let currentError = null;
 process.on('uncaughtException', (e) => { currentError = e; });
 process.on('unhandledRejection', (e) => { currentError = e; });
@@ -173,6 +202,7 @@ async function handle(req) {
   let ms = req.testTimeoutMs || 2000;
   const errors = [];
   const out = [];
+  PROBE.mode = req.probe || null;
   try {
     const registry = collect(overrides, ms, errors);
     for (const e of errors) out.push({ id: e.id, status: e.timedOut ? 'timedOut' : 'error', ms: 0 });
@@ -181,11 +211,13 @@ async function handle(req) {
     let budget = req.timeoutMs || 10000;
     if (!(errors.length && req.failFast !== false)) {
       for (const t of registry) {
+        if (req.tests && !req.tests.includes(t.id)) continue;
         const s = performance.now();
+        PROBE.snaps = [];
         const status = await runTest(t, Math.min(ms, Math.max(1, budget)));
         const took = performance.now() - s;
         budget -= took;
-        out.push({ id: t.id, status, ms: Math.round(took * 1000) / 1000 });
+        out.push(PROBE.mode ? { id: t.id, status, ms: Math.round(took * 1000) / 1000, snaps: PROBE.snaps } : { id: t.id, status, ms: Math.round(took * 1000) / 1000 });
         // One hanging test usually means they all hang: don't pay the full timeout for each.
         if (status === 'timedOut' && req.shrinkAfterTimeout) ms = Math.min(ms, 200);
         if (req.failFast !== false && status !== 'passed' && status !== 'skipped') break;
@@ -213,7 +245,7 @@ process.stdin.on('data', (chunk) => {
     if (!line.trim()) continue;
     const req = JSON.parse(line);
     if (req.close) { process.stdin.pause(); realSetTimeout(() => process.kill(process.pid, 'SIGKILL'), 10); return; }
-    queue = queue.then(() => handle(req)).then(send, (e) => send({ id: req.id, status: 'crashed', message: String(e), tests: [] }));
+    queue = queue.then(() => (req.exprs ? evaluate(req) : handle(req))).then(send, (e) => send({ id: req.id, status: 'crashed', message: String(e), tests: [] }));
   }
 });
 `;

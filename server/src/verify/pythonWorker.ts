@@ -116,6 +116,37 @@ def on_alarm_flag(signum, frame):
     STATE['timed_out'] = True
     raise LoopwiseTimeout('test timed out')
 
+PROBE = {'mode': None, 'snaps': []}
+
+def _plain(v, depth=0):
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return not isinstance(v, str) or len(v) <= 200
+    if depth < 2 and isinstance(v, (list, tuple)) and len(v) <= 50:
+        return all(_plain(x, depth + 1) for x in v)
+    return False
+
+def loopwise_probe(cond, env):
+    # Stands in for a branch condition: records the plain local values at each evaluation and returns the
+    # original value ('record') or a forced one ('true' / 'false').
+    value = bool(cond()) if PROBE['mode'] == 'record' else PROBE['mode'] == 'true'
+    if len(PROBE['snaps']) < 40:
+        PROBE['snaps'].append({'env': {k: (list(v) if isinstance(v, tuple) else v) for k, v in env.items() if not k.startswith('__') and _plain(v)}, 'value': value})
+    return value
+
+def evaluate(req):
+    # Which candidate conditions take exactly the required value on every recorded snapshot.
+    rows = req['rows']
+    safe = {k: getattr(builtins, k) for k in ('len', 'abs', 'min', 'max', 'sum', 'all', 'any', 'int', 'float', 'str', 'bool', 'sorted', 'list', 'set', 'range', 'True', 'False', 'None')}
+    hits = []
+    for i, expr in enumerate(req['exprs']):
+        try:
+            code = compile(expr, '<condition>', 'eval')
+            if all(bool(eval(code, {'__builtins__': safe}, dict(r['env']))) == r['value'] for r in rows):
+                hits.append(i)
+        except Exception:
+            pass
+    return {'id': req['id'], 'status': 'ok', 'hits': hits, 'tests': []}
+
 def run_items(items, req, out):
     fail_fast = req.get('failFast', True)
     test_s = req.get('testTimeoutMs', 2000) / 1000.0
@@ -123,6 +154,7 @@ def run_items(items, req, out):
     signal.signal(signal.SIGPROF, on_alarm_flag)
     for i, item in enumerate(items):
         STATE['timed_out'] = False
+        PROBE['snaps'] = []
         t0 = time.perf_counter()
         signal.setitimer(signal.ITIMER_PROF, test_s)
         try:
@@ -135,7 +167,10 @@ def run_items(items, req, out):
             # One hanging test usually means they all hang: don't pay the full timeout for each.
             test_s = min(test_s, 0.2)
         # Buffered: a flush per test would wake the parent per test (costly on a loaded machine).
-        out.write(json.dumps({'id': item.nodeid, 'status': status, 'ms': round((time.perf_counter() - t0) * 1000, 3)}) + '\n')
+        entry = {'id': item.nodeid, 'status': status, 'ms': round((time.perf_counter() - t0) * 1000, 3)}
+        if PROBE['mode']:
+            entry['snaps'] = PROBE['snaps']
+        out.write(json.dumps(entry) + '\n')
         if fail_fast and status not in ('passed', 'skipped'):
             break
 
@@ -194,6 +229,9 @@ def handle(req, session):
             os.close(r)
             limit_child(int(req.get('timeoutMs', 10000) / 1000) + 2)
             out = os.fdopen(w, 'w', buffering=1 << 20)
+            if req.get('probe'):
+                PROBE['mode'] = req['probe']
+                builtins.__loopwise_probe__ = loopwise_probe
             apply_candidate(codes)
             if items is None:
                 run_session(req, out)
@@ -267,7 +305,7 @@ class Serve:
             req = json.loads(line)
             if req.get('close'):
                 break
-            send(handle(req, session))
+            send(evaluate(req) if req.get('exprs') is not None else handle(req, session))
         return True
     def pytest_collectreport(self, report):
         if report.failed:

@@ -34,6 +34,15 @@ export interface Verdict {
   message?: string;
 }
 
+export interface ProbeSnapshot {
+  env: Record<string, unknown>;
+  value: boolean;
+}
+
+export interface ProbeRun extends TestOutcome {
+  snaps: ProbeSnapshot[];
+}
+
 export interface Baseline {
   tests: string[];
   failing: string[];
@@ -99,6 +108,25 @@ export class Verifier {
     if (all && reply.status === 'ok') return { status: 'passed', tests, testsFixed, ms };
     const status = reply.status === 'timedOut' || tests.some((t) => t.status === 'timedOut') ? 'timedOut' : reply.status === 'crashed' ? 'crashed' : 'failed';
     return { status, tests, testsFixed, ms };
+  }
+
+  /**
+   * Runs a probe candidate (a branch condition replaced by the worker's probe call) on some tests, without
+   * fail-fast: the probe records the plain local values at each evaluation and returns the original value
+   * ('record') or a forced one. Used by condition synthesis.
+   */
+  async probe(files: Record<string, string>, mode: 'record' | 'true' | 'false', tests: string[]): Promise<ProbeRun[]> {
+    const reply = await this.send({
+      files, probe: mode, tests, order: tests, failFast: false,
+      testTimeoutMs: this.testTimeoutMs, timeoutMs: this.candidateTimeoutMs,
+    }, this.candidateTimeoutMs + 3000);
+    return ((reply.tests as ProbeRun[] | undefined) ?? []).map((t) => ({ ...t, snaps: t.snaps ?? [] }));
+  }
+
+  /** Indices of the expressions whose truth value matches `value` on every row's variables. */
+  async evaluate(exprs: string[], rows: ProbeSnapshot[]): Promise<number[]> {
+    const reply = await this.send({ exprs, rows }, 10000);
+    return (reply.hits as number[] | undefined) ?? [];
   }
 
   async close(): Promise<void> {
