@@ -11,7 +11,7 @@ import { localize } from '../server/src/localize/localize';
 const suitesDir = join(__dirname, '..', '..', 'shared', 'benchmarks', 'suites');
 const defaultSuites = ['humanevalfix-js-dev', 'quixbugs-python', 'intropynus-dev'];
 
-interface TaskResult { suite: string; id: string; status: string; seconds: number; bug?: BugLocation; rank?: number; ochiaiRank?: number }
+interface TaskResult { suite: string; id: string; status: string; seconds: number; bug?: BugLocation; rank?: number; ochiaiRank?: number; lines?: SuspiciousLine[] }
 
 function groundTruth(taskDir: string, sources: string[]): BugLocation | undefined {
   for (const file of sources) {
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
       const loc = await localize({ root: join(taskDir, 'workspace'), language: task.language, sources: task.sources, tests: task.tests });
       const seconds = (Date.now() - started) / 1000;
       const bug = groundTruth(taskDir, task.sources);
-      const r: TaskResult = { suite, id, status: loc.status, seconds, bug };
+      const r: TaskResult = { suite, id, status: loc.status, seconds, bug, lines: loc.lines.slice(0, 30) };
       if (bug) {
         r.rank = rankOfBug(loc.lines, bug);
         r.ochiaiRank = rankOfBug(ochiaiOrder(loc.lines, task.sources), bug);

@@ -12,6 +12,7 @@ import { isFailure } from './records';
 import { lineKey, rankLines } from './rank';
 import { computeSpectra } from './spectrum';
 import { readShape } from './statements';
+import { compilerSyntaxError } from './syntax-check';
 import { mutationEvidence, type MutationOptions } from './mutation';
 import { recordValues } from './values';
 
@@ -57,6 +58,8 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
 
   const texts = new Map<string, string>();
   const statementLines = new Map<string, Set<number>>();
+  const functionLines = new Map<string, Set<number>>();
+  let unparsed: { file: string; line: number; message: string } | undefined;
   for (const file of o.sources) {
     let text: string;
     try {
@@ -69,13 +72,9 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
     if (!grammar) continue;
     const shape = await readShape(grammar, text);
     statementLines.set(file, shape.statementLines);
-    if (shape.syntaxError) {
-      const line: SuspiciousLine = {
-        file, line: shape.syntaxError.line, score: 1, rank: 1, ochiai: 0,
-        evidence: { failedCovering: 0, passedCovering: 0, totalFailed: 0, totalPassed: 0, ochiai: 0, dstar: 0, statement: true },
-      };
-      return finish({ ...base, status: 'syntaxError', reason: `${file}:${shape.syntaxError.line}: ${shape.syntaxError.message}`, lines: [line] });
-    }
+    functionLines.set(file, shape.functionLines);
+    shape.tree.delete();
+    if (shape.syntaxError && !unparsed) unparsed = { file, ...shape.syntaxError };
   }
 
   let interpreter;
@@ -87,6 +86,16 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
   }
   const scratch = await makeScratchCopy(o.root);
   try {
+    if (unparsed) {
+      // The compiler knows the exact line; tree-sitter's recovery may report a later one.
+      const exact = await compilerSyntaxError(o.language, interpreter, scratch, unparsed.file, o.signal);
+      const at = { file: unparsed.file, ...(exact ?? unparsed) };
+      const line: SuspiciousLine = {
+        file: at.file, line: at.line, score: 1, rank: 1, ochiai: 0,
+        evidence: { failedCovering: 0, passedCovering: 0, totalFailed: 0, totalPassed: 0, ochiai: 0, dstar: 0, statement: true },
+      };
+      return finish({ ...base, status: 'syntaxError', reason: `${at.file}:${at.line}: ${at.message}`, lines: [line] });
+    }
     o.onProgress?.({ phase: 'coverage', message: 'running the tests with coverage' });
     const t0 = Date.now();
     const testTimeoutMs = o.testTimeoutMs ?? 2000;
@@ -110,7 +119,10 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
 
     o.onProgress?.({ phase: 'ranking', message: 'ranking suspicious lines' });
     const t1 = Date.now();
-    const spectra = computeSpectra(run.tests);
+    // Functions the test files call while loading ran for every test; top-level code is left out, as
+    // it runs for any test at all and says nothing about this failure.
+    const shared = run.loadLines.filter(([f, l]) => functionLines.get(f)?.has(l));
+    const spectra = computeSpectra(shared.length ? run.tests.map((t) => ({ ...t, lines: [...t.lines, ...shared] })) : run.tests);
     const extraScores = o.extraScores ? new Map(Object.entries(o.extraScores)) : undefined;
     const rankInput = { spectra, failingTests, statementLines, extraScores, sources: o.sources };
     let lines = rankLines(rankInput);
@@ -119,19 +131,21 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
       return finish({ ...withTests, status: 'noCoverage', reason: 'the failing tests ran no line of the source files (is the error in a test file or at import time?)' });
     }
 
-    if (o.mutation !== false && left() > 1500) {
+    const valueLines = o.valueLines ?? 5;
+    // Values come last but are worth more to the user than the last few mutants: keep time for them.
+    const valuesReserveMs = valueLines > 0 ? 3000 : 0;
+    if (o.mutation !== false && left() - valuesReserveMs > 1500) {
       o.onProgress?.({ phase: 'mutation', message: 'trying mutants at the top lines' });
       const t2 = Date.now();
       const mutation = await mutationEvidence(lines, {
         root: o.root, language: o.language, sources: o.sources, tests: o.tests, texts, failing: failing.map((t) => t.id),
-        budgetMs: Math.min(left() - 1000, 8000), signal: o.signal, ...(o.mutation ?? {}),
+        budgetMs: Math.min(left() - valuesReserveMs - 500, 8000), signal: o.signal, ...(o.mutation ?? {}),
       });
       if (mutation.size) lines = rankLines({ ...rankInput, mutation });
       timings.mutationMs = Date.now() - t2;
     }
 
     const values = [];
-    const valueLines = o.valueLines ?? 5;
     if (valueLines > 0 && left() > 1000) {
       o.onProgress?.({ phase: 'values', message: 'recording local values at the top lines' });
       const t3 = Date.now();

@@ -1,5 +1,6 @@
 // Generates a few mutants of one source line on its syntax tree (operator and constant changes,
-// dropped operands, negated conditions, the statement removed), for mutation-based localization.
+// dropped operands, negated conditions, a variable swapped for another, the statement removed), for
+// mutation-based localization.
 // Every mutant is the whole file's text; one that does not compile is reported invalid when run.
 import type { Node, Tree } from 'web-tree-sitter';
 
@@ -12,10 +13,11 @@ export interface Mutant {
 
 const alternatives: Record<string, string[]> = {
   '+': ['-'], '-': ['+'], '*': ['/', '+'], '/': ['*'], '//': ['/'], '%': ['//', '/'],
-  '<': ['<=', '>'], '<=': ['<', '>='], '>': ['>=', '<'], '>=': ['>', '<='],
-  '==': ['!='], '!=': ['=='], '===': ['!=='], '!==': ['==='],
+  '<': ['<=', '>', '=='], '<=': ['<', '>=', '=='], '>': ['>=', '<', '=='], '>=': ['>', '<=', '=='],
+  '==': ['!=', '<=', '>='], '!=': ['==', '<', '>'], '===': ['!==', '<=', '>='], '!==': ['===', '<', '>'],
   and: ['or'], or: ['and'], '&&': ['||'], '||': ['&&'],
 };
+const functionTypes = new Set(['function_definition', 'function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'lambda', 'module', 'program']);
 const binaryTypes = new Set(['binary_expression', 'binary_operator', 'comparison_operator', 'boolean_operator']);
 const statementTypes = new Set(['expression_statement', 'return_statement', 'lexical_declaration', 'variable_declaration', 'assignment', 'augmented_assignment', 'break_statement', 'continue_statement']);
 
@@ -71,11 +73,53 @@ function editsFor(node: Node, python: boolean): Edit[] {
   return edits;
 }
 
+/** Variable names used in the function around `node` (not called names or attribute names). */
+function variablesAround(node: Node): string[] {
+  let scope: Node | null = node;
+  while (scope && !functionTypes.has(scope.type)) scope = scope.parent;
+  const names = new Set<string>();
+  const visit = (n: Node) => {
+    if (n.type === 'identifier' && isVariable(n)) names.add(n.text);
+    for (const c of n.namedChildren) if (c) visit(c);
+  };
+  if (scope) visit(scope);
+  return [...names];
+}
+
+function isVariable(n: Node): boolean {
+  const p = n.parent;
+  if (!p) return false;
+  if ((p.type === 'call' || p.type === 'call_expression') && p.childForFieldName('function')?.id === n.id) return false;
+  if (p.type === 'attribute' && p.childForFieldName('attribute')?.id === n.id) return false;
+  if (p.type === 'keyword_argument' && p.childForFieldName('name')?.id === n.id) return false;
+  if (functionTypes.has(p.type) && p.childForFieldName('name')?.id === n.id) return false;
+  return !['undefined', 'NaN', 'Infinity', 'self', 'this'].includes(n.text);
+}
+
+/** Each variable read on the line replaced by another variable of the same function. */
+function identifierEdits(nodes: Node[]): Edit[] {
+  const edits: Edit[] = [];
+  for (const n of nodes) {
+    if (n.type !== 'identifier' || !isVariable(n)) continue;
+    const p = n.parent;
+    const isTarget = p && ['assignment', 'augmented_assignment', 'variable_declarator', 'assignment_expression', 'for_statement', 'for_in_statement', 'parameters', 'formal_parameters'].includes(p.type)
+      && (p.childForFieldName('left')?.id === n.id || p.childForFieldName('name')?.id === n.id);
+    if (isTarget) continue;
+    for (const other of variablesAround(n)) {
+      if (other !== n.text) edits.push({ start: n.startIndex, end: n.endIndex, text: other, kind: `variable ${n.text} -> ${other}` });
+    }
+  }
+  return edits;
+}
+
 /** Up to `limit` mutants of `line` (1-based) of `text`, most telling kinds first. */
 export function mutantsAt(file: string, text: string, tree: Tree, line: number, python: boolean, limit: number): Mutant[] {
-  const edits = nodesOnLine(tree.rootNode, line - 1).flatMap((n) => editsFor(n, python));
-  const priority = (k: string) => (k.startsWith('operator') ? 0 : k.startsWith('negate') || k.startsWith('constant') ? 1 : k.startsWith('flip') || k.startsWith('drop neg') ? 1 : 2);
+  const nodes = nodesOnLine(tree.rootNode, line - 1);
+  const edits = nodes.flatMap((n) => editsFor(n, python));
+  const priority = (k: string) => (k.startsWith('operator') || k.startsWith('negate') ? 0 : k.startsWith('constant') || k.startsWith('flip') || k.startsWith('drop neg') ? 1 : 2);
   edits.sort((a, b) => priority(a.kind) - priority(b.kind));
+  // Variable swaps come last and only a few: each name can become many others.
+  edits.push(...identifierEdits(nodes).slice(0, 4));
   const seen = new Set<string>();
   const mutants: Mutant[] = [];
   for (const e of edits) {

@@ -11,7 +11,7 @@ import { lineKey, type MutationEvidence } from './rank';
 export interface MutationOptions {
   /** A verifier already open on the same task (its warm workers are reused, and it is not closed). */
   verifier?: Verifier;
-  /** How many top lines to mutate (default 8) and mutants per line (default 6). */
+  /** At most how many top lines to mutate (default 16) and mutants per line (default 8). */
   maxLines?: number;
   perLine?: number;
 }
@@ -27,25 +27,34 @@ export interface MutationContext extends MutationOptions {
   signal?: AbortSignal;
 }
 
-/** Metallaxis: a mutant's score is Ochiai over the tests whose outcome it changes. */
-function mutantScore(changedFailing: number, changedPassing: number, totalFailed: number): number {
-  const denom = Math.sqrt(totalFailed * (changedFailing + changedPassing));
-  return denom === 0 ? 0 : changedFailing / denom;
+/**
+ * Metallaxis-style: Ochiai over the tests whose outcome a mutant changes, counting a failing test the
+ * mutant makes pass fully and one it merely makes fail differently (an error, a hang) at a quarter,
+ * since almost any mutant of executed code does that.
+ */
+function mutantScore(fixedFailing: number, otherChangedFailing: number, brokePassing: number, totalFailed: number): number {
+  const ochiai = (f: number, p: number) => (f + p === 0 ? 0 : f / Math.sqrt(totalFailed * (f + p)));
+  return ochiai(fixedFailing, brokePassing) * 0.75 + ochiai(fixedFailing + otherChangedFailing, brokePassing) * 0.25;
 }
 
 export async function mutationEvidence(ranked: SuspiciousLine[], ctx: MutationContext): Promise<Map<string, MutationEvidence>> {
   const started = Date.now();
-  const lines = ranked.filter((l) => l.evidence.statement).slice(0, ctx.maxLines ?? 8);
+  // Every line tied near the top gets mutants (ties are what mutation must break), at least the top few.
+  const statements = ranked.filter((l) => l.evidence.statement);
+  const best = statements[0]?.score ?? 0;
+  const near = statements.filter((l) => l.score >= best - 0.15).length;
+  const lines = statements.slice(0, Math.min(Math.max(near, 6), ctx.maxLines ?? 16));
   const mutants: Mutant[] = [];
   for (const l of lines) {
     const text = ctx.texts.get(l.file);
     const grammar = grammarFor(l.file);
     if (text === undefined || !grammar) continue;
     const tree = await parse(grammar, text);
-    mutants.push(...mutantsAt(l.file, text, tree, l.line, ctx.language === 'python', ctx.perLine ?? 6));
+    mutants.push(...mutantsAt(l.file, text, tree, l.line, ctx.language === 'python', ctx.perLine ?? 8));
     tree.delete();
   }
   const evidence = new Map<string, MutationEvidence>();
+  const sums = new Map<string, number>();
   if (!mutants.length) return evidence;
   const verifier = ctx.verifier ?? await Verifier.open({ root: ctx.root, language: ctx.language, sources: ctx.sources, tests: ctx.tests });
   try {
@@ -62,7 +71,7 @@ export async function mutationEvidence(ranked: SuspiciousLine[], ctx: MutationCo
       const brokePassing = passing.filter((id) => status.has(id) && status.get(id) !== 'passed').length;
       const key = lineKey(m.file, m.line);
       const prev = evidence.get(key) ?? { mutants: 0, fixedFailing: 0, brokePassing: 0, changedFailing: 0, score: 0 };
-      const score = mutantScore(changedFailing, brokePassing, failing.length);
+      const score = mutantScore(fixedFailing, changedFailing - fixedFailing, brokePassing, failing.length);
       evidence.set(key, {
         mutants: prev.mutants + 1,
         fixedFailing: Math.max(prev.fixedFailing, fixedFailing),
@@ -70,7 +79,10 @@ export async function mutationEvidence(ranked: SuspiciousLine[], ctx: MutationCo
         brokePassing: prev.mutants ? Math.min(prev.brokePassing, brokePassing) : brokePassing,
         score: Math.max(prev.score, score),
       });
+      sums.set(key, (sums.get(key) ?? 0) + score);
     }
+    // A line scores by its best mutant, and a little by how many of its mutants agree (MUSE's mean).
+    for (const [key, e] of evidence) e.score = 0.8 * e.score + 0.2 * ((sums.get(key) ?? 0) / e.mutants);
   } finally {
     if (!ctx.verifier) await verifier.close();
   }

@@ -158,7 +158,7 @@ def _frames(excinfo):
         if rel is not None and not rel.startswith('_loopwise'):
             frames.append({'file': rel, 'line': tb.tb_lineno, 'function': code.co_name})
         tb = tb.tb_next
-    return frames
+    return frames[:5] + frames[-25:] if len(frames) > 30 else frames
 
 
 def pytest_runtest_makereport(item, call):
@@ -169,6 +169,20 @@ def pytest_runtest_makereport(item, call):
     timed_out = call.excinfo.errisinstance(LoopwiseTestTimeout)
     status = 'timedOut' if timed_out else ('failed' if call.when == 'call' else 'error')
     item._loopwise_fail = {'status': status, 'message': call.excinfo.exconly()[:2000], 'frames': _frames(call.excinfo)}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_collection(session):
+    # Source code that test modules run while being imported counts for every test.
+    _state.update(lines=set(), snap=False)
+    if _cfg['coverage']:
+        _trace_on()
+    try:
+        yield
+    finally:
+        _trace_off()
+    if _cfg['coverage']:
+        _emit({'kind': 'load', 'test': '', 'lines': sorted(_state['lines'])})
 
 
 def pytest_runtest_logreport(report):

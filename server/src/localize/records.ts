@@ -22,6 +22,8 @@ export interface ValueRecord extends ValueSnapshot {
 
 export interface RunRecords {
   tests: TestRecord[];
+  /** Source lines run while the test files were loaded, before any test. */
+  loadLines: [string, number][];
   values: ValueRecord[];
   /** Value snapshots left out because of the bounds, per "test\0file\0line". */
   omitted: Map<string, number>;
@@ -30,7 +32,7 @@ export interface RunRecords {
 }
 
 interface RawLine {
-  kind: 'start' | 'test' | 'value' | 'omitted';
+  kind: 'start' | 'test' | 'value' | 'omitted' | 'load';
   test: string;
   status?: TestStatus;
   lines?: [string, number][];
@@ -45,7 +47,7 @@ interface RawLine {
 }
 
 export function readRecords(outFile: string): RunRecords {
-  const result: RunRecords = { tests: [], values: [], omitted: new Map() };
+  const result: RunRecords = { tests: [], loadLines: [], values: [], omitted: new Map() };
   if (!existsSync(outFile)) return result;
   let started: string | undefined;
   for (const text of readFileSync(outFile, 'utf8').split('\n')) {
@@ -57,6 +59,7 @@ export function readRecords(outFile: string): RunRecords {
       continue; // a line cut short by a kill
     }
     if (raw.kind === 'start') started = raw.test;
+    else if (raw.kind === 'load') result.loadLines.push(...(raw.lines ?? []));
     else if (raw.kind === 'test') {
       started = undefined;
       result.tests.push({ id: raw.test, status: raw.status ?? 'error', lines: raw.lines ?? [], message: raw.message ?? undefined, frames: raw.frames ?? [] });

@@ -38,8 +38,11 @@ export function computeSpectra(tests: TestRecord[]): Spectra {
     if (failing) totalFailed++;
     else if (t.status === 'passed') totalPassed++;
     else continue;
+    const seen = new Set<string>();
     for (const [file, line] of t.lines) {
       const key = `${file}:${line}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       let s = counts.get(key);
       if (!s) counts.set(key, (s = { file, line, failed: 0, passed: 0, ochiai: 0, dstar: 0 }));
       if (failing) s.failed++;

@@ -8,6 +8,8 @@ export interface SourceShape {
   tree: Tree;
   /** 1-based line numbers that hold code of their own. */
   statementLines: Set<number>;
+  /** The statement lines that are inside a function or method body. */
+  functionLines: Set<number>;
   /** First syntax error, when the file does not parse. */
   syntaxError?: { line: number; message: string };
 }
@@ -51,6 +53,11 @@ function isDocstring(leaf: Node): boolean {
   return stmt?.type === 'expression_statement' && stmt.namedChildCount === 1 && stmt.namedChild(0)?.type === 'string';
 }
 
+function insideFunction(leaf: Node): boolean {
+  for (let p = leaf.parent; p; p = p.parent) if (functionTypes.has(p.type) && !p.type.startsWith('class')) return true;
+  return false;
+}
+
 function leaves(node: Node, out: Node[]): void {
   if (node.childCount === 0 || node.type === 'string' || node.type === 'comment' || node.type === 'template_string') {
     out.push(node);
@@ -75,15 +82,17 @@ export async function readShape(grammar: GrammarId, text: string): Promise<Sourc
   const all: Node[] = [];
   leaves(tree.rootNode, all);
   const statementLines = new Set<number>();
+  const functionLines = new Set<number>();
   for (const leaf of all) {
     const row = leaf.startPosition.row + 1;
     if (statementLines.has(row) || trivialTokens.has(leaf.type)) continue;
     if (inHeader(leaf) || declaresOnlyFunctions(leaf) || isDocstring(leaf)) continue;
     statementLines.add(row);
+    if (insideFunction(leaf)) functionLines.add(row);
   }
   const err = firstError(tree.rootNode);
   const syntaxError = err
     ? { line: err.startPosition.row + 1, message: err.isMissing ? `syntax error: missing ${err.type}` : `syntax error near "${err.text.slice(0, 40)}"` }
     : undefined;
-  return { tree, statementLines, syntaxError };
+  return { tree, statementLines, functionLines, syntaxError };
 }
