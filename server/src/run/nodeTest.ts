@@ -81,7 +81,9 @@ function collectResults(ctx: DriverContext, file: string, events: Event[], skipp
     const name = e.path.join(' > ');
     let status: TestStatus = e.skip || e.todo ? 'skipped' : e.passed ? 'passed' : 'failed';
     if (!e.passed && e.error?.failureType === 'testTimeoutFailure') status = 'timedOut';
-    const r: TestResult = { id: `${rel}::${name}`, name, file: rel, status, ...(e.line ? { line: e.line } : {}) };
+    // Under tsx the reported line is one of the transpiled code: look the test up in the source instead.
+    const line = isTypeScript(rel) ? lineOf(join(ctx.scratch.workspace, rel), e.name) ?? e.line : e.line;
+    const r: TestResult = { id: `${rel}::${name}`, name, file: rel, status, ...(line ? { line } : {}) };
     if (typeof e.durationMs === 'number') r.durationMs = Math.round(e.durationMs);
     if (!e.passed && e.error) {
       const err = e.error;

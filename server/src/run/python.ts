@@ -36,7 +36,7 @@ export async function runPython(ctx: DriverContext, py: PythonInfo, framework: '
     await fs.rm(resultsPath, { force: true });
     await fs.rm(resultsPath + '.hang', { force: true });
     const args = framework === 'pytest'
-      ? ['-m', 'pytest', '-p', pytestPluginModule, '-p', 'no:cacheprovider', '-q', '--color=no', '--rootdir=.',
+      ? ['-m', 'pytest', '-p', pytestPluginModule, '-q', '--color=no', '--rootdir=.',
         '--continue-on-collection-errors', ...pytestArgs, ...(targets ?? [])]
       : [join(tool, 'loopwise_unittest.py'), ...(targets ?? [])];
     const stop = watchProgress(ctx, resultsPath, '"event": "result"', () => collected?.length);

@@ -122,11 +122,13 @@ export function runSandboxed(cmd: string, args: string[], opts: SandboxOptions):
 function limitArgs(opts: SandboxOptions): string[] {
   const mem = (opts.memoryMb ?? 2048) * 1024 * 1024;
   const fsize = (opts.maxFileMb ?? 256) * 1024 * 1024;
-  const nproc = processesOfUser() + (opts.maxProcesses ?? 256);
+  const running = processesOfUser();
+  // Without /proc the current count is unknown, and a cap below it would stop the child from forking at all.
+  const nproc = running === undefined ? undefined : running + (opts.maxProcesses ?? 256);
   if (existsSync('/usr/bin/prlimit') || existsSync('/bin/prlimit')) {
-    return ['prlimit', `--data=${mem}`, `--fsize=${fsize}`, '--core=0', `--nproc=${nproc}`, '--'];
+    return ['prlimit', `--data=${mem}`, `--fsize=${fsize}`, '--core=0', ...(nproc ? [`--nproc=${nproc}`] : []), '--'];
   }
-  const script = `ulimit -d ${mem / 1024} && ulimit -f ${fsize / 512} && ulimit -c 0 && ulimit -u ${nproc} && exec "$@"`;
+  const script = `ulimit -d ${mem / 1024} && ulimit -f ${fsize / 512} && ulimit -c 0 ${nproc ? `&& ulimit -u ${nproc} ` : ''}&& exec "$@"`;
   return ['sh', '-c', script, 'sh'];
 }
 
@@ -143,10 +145,12 @@ function bwrapArgs(opts: SandboxOptions): string[] {
 }
 
 /** RLIMIT_NPROC counts every process of the user, so the cap is "what runs now" plus the allowance. */
-function processesOfUser(): number {
+function processesOfUser(): number | undefined {
   const uid = process.getuid?.() ?? 0;
+  const entries = safeReaddir('/proc');
+  if (!entries.length) return undefined;
   let n = 0;
-  for (const name of safeReaddir('/proc')) {
+  for (const name of entries) {
     if (!/^\d+$/.test(name)) continue;
     try { if (statSync(`/proc/${name}`).uid === uid) n++; } catch { /* exited meanwhile */ }
   }

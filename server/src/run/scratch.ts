@@ -9,6 +9,7 @@ import { join, resolve, sep } from 'node:path';
 const skipped = new Set(['.git', '.hg', '.svn', '__pycache__', '.pytest_cache', '.mypy_cache', '.ruff_cache', '.tox', '.nox', '.loopwise']);
 /** Dependency folders: linked, not copied. */
 const linkedNames = new Set(['node_modules', '.venv', 'venv', 'bower_components']);
+const bigFileBytes = 64 * 1024 * 1024;
 
 export interface Scratch {
   /** The scratch folder (writable in the sandbox); everything below is removed by dispose(). */
@@ -73,7 +74,13 @@ async function copyTree(root: string, from: string, to: string, linked: string[]
       if (!inside) linked.push(abs);
       await fs.symlink(inside ? target : abs, dst);
     } else if (e.isFile()) {
-      await fs.copyFile(src, dst);
+      // Big data files are linked (read-only in the sandbox) rather than copied on every run.
+      if ((await fs.stat(src)).size > bigFileBytes) {
+        linked.push(src);
+        await fs.symlink(src, dst);
+      } else {
+        await fs.copyFile(src, dst);
+      }
     }
     // sockets, fifos and devices are not part of a project
   }));

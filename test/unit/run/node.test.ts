@@ -54,6 +54,17 @@ describe('run: JavaScript', function () {
     assert.match(p.message, /tsx/);
   });
 
+  it('runs TypeScript tests through the project\'s tsx, with source lines', async () => {
+    const r = await runTests({ root: fixture('js-ts-tsx') });
+    assert.strictEqual(r.language, 'typescript');
+    assert.strictEqual(byName(r, 'area of a square').status, 'passed');
+    const rect = byName(r, 'area of a rectangle');
+    assert.strictEqual(rect.status, 'failed');
+    assert.strictEqual(rect.line, 10);
+    assert.deepStrictEqual(rect.assertion, { file: 'area.test.ts', line: 11 });
+    assert.strictEqual(rect.actual, '5');
+  });
+
   it('mocha: uses the project mocha, gives expected/actual, times out a loop and runs the rest', async () => {
     const r = await runTests({ root: fixture('js-mocha'), testTimeoutS: 1 });
     assert.strictEqual(r.framework, 'mocha');
