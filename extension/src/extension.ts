@@ -14,6 +14,8 @@ import { TestingView, type ShownStatus } from './testing';
 export interface LoopwiseApi {
   /** Milliseconds from activate() being called until the language server answered initialize. */
   activationMs: number;
+  /** Milliseconds from activate() being called until commands, Testing view and status bar were registered. */
+  registeredMs: number;
   testController: vscode.TestController;
   /** Status per test item id that the latest run of a folder showed in the Testing view. */
   shownResults(folderUri: string): ReadonlyMap<string, ShownStatus> | undefined;
@@ -36,12 +38,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Loopwi
   const runner = new TestRunner(client, ready, hub, output);
   const testing = new TestingView(hub, runner);
   context.subscriptions.push(output, hub, hub.listen(client), testing, new StatusBar(hub), ...registerCommands(runner, output));
+  const registeredMs = performance.now() - started;
 
   await ready;
   const activationMs = performance.now() - started;
   output.info(`activated: language server ready in ${activationMs.toFixed(0)} ms`);
   return {
     activationMs,
+    registeredMs,
     testController: testing.controller,
     shownResults: (folderUri) => testing.shown.get(folderUri),
     runTests: (folder, file, token) => runner.run(folder, file, token),
