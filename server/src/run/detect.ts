@@ -50,10 +50,10 @@ async function inspectPython(root: string, tests: string[]): Promise<ProjectInfo
     const pytestArgs = texts.some((t) => t.includes('hypothesis')) ? [] : ['-p', 'no:hypothesispytest'];
     return { language: 'python', framework: 'pytest', tests, python, problems: [], pytestArgs };
   }
-  for (const [i, t] of tests.entries()) {
-    if (/^\s*(import|from)\s+pytest\b|@pytest\./m.test(texts[i])) {
-      return { language: 'python', tests, python, problems: [{ kind: 'frameworkMissing', message: `These tests use pytest, which is not installed for ${python.executable}. Install it with \`${python.executable} -m pip install pytest\`.`, location: { file: t, line: 1 } }] };
-    }
+  // Without pytest only unittest.TestCase classes run; plain test_ functions need pytest.
+  const needsPytest = tests.findIndex((_, i) => /^\s*(import|from)\s+pytest\b|@pytest\./m.test(texts[i]) || !/\bunittest\b|TestCase\b/.test(texts[i]));
+  if (needsPytest >= 0) {
+    return { language: 'python', tests, python, problems: [{ kind: 'frameworkMissing', message: `These tests need pytest, which is not installed for ${python.executable}. Install it with \`${python.executable} -m pip install pytest\`.`, location: { file: tests[needsPytest], line: 1 } }] };
   }
   return { language: 'python', framework: 'unittest', tests, python, problems: [] };
 }

@@ -77,7 +77,7 @@ export async function runPython(ctx: DriverContext, py: PythonInfo, framework: '
     }
     if (finished) {
       if (finished.exitstatus === 5 && results.size === 0) problems.push(noTests(ctx));
-      if ((finished.exitstatus === 3 || finished.exitstatus === 4) && results.size === 0) problems.push(crashed(framework, run.stderr || run.stdout));
+      if (finished.exitstatus >= 2 && finished.exitstatus <= 4 && results.size === 0) problems.push(crashed(framework, run.stdout + run.stderr));
       break;
     }
     if (!events.length) {

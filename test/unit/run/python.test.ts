@@ -114,6 +114,17 @@ describe('run: Python', function () {
     assert.strictEqual(r.problems[0].kind, 'unsupportedLanguage');
   });
 
+  it('can be cancelled while a test loops, and says so', async () => {
+    const abort = new AbortController();
+    let started = false;
+    const run = runTests({ root: fixture('py-loop'), testTimeoutS: 60, signal: abort.signal, onProgress: (m) => { started ||= /running/.test(m); } });
+    setTimeout(() => abort.abort(), 2500);
+    const r = await run;
+    assert.ok(started);
+    assert.ok(r.problems.some((p) => /cancelled/.test(p.message)), JSON.stringify(r.problems));
+    assert.notStrictEqual(r.tests.find((t) => t.name === 'test_forever')?.status, 'passed');
+  });
+
   it('runs only the tests related to the given files', async () => {
     const r = await runTests({ root: fixture('py-syntax'), files: ['test_other.py'] });
     assert.deepStrictEqual(r.tests.map((t) => t.name), ['test_independent']);
