@@ -1,6 +1,7 @@
-// Where the API key comes from, and how it is kept out of logs, errors and child processes.
-// The key is fetched per request from a provider (SecretStorage via LSP, or the CLI's environment), never stored
-// in settings; redact() scrubs it (and anything key-shaped) from every string Loopwise logs or shows.
+// Where the API key comes from, and how it is kept out of logs and errors. The key is fetched per request from
+// a provider (SecretStorage via LSP, or the CLI's environment), never stored in settings; redact() scrubs it
+// (and anything key-shaped) from every string Loopwise logs or shows. Child processes get a scrubbed
+// environment from server/src/run/env.ts; the CLI also removes the key from its own environment.
 
 /** Returns the API key, or undefined when none is set (fine for keyless local servers). */
 export type SecretProvider = () => Promise<string | undefined>;
@@ -15,15 +16,6 @@ export function takeApiKeyFromEnv(env: NodeJS.ProcessEnv = process.env): SecretP
   const key = env.OPENAI_API_KEY?.trim() || undefined;
   delete env.OPENAI_API_KEY;
   return async () => key;
-}
-
-/** Environment variables that carry credentials; child processes get an environment without them. */
-export function withoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (!/(API_KEY|_TOKEN|SECRET|PASSWORD)$/i.test(name) && !/^(OPENAI|AZURE_OPENAI|ANTHROPIC)_/i.test(name)) out[name] = value;
-  }
-  return out;
 }
 
 const keyShaped = [/\bsk-[A-Za-z0-9_-]{8,}/g, /\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, /("?api[-_]?key"?\s*[:=]\s*"?)[^\s",}]{4,}/gi];
