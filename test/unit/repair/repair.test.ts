@@ -3,7 +3,7 @@
 // a task with no fix, and cancellation that leaves no process behind. The project folder is never written.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { repair } from '../../../server/src/repair/repair';
 import { processesMentioning, withTmpdir } from './helpers';
@@ -12,7 +12,7 @@ const fixtures = join(__dirname, '..', '..', 'fixtures', 'repair');
 
 function snapshot(dir: string): string {
   const h = createHash('sha256');
-  for (const f of readdirSync(dir).sort()) if (!f.startsWith('__pycache__')) h.update(f + '\0' + readFileSync(join(dir, f)));
+  for (const f of readdirSync(dir).sort()) if (statSync(join(dir, f)).isFile()) h.update(f + '\0' + readFileSync(join(dir, f)));
   return h.digest('hex');
 }
 
@@ -46,6 +46,14 @@ describe('repair: embedded engine', function () {
     assert.equal(r.status, 'fixed', r.message);
     const text = r.fixes[0].files[0].newText;
     assert.match(text, /if .*:\n\s+return None\n\s+return items\[0\]/);
+  });
+
+  it('synthesizes a branch condition from runtime values', async () => {
+    const r = await repair({ ...task('py-condition', 'python', ['shipping.py'], ['test_shipping.py']), budgetS: 90 });
+    assert.equal(r.status, 'fixed', r.message);
+    const fix = r.fixes[0];
+    assert.equal(fix.edits[0].kind, 'condition');
+    assert.match(fix.files[0].newText, /if .*weight.*:|if .*express.*weight.*:/);
   });
 
   it('fixes a JavaScript off-by-one found with node:test files', async () => {
