@@ -107,3 +107,7 @@ export function lineOf(path: string, title: string): number | undefined {
     return undefined;
   }
 }
+
+export function formatBytes(n: number): string {
+  return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} bytes`;
+}

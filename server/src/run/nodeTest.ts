@@ -4,10 +4,9 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { RunProblem, TestResult, TestStatus } from '../../../common/results';
-import { type DriverContext, type DriverOutput, lineOf, mapFrames, readEvents, runInScratch, tail, toWorkspacePath } from './driver';
+import { type DriverContext, type DriverOutput, formatBytes, lineOf, mapFrames, readEvents, runInScratch, tail, toWorkspacePath } from './driver';
 import { isTypeScript } from './files';
 import { nodeReporterSource, nodeWatchdogSource } from './nodeTools';
-import { formatBytes } from './python';
 import type { SandboxResult } from './sandbox';
 import type { NodeInfo } from './toolchain';
 

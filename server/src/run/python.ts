@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { RunProblem, TestResult, TestStatus } from '../../../common/results';
-import { type DriverContext, type DriverOutput, mapFrames, readEvents, runInScratch, tail, toWorkspacePath, watchProgress } from './driver';
+import { type DriverContext, type DriverOutput, formatBytes, mapFrames, readEvents, runInScratch, tail, toWorkspacePath, watchProgress } from './driver';
 import { pytestPluginModule, pytestPluginSource } from './pytestPlugin';
 import type { PythonInfo } from './toolchain';
 import { unittestRunnerSource } from './unittestRunner';
@@ -158,8 +158,4 @@ function outputProblems(results: Map<string, TestResult>): RunProblem[] {
     message: `${r.id} printed ${formatBytes(r.outputBytes!)}; only the first ${formatBytes(r.output?.length ?? 0)} are kept`,
     location: r.line ? { file: r.file, line: r.line } : undefined,
   }));
-}
-
-export function formatBytes(n: number): string {
-  return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} bytes`;
 }
