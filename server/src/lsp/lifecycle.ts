@@ -29,7 +29,7 @@ export function startServer(connection: Connection, features: Feature[], version
     // Features register once the grammars are loaded; clients send nothing but initialize before that.
     documents = await pendingDocuments;
     folders.initialize(params);
-    settings.setClientSupport(client.workspace?.configuration === true);
+    settings.initialize(client.workspace?.configuration === true, params.initializationOptions);
     const ctx: ServerContext = { connection, documents, folders, settings, commands, client: () => client };
     for (const f of features) f.register(connection, ctx);
     const commandCapability: ServerCapabilities = commands.ids().length ? { executeCommandProvider: { commands: commands.ids(), workDoneProgress: true } } : {};

@@ -1,5 +1,6 @@
 // Loopwise settings per resource: asked from the client with workspace/configuration (section
-// 'loopwise') when it supports that, else taken from didChangeConfiguration payloads. Values are checked
+// 'loopwise') when it supports that, else taken from initializationOptions or didChangeConfiguration
+// payloads (both shaped { loopwise: {...} }: editors such as Neovim 0.7 send only those). Values are checked
 // against the defaults' shapes, so a malformed setting falls back to its default instead of breaking a run.
 import { Emitter, type Connection, type Event } from 'vscode-languageserver/node';
 import { defaultSettings, type LoopwiseSettings } from '../../../common/protocol';
@@ -14,8 +15,10 @@ export class SettingsStore {
 
   constructor(private readonly connection: Connection, private readonly log: (message: string) => void) {}
 
-  setClientSupport(supportsConfiguration: boolean): void {
+  /** From initialize: whether the client answers workspace/configuration, and its initializationOptions. */
+  initialize(supportsConfiguration: boolean, initializationOptions: unknown): void {
     this.supportsConfiguration = supportsConfiguration;
+    if (isRecord(initializationOptions) && initializationOptions.loopwise !== undefined) this.pushed = initializationOptions.loopwise;
   }
 
   /** Settings for a file or folder URI (undefined: the global scope). */
