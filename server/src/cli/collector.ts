@@ -27,7 +27,7 @@ function positive(name: string, value: string | undefined, fallback: number, { i
   return n;
 }
 
-const log = (entry: Record<string, unknown>) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');
+const log = (entry: Record<string, unknown>) => { process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n'); };
 
 async function serve(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -42,6 +42,8 @@ async function serve(args: string[]): Promise<number> {
   if (port > 65535) throw new UsageError('--port must be at most 65535');
   const rate = positive('rate', values.rate, 50, { integer: false, min: 0.001 });
   const minDecisions = positive('min-decisions', values['min-decisions'], 100);
+  // A log reader that goes away (closed pipe) must not take the service down with it.
+  process.stdout.on('error', () => undefined);
   const storage = await openStorage(values.db ?? '');
   const retrainer = new Retrainer(storage, {
     train: subprocessTrainer(values.db!, positive('train-window', values['train-window'], 200_000)),

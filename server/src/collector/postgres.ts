@@ -1,8 +1,9 @@
-// PostgreSQL storage for the collector (pg Pool). Same schema and queries as SQLite; a batch is inserted by
-// one INSERT ... SELECT FROM unnest(...) statement, which PostgreSQL commits (durably) before it returns.
+// PostgreSQL storage for the collector (pg Pool). Same schema and queries as SQLite; a batch and its rollups
+// are written with INSERT ... SELECT FROM unnest(...) in one transaction, committed (durably) before it returns.
 import pg from 'pg';
 import type { SuggestionEvent } from '../../../common/events';
-import { MIGRATIONS, MIGRATIONS_TABLE, statements } from './schema';
+import { rollup } from './rollup';
+import { MIGRATIONS, MIGRATIONS_TABLE, SUGGESTION_UPSERT, statements } from './schema';
 import type { EventRow, InsertResult, Storage, StoredModel, Team, TokenRow } from './storage';
 
 const TOKEN_COLUMNS = `t.id, t.team_id AS "teamId", teams.name AS "teamName", t.salt, t.hash, t.created_at AS "createdAt", t.revoked_at AS "revokedAt"`;
@@ -91,18 +92,65 @@ export class PostgresStorage implements Storage {
     return ((await this.pool.query('UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [at, id])).rowCount ?? 0) > 0;
   }
 
+  /**
+   * One transaction per batch: the events (sorted by id, so two batches sharing ids wait rather than deadlock),
+   * then the rollups of the rows actually inserted. Deadlocks and serialization failures are retried.
+   */
   async insertEvents(teamId: number, rows: EventRow[], receivedAt: number): Promise<InsertResult> {
     if (!rows.length) return { accepted: 0, duplicates: 0 };
+    const sorted = [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        const accepted = await this.insertIn(client, teamId, sorted, receivedAt);
+        await client.query('COMMIT');
+        return { accepted, duplicates: rows.length - accepted };
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        const code = (err as { code?: string }).code;
+        if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw err;
+      } finally {
+        client.release();
+      }
+    }
+  }
+
+  private async insertIn(client: pg.PoolClient, teamId: number, rows: EventRow[], receivedAt: number): Promise<number> {
     const col = <K extends keyof EventRow>(k: K) => rows.map((r) => r[k]);
-    const r = await this.pool.query(`INSERT INTO events (team_id, id, ts, user_hash, kind, type, sid, lang, gate_explore,
+    const r = await client.query(`INSERT INTO events (team_id, id, ts, user_hash, kind, type, sid, lang, gate_explore,
         retention_after_ms, retention_survived, body, received_at)
       SELECT $1::bigint, u.*, $13::bigint FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
         $8::text[], $9::smallint[], $10::bigint[], $11::float8[], $12::text[]) AS u
-      ON CONFLICT DO NOTHING`,
+      ON CONFLICT DO NOTHING RETURNING id`,
     [teamId, col('id'), col('ts'), col('userHash'), col('kind'), col('type'), col('sid'), col('lang'), col('gateExplore'),
       col('retentionAfterMs'), col('retentionSurvived'), col('body'), receivedAt]);
-    const accepted = r.rowCount ?? 0;
-    return { accepted, duplicates: rows.length - accepted };
+    const ids = new Set(r.rows.map((x: { id: string }) => x.id));
+    const accepted = ids.size;
+    // delete-on-first-sight: an id repeated within the batch was inserted once and counts once
+    const up = rollup(rows.filter((x) => ids.delete(x.id)));
+    const s = up.suggestions;
+    if (s.length) {
+      await client.query(`INSERT INTO suggestions (team_id, sid, kind, ts, lang, explore, shown, accepted, rejected)
+        SELECT $1::bigint, u.* FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::smallint[], $7::smallint[],
+          $8::smallint[], $9::smallint[]) AS u ${SUGGESTION_UPSERT.postgres}`,
+      [teamId, s.map((x) => x.sid), s.map((x) => x.kind), s.map((x) => x.ts), s.map((x) => x.lang), s.map((x) => x.explore),
+        s.map((x) => x.shown), s.map((x) => x.accepted), s.map((x) => x.rejected)]);
+    }
+    const c = up.counts;
+    if (c.length) {
+      await client.query('INSERT INTO event_counts (team_id, day, kind, type, n) SELECT $1::bigint, u.* FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[]) AS u',
+        [teamId, c.map((x) => x.day), c.map((x) => x.kind), c.map((x) => x.type), c.map((x) => x.n)]);
+    }
+    const t = up.retention;
+    if (t.length) {
+      await client.query('INSERT INTO retention_counts (team_id, after_ms, n, survived_sum) SELECT $1::bigint, u.* FROM unnest($2::bigint[], $3::bigint[], $4::float8[]) AS u',
+        [teamId, t.map((x) => x.afterMs), t.map((x) => x.n), t.map((x) => x.survivedSum)]);
+    }
+    if (up.users.length) {
+      await client.query('INSERT INTO team_users (team_id, user_hash) SELECT $1::bigint, u FROM unnest($2::text[]) AS u ON CONFLICT DO NOTHING', [teamId, up.users]);
+    }
+    return accepted;
   }
 
   async countDecisions(teamId: number) {

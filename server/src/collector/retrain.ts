@@ -24,12 +24,14 @@ export class Retrainer {
   private queue: Promise<void> = Promise.resolve();
   private readonly queued = new Set<number>();
   private stopped = false;
+  private checking = false;
   private readonly abort = new AbortController();
 
   constructor(private readonly storage: Storage, private readonly opts: RetrainOptions, private readonly log: Log) {}
 
   start() {
-    this.timer = setInterval(() => void this.checkAll(), this.opts.intervalMs);
+    // setInterval treats delays beyond 2^31-1 ms (about 24.8 days) as 1 ms
+    this.timer = setInterval(() => void this.checkAll(), Math.min(this.opts.intervalMs, 2 ** 31 - 1));
     this.timer.unref();
     void this.checkAll();
   }
@@ -43,6 +45,8 @@ export class Retrainer {
 
   /** Retrains every team that has decisions its current model has not seen. */
   async checkAll() {
+    if (this.checking) return;
+    this.checking = true;
     try {
       for (const team of await this.storage.teams()) {
         const [decisions, model] = await Promise.all([this.storage.countDecisions(team.id), this.storage.model(team.id)]);
@@ -50,6 +54,8 @@ export class Retrainer {
       }
     } catch (err) {
       this.log({ level: 'error', msg: 'retrain check failed', error: (err as Error).message });
+    } finally {
+      this.checking = false;
     }
     await this.queue;
   }

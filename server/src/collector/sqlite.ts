@@ -1,9 +1,13 @@
 // SQLite storage for the collector (better-sqlite3, WAL). synchronous=FULL: a batch is on disk, fsynced,
-// before insertEvents resolves, so an acknowledged batch survives kill -9 and power loss alike.
+// before insertEvents resolves, so an acknowledged batch survives kill -9 and power loss alike. Batches that
+// arrive in the same event-loop turn share one transaction (group commit): one fsync for all of them.
 import Database from 'better-sqlite3';
 import type { SuggestionEvent } from '../../../common/events';
-import { MIGRATIONS, MIGRATIONS_TABLE, statements } from './schema';
+import { rollup } from './rollup';
+import { MIGRATIONS, MIGRATIONS_TABLE, SUGGESTION_UPSERT, statements } from './schema';
 import type { EventRow, InsertResult, Storage, StoredModel, Team, TokenRow } from './storage';
+
+interface InsertJob { teamId: number; rows: EventRow[]; receivedAt: number; resolve: (r: InsertResult) => void; reject: (err: unknown) => void }
 
 const TOKEN_COLUMNS = `t.id, t.team_id AS "teamId", teams.name AS "teamName", t.salt, t.hash, t.created_at AS "createdAt", t.revoked_at AS "revokedAt"`;
 const TEAM_COLUMNS = `id, name, user_secret AS "userSecret"`;
@@ -11,7 +15,8 @@ const TEAM_COLUMNS = `id, name, user_secret AS "userSecret"`;
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
-  private insertBatch?: (teamId: number, rows: EventRow[], receivedAt: number) => number;
+  private insertJobs?: (jobs: InsertJob[]) => number[];
+  private pending: InsertJob[] = [];
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -22,18 +27,45 @@ export class SqliteStorage implements Storage {
     this.db.exec(MIGRATIONS_TABLE.sqlite);
   }
 
-  /** Prepared after migration, since it needs the events table. */
+  /** Prepared after migration, since it needs the tables. Inserts events, then folds the new ones into the rollups. */
   private batchInserter() {
     const insert = this.db.prepare(`INSERT INTO events (team_id, id, ts, user_hash, kind, type, sid, lang, gate_explore,
       retention_after_ms, retention_survived, body, received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`);
-    return this.db.transaction((teamId: number, rows: EventRow[], receivedAt: number) => {
-      let n = 0;
-      for (const r of rows) {
-        n += insert.run(teamId, r.id, r.ts, r.userHash, r.kind, r.type, r.sid, r.lang, r.gateExplore,
-          r.retentionAfterMs, r.retentionSurvived, r.body, receivedAt).changes;
+    const suggestion = this.db.prepare(`INSERT INTO suggestions (team_id, sid, kind, ts, lang, explore, shown, accepted, rejected)
+      VALUES (?,?,?,?,?,?,?,?,?) ${SUGGESTION_UPSERT.sqlite}`);
+    const count = this.db.prepare('INSERT INTO event_counts (team_id, day, kind, type, n) VALUES (?,?,?,?,?)');
+    const retention = this.db.prepare('INSERT INTO retention_counts (team_id, after_ms, n, survived_sum) VALUES (?,?,?,?)');
+    const user = this.db.prepare('INSERT INTO team_users (team_id, user_hash) VALUES (?,?) ON CONFLICT DO NOTHING');
+    return this.db.transaction((jobs: InsertJob[]) => jobs.map(({ teamId, rows, receivedAt }) => {
+      const inserted = rows.filter((r) => insert.run(teamId, r.id, r.ts, r.userHash, r.kind, r.type, r.sid, r.lang, r.gateExplore,
+        r.retentionAfterMs, r.retentionSurvived, r.body, receivedAt).changes > 0);
+      const up = rollup(inserted);
+      for (const s of up.suggestions) suggestion.run(teamId, s.sid, s.kind, s.ts, s.lang, s.explore, s.shown, s.accepted, s.rejected);
+      for (const c of up.counts) count.run(teamId, c.day, c.kind, c.type, c.n);
+      for (const r of up.retention) retention.run(teamId, r.afterMs, r.n, r.survivedSum);
+      for (const u of up.users) user.run(teamId, u);
+      return inserted.length;
+    }));
+  }
+
+  /** Commits every queued batch in one transaction; if that fails, each alone, so one bad batch fails alone. */
+  private flush() {
+    const jobs = this.pending;
+    this.pending = [];
+    this.insertJobs ??= this.batchInserter();
+    const settle = (job: InsertJob, accepted: number) => job.resolve({ accepted, duplicates: job.rows.length - accepted });
+    try {
+      this.insertJobs(jobs).forEach((accepted, i) => settle(jobs[i], accepted));
+    } catch (groupErr) {
+      if (jobs.length === 1) { jobs[0].reject(groupErr); return; }
+      for (const job of jobs) {
+        try {
+          settle(job, this.insertJobs([job])[0]);
+        } catch (err) {
+          job.reject(err);
+        }
       }
-      return n;
-    });
+    }
   }
 
   private migrateSync(): number[] {
@@ -90,10 +122,11 @@ export class SqliteStorage implements Storage {
     return this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id).changes > 0;
   }
 
-  async insertEvents(teamId: number, rows: EventRow[], receivedAt: number): Promise<InsertResult> {
-    this.insertBatch ??= this.batchInserter();
-    const accepted = this.insertBatch(teamId, rows, receivedAt);
-    return { accepted, duplicates: rows.length - accepted };
+  insertEvents(teamId: number, rows: EventRow[], receivedAt: number): Promise<InsertResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ teamId, rows, receivedAt, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
   }
 
   async countDecisions(teamId: number) {
@@ -126,10 +159,14 @@ export class SqliteStorage implements Storage {
   }
 
   async query<T>(sql: string, params: unknown[]) {
-    return this.db.prepare(sql).all(...params) as T[];
+    const statement = this.db.prepare(sql);
+    if (statement.reader) return statement.all(...params) as T[];
+    statement.run(...params);
+    return [];
   }
 
   async close() {
+    if (this.pending.length) this.flush();
     if (this.db.open) this.db.close();
   }
 }

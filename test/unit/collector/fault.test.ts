@@ -7,6 +7,15 @@ import { cupsEvents, post, request } from './client';
 import { BACKENDS, event } from './helpers';
 import { cli, spawnCollector } from './spawn';
 
+const made: [(db: string) => Promise<void>, string][] = [];
+after(async () => { for (const [dispose, db] of made.splice(0)) await dispose(db); });
+
+async function freshDb(backend: (typeof BACKENDS)[number]): Promise<string> {
+  const db = await backend.db();
+  made.push([backend.dispose, db]);
+  return db;
+}
+
 function createTokenCli(db: string, team: string): string {
   const r = cli(['collector', 'token', 'create', '--db', db, '--team', team]);
   assert.equal(r.status, 0, r.stderr);
@@ -18,7 +27,7 @@ for (const backend of BACKENDS) {
     this.timeout(120000);
 
     it('keeps every acknowledged event of a sustained ingest killed mid-flight', async () => {
-      const db = await backend.db();
+      const db = await freshDb(backend);
       const token = createTokenCli(db, 'alpha');
       const c = await spawnCollector(['--db', db, '--rate', '100000']);
       const acked: string[] = [];
@@ -65,7 +74,7 @@ describe('collector under abuse (sqlite)', function () {
 
   it('refuses 1,000 malformed, oversized, replayed and unauthenticated requests with the right status and keeps serving', async () => {
     const [backend] = BACKENDS;
-    const db = await backend.db();
+    const db = await freshDb(backend);
     const token = createTokenCli(db, 'alpha');
     const c = await spawnCollector(['--db', db, '--max-body-mb', '0.25', '--rate', '1000000']);
     const good = [event({ id: 'keep-1' }), event({ id: 'keep-2' })];
@@ -109,7 +118,7 @@ describe('collector CLI', function () {
 
   it('creates, lists and revokes tokens; refuses bad arguments with exit 2 and a message', async () => {
     const [backend] = BACKENDS;
-    const db = await backend.db();
+    const db = await freshDb(backend);
     const token = createTokenCli(db, 'alpha');
     const id = token.split('_')[1];
     const list = cli(['collector', 'token', 'list', '--db', db]);
@@ -132,7 +141,7 @@ describe('collector CLI', function () {
 
   it('retrains the team model in a child process after N decisions, while serving', async () => {
     const [backend] = BACKENDS;
-    const db = await backend.db();
+    const db = await freshDb(backend);
     const token = createTokenCli(db, 'alpha');
     const c = await spawnCollector(['--db', db, '--retrain-after', '100', '--min-decisions', '50']);
     try {

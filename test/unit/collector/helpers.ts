@@ -1,9 +1,9 @@
 // Shared helpers for the collector tests: a fresh PostgreSQL database per suite (from LOOPWISE_TEST_PG_URL,
 // or the server scripts/start-postgres.sh starts), a fresh SQLite file, and schema-v1 event builders.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import type { SuggestionEvent } from '../../../common/events';
 
@@ -42,14 +42,29 @@ export async function freshPgDatabase(): Promise<string> {
   return url.toString();
 }
 
+/** Drops a database made by freshPgDatabase (after its pools are closed). */
+export async function dropPgDatabase(dbUrl: string): Promise<void> {
+  const url = new URL(dbUrl);
+  const name = url.pathname.slice(1);
+  if (!/^lw_test_\w+$/.test(name)) throw new Error(`refusing to drop ${name}: not a test database`);
+  url.pathname = '/' + new URL(pgServerUrl()).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
 export function freshSqlitePath(): string {
   return join(mkdtempSync(join(tmpdir(), 'lw-collector-')), 'collector.db');
 }
 
-/** The backends every storage-level test runs against. */
-export const BACKENDS: { name: 'sqlite' | 'postgres'; db: () => Promise<string> }[] = [
-  { name: 'sqlite', db: async () => freshSqlitePath() },
-  { name: 'postgres', db: freshPgDatabase },
+/** The backends every storage-level test runs against; dispose() removes what db() made. */
+export const BACKENDS: { name: 'sqlite' | 'postgres'; db: () => Promise<string>; dispose: (db: string) => Promise<void> }[] = [
+  { name: 'sqlite', db: async () => freshSqlitePath(), dispose: async (db) => rmSync(dirname(db), { recursive: true, force: true }) },
+  { name: 'postgres', db: freshPgDatabase, dispose: dropPgDatabase },
 ];
 
 let seq = 0;

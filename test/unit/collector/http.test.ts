@@ -12,12 +12,17 @@ for (const backend of BACKENDS) {
     let c: TestCollector;
     let alpha: string;
     let beta: string;
+    let db: string | undefined;
     const open = async (o: Parameters<typeof testCollector>[1] = {}) => {
-      c = await testCollector(await backend.db(), o);
+      c = await testCollector((db = await backend.db()), o);
       alpha = (await createToken(c.storage, 'alpha')).token;
       beta = (await createToken(c.storage, 'beta')).token;
     };
-    afterEach(async () => { await c?.close(); });
+    afterEach(async () => {
+      await c?.close();
+      if (db) await backend.dispose(db);
+      db = undefined;
+    });
 
     it('answers /health and refuses unknown routes and methods', async () => {
       await open();

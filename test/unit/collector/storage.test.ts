@@ -15,7 +15,7 @@ for (const backend of BACKENDS) {
     let db: string;
     let storage: Storage;
     beforeEach(async () => { db = await backend.db(); storage = await openStorage(db); });
-    afterEach(async () => { await storage.close(); });
+    afterEach(async () => { await storage.close(); await backend.dispose(db); });
 
     const rows = (events: SuggestionEvent[], secret = 'k') => events.map((e) => toRow(e, pseudonymizer(secret)));
 
@@ -55,6 +55,20 @@ for (const backend of BACKENDS) {
       assert.equal(await count(t2.id), 2);
     });
 
+    it('counts each event once under concurrent overlapping batches (group commit, no deadlock)', async () => {
+      const t = await storage.ensureTeam('one', 'k');
+      const all = Array.from({ length: 400 }, (_, i) => suggestion(`c${i}`, i % 3 ? 'accepted' : 'rejected', { user: `u${i % 7}` })).flat();
+      // eight batches over overlapping, shuffled windows of the same 800 events
+      const batches = Array.from({ length: 8 }, (_, b) => all.slice(b * 80, b * 80 + 300).sort((x, y) => ((x.id.length * 31 + b) % 7) - ((y.id.length * 31 + b) % 7)));
+      const results = await Promise.all(batches.map((b) => storage.insertEvents(t.id, rows(b), 1)));
+      const distinct = new Set(batches.flat().map((e) => e.id)).size;
+      assert.equal(results.reduce((n, r) => n + r.accepted, 0), distinct);
+      const d = await dashboardData(storage, t.id);
+      assert.equal(d.totals.events, distinct);
+      assert.equal(d.totals.users, 7);
+      assert.equal(d.totals.shown, new Set(batches.flat().filter((e) => e.type === 'shown').map((e) => e.sid)).size);
+    });
+
     it('stores pseudonymous user ids only, and returns events for retraining oldest first', async () => {
       const t = await storage.ensureTeam('one', 'secret-one');
       await storage.insertEvents(t.id, rows([event({ id: 'late', ts: 2000, user: 'bob@example.com' }), event({ id: 'early', ts: 1000, user: 'bob@example.com' })], t.userSecret), 1);
@@ -88,9 +102,22 @@ for (const backend of BACKENDS) {
         event({ id: 'k1', sid: 'q2', type: 'skipped', ts: day1 }),
         event({ id: 'p1', sid: 'p1', type: 'suppressed', ts: day2 }),
       ];
+      await storage.insertEvents(t.id, rows(evs.slice(0, 10)), 1);
       await storage.insertEvents(t.id, rows(evs), 1);
+      await storage.insertEvents(t.id, rows(evs.slice(5, 12)), 1);
       await storage.insertEvents(other.id, rows(suggestion('zzz', 'accepted', { ts: day1, lang: 'rust' })), 1);
       const d = await dashboardData(storage, t.id);
+      const replayed = await storage.insertEvents(t.id, rows(evs), 2);
+      assert.equal(replayed.accepted, 0);
+      assert.deepEqual(await dashboardData(storage, t.id), d, 'replayed events do not count twice');
+
+      // migration 2 builds the same rollups from stored events as ingest maintains incrementally
+      for (const table of ['suggestions', 'event_counts', 'retention_counts', 'team_users']) await storage.query(`DROP TABLE ${table}`, []);
+      await storage.query('DROP INDEX events_team_ts', []);
+      await storage.query('CREATE INDEX events_team_sid ON events (team_id, sid)', []);
+      await storage.query('DELETE FROM schema_migrations WHERE version = 2', []);
+      assert.deepEqual(await storage.migrate(), [2]);
+      assert.deepEqual(await dashboardData(storage, t.id), d, 'backfilled rollups equal the incremental ones');
       assert.deepEqual(d.totals, { events: evs.length, users: 2, shown: 7, accepted: 4, rejected: 2 });
       assert.deepEqual(d.byKind.sort((a, b) => a.kind.localeCompare(b.kind)), [
         { kind: 'completion', shown: 5, accepted: 3, rejected: 2 },
