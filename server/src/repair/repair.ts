@@ -95,7 +95,11 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
         onProgress: (tried, message) => progress('search', tried, message),
       });
       const searchS = Math.max(0.001, (Date.now() - searchStart) / 1000);
-      const fixes: RepairFix[] = rankFixes(outcome.found, sources);
+      // Several fixes: measure how much each changes behaviour beyond the tests (overfitting guard).
+      const kept = outcome.found.length > 1 && !o.signal?.aborted
+        ? await Promise.all(outcome.found.map((f) => verifier.behaviourKept(f.files).catch(() => undefined)))
+        : [];
+      const fixes: RepairFix[] = rankFixes(outcome.found, sources, kept);
       if (localization && fixes.length) localization = withExtraScores(localization, fixLineScores(fixes[0]));
       const status = fixes.length ? 'fixed' : outcome.cancelled ? 'cancelled' : 'noFix';
       return result({

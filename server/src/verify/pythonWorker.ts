@@ -194,6 +194,74 @@ def run_session(req, out):
                 out.flush()
     pytest.main(PYTEST_ARGS, plugins=[Collect()])
 
+def _variants(args):
+    # Inputs near the tests' own: each int argument +-1, each list/str argument shortened or extended.
+    out = [args]
+    for i, a in enumerate(args):
+        alts = []
+        if isinstance(a, bool):
+            alts = [not a]
+        elif isinstance(a, int):
+            alts = [a + 1, a - 1, 0]
+        elif isinstance(a, float):
+            alts = [a + 1.0, -a]
+        elif isinstance(a, (list, str, tuple)) and len(a) > 0:
+            alts = [a[:-1], a[1:], a + a[:1]]
+        for alt in alts:
+            out.append(args[:i] + (alt,) + args[i + 1:])
+    return out
+
+def compare_behaviour(codes, items, req):
+    # Runs the tests once recording the arguments the source functions receive, then calls the original and
+    # the candidate on those arguments and on inputs derived from them: the share of inputs with the same
+    # result (or the same exception type) says how little the candidate changes behaviour beyond the tests.
+    import copy, types
+    calls, originals, candidates = [], {}, {}
+    for path, code in codes.items():
+        with open(path) as f:
+            orig_ns = {'__name__': '_lw_original', '__file__': path, '__builtins__': builtins}
+            exec(compile(f.read(), path, 'exec'), orig_ns)
+        mod = USER_MODULES.get(path)
+        if mod is None:
+            continue
+        for name, fn in list(mod.__dict__.items()):
+            if not isinstance(fn, types.FunctionType) or fn.__module__ != mod.__name__ or not isinstance(orig_ns.get(name), types.FunctionType):
+                continue
+            originals[name], candidates[name] = orig_ns[name], fn
+            def recorder(*args, _fn=fn, _name=name, **kwargs):
+                if len(calls) < 60 and not kwargs:
+                    try:
+                        calls.append((_name, copy.deepcopy(args)))
+                    except Exception:
+                        pass
+                return _fn(*args, **kwargs)
+            mod.__dict__[name] = recorder
+            for other in USER_MODULES.values():
+                if other is not mod:
+                    for k, v in list(other.__dict__.items()):
+                        if v is fn:
+                            other.__dict__[k] = recorder
+    run_items(items, dict(req, failFast=False), open(os.devnull, 'w'))
+    same = total = 0
+    seen = set()
+    for name, args in calls:
+        for inp in _variants(args):
+            key = (name, repr(inp)[:300])
+            if key in seen or total >= 150:
+                continue
+            seen.add(key)
+            results = []
+            for fn in (originals[name], candidates[name]):
+                signal.setitimer(signal.ITIMER_PROF, 0.05)
+                try:
+                    results.append(('ok', repr(fn(*copy.deepcopy(inp)))[:2000]))
+                except BaseException as e:
+                    results.append(('raise', type(e).__name__))
+                signal.setitimer(signal.ITIMER_PROF, 0)
+            total += 1
+            same += results[0] == results[1]
+    return {'same': same, 'total': total}
+
 DONE = b'{"done": true}\n'
 
 def kill_group(pgid):
@@ -233,7 +301,9 @@ def handle(req, session):
                 PROBE['mode'] = req['probe']
                 builtins.__loopwise_probe__ = loopwise_probe
             apply_candidate(codes)
-            if items is None:
+            if req.get('behaviour') and items is not None:
+                out.write(json.dumps({'behaviour': compare_behaviour(codes, items, req)}) + '\n')
+            elif items is None:
                 run_session(req, out)
             else:
                 run_items(items, req, out)
@@ -278,6 +348,7 @@ def handle(req, session):
     kill_group(pid)
     wstatus = reaped
     tests = []
+    behaviour = None
     for line in buf.decode('utf-8', 'replace').splitlines():
         try:
             entry = json.loads(line)
@@ -286,9 +357,14 @@ def handle(req, session):
             continue
         if 'id' in entry:
             tests.append(entry)
+        elif 'behaviour' in entry:
+            behaviour = entry['behaviour']
     if status == 'ok' and not buf.endswith(DONE) and os.WIFSIGNALED(wstatus):
         status = 'crashed'
-    return {'id': req['id'], 'status': status, 'tests': tests, 'ms': round((time.perf_counter() - t0) * 1000, 3)}
+    reply = {'id': req['id'], 'status': status, 'tests': tests, 'ms': round((time.perf_counter() - t0) * 1000, 3)}
+    if behaviour is not None:
+        reply['behaviour'] = behaviour
+    return reply
 
 class Serve:
     @pytest.hookimpl(tryfirst=True)

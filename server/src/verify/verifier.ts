@@ -123,6 +123,18 @@ export class Verifier {
     return ((reply.tests as ProbeRun[] | undefined) ?? []).map((t) => ({ ...t, snaps: t.snaps ?? [] }));
   }
 
+  /**
+   * How much a (verified) candidate changes behaviour beyond the tests: the share of inputs (the arguments
+   * the tests pass to the source functions, and inputs derived from them) on which the candidate returns
+   * what the original returns. Undefined where the worker cannot tell (JavaScript, no recorded calls).
+   */
+  async behaviourKept(files: Record<string, string>): Promise<number | undefined> {
+    if (this.task.language !== 'python' || this.baseline.collectErrors.length) return undefined;
+    const reply = await this.send({ files, behaviour: true, testTimeoutMs: this.testTimeoutMs, timeoutMs: this.candidateTimeoutMs * 3 }, this.candidateTimeoutMs * 3 + 3000);
+    const b = reply.behaviour as { same: number; total: number } | undefined;
+    return b && b.total > 0 ? b.same / b.total : undefined;
+  }
+
   /** Indices of the expressions whose truth value matches `value` on every row's variables. */
   async evaluate(exprs: string[], rows: ProbeSnapshot[]): Promise<number[]> {
     const reply = await this.send({ exprs, rows }, 10000);
