@@ -1,7 +1,7 @@
 // A minimal LSP client for the LSP tests: spawns the built server (dist/server.js --stdio), answers the
 // server's requests (configuration, progress creation), records notifications, and waits for conditions.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,16 +11,27 @@ import type { ConfigurationParams, InitializeResult, PublishDiagnosticsParams } 
 export const repoRoot = resolve(__dirname, '..', '..');
 export const serverPath = join(repoRoot, 'dist', 'server.js');
 
-/** Builds dist/ when the server bundle is missing or older than its sources (the LSP tests run the bundle). */
+let built = false;
+
+/** Builds dist/ once per test process: the LSP tests run the bundle, so it must match the sources. */
 export function ensureBuilt(): void {
+  if (built) return;
   const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
   if (!existsSync(serverPath)) throw new Error(`build did not produce ${serverPath}`);
+  built = true;
 }
+
+const fixtureCopies: string[] = [];
+process.once('exit', () => {
+  for (const dir of fixtureCopies) rmSync(dir, { recursive: true, force: true });
+});
 
 /** Copies a fixture project into a fresh temporary folder whose path contains a space. */
 export function copyFixture(name: string): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'loopwise lsp-')), name);
+  const parent = mkdtempSync(join(tmpdir(), 'loopwise lsp-'));
+  fixtureCopies.push(parent);
+  const dir = join(parent, name);
   cpSync(join(repoRoot, 'test', 'fixtures', 'lsp', name), dir, { recursive: true });
   return dir;
 }
