@@ -85,15 +85,25 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
         return result({ status: 'alreadyPassing', message: `all ${verifier.baseline.tests.length} tests pass: nothing to repair` });
       }
       progress('localize', 0, 'localizing the fault');
-      localization = await locPromise;
-      if (o.signal?.aborted) return result({ status: 'cancelled', localization, failingTests });
-      const lines = rankedLines(localization, sources);
+      // The localization's instrumented run is slow to start: search top-down meanwhile (mutations only),
+      // then search again, in the localization's order, whatever was not tried yet.
       const searchStart = Date.now();
-      const outcome = await search({
-        verifier, sources, parsers, lines, deadline, maxCandidates: o.maxCandidates ?? 20000,
-        alternatives: o.alternatives ?? 0, alternativesMs: Math.min(3000, budgetMs / 10), signal: o.signal,
-        onProgress: (tried, message) => progress('search', tried, message),
-      });
+      const seen = new Set<string>();
+      const common = {
+        verifier, sources, parsers, deadline, maxCandidates: o.maxCandidates ?? 20000, seen,
+        alternatives: o.alternatives ?? 0, alternativesMs: Math.min(3000, budgetMs / 10),
+        onProgress: (tried: number, message: string) => progress('search', tried, message),
+      };
+      const located = new AbortController();
+      const early = search({ ...common, lines: rankedLines(undefined, sources), mutationsOnly: true, signal: o.signal ? AbortSignal.any([o.signal, located.signal]) : located.signal });
+      localization = await locPromise;
+      located.abort();
+      let outcome = await early;
+      if (o.signal?.aborted) return result({ status: outcome.found.length ? 'fixed' : 'cancelled', localization, failingTests, fixes: rankFixes(outcome.found, sources) });
+      if (!outcome.found.length) {
+        const late = await search({ ...common, lines: rankedLines(localization, sources), signal: o.signal });
+        outcome = { found: late.found, tried: outcome.tried + late.tried, cancelled: late.cancelled };
+      }
       const searchS = Math.max(0.001, (Date.now() - searchStart) / 1000);
       // Several fixes: measure how much each changes behaviour beyond the tests (overfitting guard).
       const kept = outcome.found.length > 1 && !o.signal?.aborted

@@ -34,6 +34,10 @@ export interface SearchOptions {
   alternativesMs: number;
   signal?: AbortSignal;
   onProgress?: (tried: number, message: string) => void;
+  /** Resulting texts already tried (shared between searches of one repair). */
+  seen?: Set<string>;
+  /** Only the cheap mutation operators (the search that runs while the localization is still coming). */
+  mutationsOnly?: boolean;
 }
 
 export interface SearchOutcome {
@@ -65,7 +69,7 @@ function singles(o: SearchOptions, lines: RankedLine[], generate: Generator): Ca
 }
 
 export async function search(o: SearchOptions): Promise<SearchOutcome> {
-  const seen = new Set<string>();
+  const seen = o.seen ?? new Set<string>();
   const found: Found[] = [];
   const partial: { c: Candidate; fixed: number }[] = [];
   let tried = 0;
@@ -132,6 +136,7 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
     pool.push(...mutations.slice(0, 300));
     await run(mutations);
     if (found.length || stopped()) break;
+    if (o.mutationsOnly) continue;
     const conditions: Candidate[] = [];
     const weights = lineWeights(o.lines);
     for (const l of wave.slice(0, 4)) {
@@ -147,7 +152,7 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
     await run(synthesis);
     if (found.length) break;
   }
-  if (!found.length && !stopped() && partial.length) await run(pairs(partial, pool.sort((a, b) => b.score - a.score)));
+  if (!found.length && !stopped() && !o.mutationsOnly && partial.length) await run(pairs(partial, pool.sort((a, b) => b.score - a.score)));
   return { found, tried, cancelled: !!o.signal?.aborted };
 }
 

@@ -81,7 +81,7 @@ export function synthesisAt(src: SourceFile, line: number): Edit[] {
     const e = /^(identifier|integer|number|call|call_expression|subscript|subscript_expression|attribute|member_expression|parenthesized_expression)$/.test(n.type) ? n.text : `(${n.text})`;
     for (const w of info.wrappers) out.push(edit(src, n, w(e), 'wrap', synthPriors.wrap));
     for (const term of ['+ 1', '- 1', '* 2', src.python ? '// 2' : '/ 2']) out.push(edit(src, n, `${e} ${term}`, 'addTerm', synthPriors.addTerm));
-    for (const v of vars.slice(0, 6)) {
+    for (const v of vars.slice(0, 9)) {
       if (v === n.text) continue;
       out.push(edit(src, n, `${e} + ${v}`, 'addTerm', synthPriors.addTerm * 0.6), edit(src, n, `${e} - ${v}`, 'addTerm', synthPriors.addTerm * 0.6));
       if (n.type === 'identifier') out.push(edit(src, n, src.python ? `${e}[${v}:]` : `${e}.slice(${v})`, 'methodWrap', synthPriors.methodWrap), edit(src, n, src.python ? `${e}[:${v}]` : `${e}.slice(0, ${v})`, 'methodWrap', synthPriors.methodWrap));
