@@ -1,6 +1,6 @@
 // Every way a model call can fail, as one typed error with a message a user can act on.
 // classifyError() maps the openai SDK's and Node's errors onto these kinds; messages never contain the API key.
-import { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 
 export type LlmErrorKind =
   | 'notConfigured' // no model for the role
@@ -102,10 +102,22 @@ export function classifyError(err: unknown, ctx: Context, abort: { timedOut: boo
     return new LlmError('unreachable', `Cannot reach the model endpoint ${ctx.baseUrl} (${code}). Is the server running, and is ` +
       `loopwise.llm.baseUrl (or --base-url / OPENAI_BASE_URL) right?`);
   }
+  if (err instanceof APIConnectionError) {
+    // fetch refuses some addresses outright (e.g. "bad port"): that will not get better by retrying.
+    let cause: unknown = err;
+    while ((cause as { cause?: unknown })?.cause) cause = (cause as { cause: unknown }).cause;
+    const why = cause instanceof Error ? cause.message : '';
+    if (/bad port|invalid url|not allowed/i.test(why)) {
+      return new LlmError('unreachable', `Cannot reach the model endpoint ${ctx.baseUrl} (${why}). Is loopwise.llm.baseUrl ` +
+        `(or --base-url / OPENAI_BASE_URL) right?`);
+    }
+  }
   if (err instanceof SyntaxError) {
     return new LlmError('badReply', `The model endpoint ${ctx.baseUrl} sent a reply that is not valid JSON.`);
   }
   // A connection reset mid-reply and similar hiccups are worth retrying.
-  const message = err instanceof Error ? err.message : String(err);
-  return new LlmError('badReply', `The connection to ${ctx.baseUrl} failed during the reply (${code ?? message}).`, { retryable: true });
+  let deepest: unknown = err;
+  while ((deepest as { cause?: unknown })?.cause) deepest = (deepest as { cause: unknown }).cause;
+  const message = deepest instanceof Error ? deepest.message : String(deepest);
+  return new LlmError('badReply', `The connection to ${ctx.baseUrl} failed during the reply (${message}).`, { retryable: true });
 }

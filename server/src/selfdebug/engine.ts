@@ -160,7 +160,14 @@ export async function selfDebug(input: SelfDebugInput, o: SelfDebugOptions): Pro
         if (seen) return { ...seen, round, temperature, explanation: reply.explanation || seen.explanation };
         if (signal.aborted) return { ...base, outcome: 'cancelled', explanation: reply.explanation };
         progress(c, 'verifying', cand.changed.join(', '));
-        const v = await o.verifier.verify(cand.files);
+        let v: Awaited<ReturnType<CandidateVerifier['verify']>>;
+        try {
+          v = await o.verifier.verify(cand.files);
+        } catch (err) {
+          // A verifier that cannot run this candidate (e.g. it was closed by a cancellation) fails only it.
+          return { ...base, explanation: reply.explanation, outcome: 'failed', files: cand.files, changed: cand.changed, failing: o.verifier.baseline.tests,
+            message: `the candidate could not be verified: ${err instanceof Error ? err.message : String(err)}` };
+        }
         const failing = v.status === 'passed' ? [] : failingOf(v, o.verifier.baseline.tests);
         const attempt: Attempt = {
           ...base, explanation: reply.explanation, outcome: v.status === 'passed' ? 'passed' : 'failed', files: cand.files, changed: cand.changed,
