@@ -10,11 +10,14 @@ export interface LogRegParams { kind: 'logreg'; mean: number[]; scale: number[];
 /** Trees as parallel arrays: feature < 0 marks a leaf whose value is in `value`; x[feature] <= threshold goes left. */
 export interface TreeParams { feature: number[]; threshold: number[]; left: number[]; right: number[]; value: number[] }
 export interface GbtParams { kind: 'gbt'; base: number; learningRate: number; depth: number; trees: TreeParams[] }
+/** The mean of a logistic regression's and a tree ensemble's probabilities: less variance than either alone. */
+export interface BlendParams { kind: 'blend'; parts: [LogRegParams, GbtParams] }
+export type ModelParams = LogRegParams | GbtParams | BlendParams;
 
 export interface StageModel {
   stage: Stage;
   features: string[];
-  params: LogRegParams | GbtParams;
+  params: ModelParams;
   /** Score thresholds by target keep-rate of accepted suggestions ("0.95" -> t: show when score >= t). */
   thresholds: Record<string, number>;
   /** Held-out figures measured when the model was chosen. */
@@ -65,7 +68,15 @@ function compileScorer(m: StageModel, stage: Stage): (x: Float64Array) => number
     if (i < 0) throw new GateModelError(`stage${stage}: unknown feature '${name}' (model made by another version?)`);
     return i;
   });
-  const p = m.params;
+  return compileParams(m.params, index, stage);
+}
+
+function compileParams(p: ModelParams, index: number[], stage: Stage): (x: Float64Array) => number {
+  if (p.kind === 'blend') {
+    if (!Array.isArray(p.parts) || p.parts.length !== 2) throw new GateModelError(`stage${stage}: a blend has two parts`);
+    const [a, b] = p.parts.map((q) => compileParams(q, index, stage));
+    return (x) => (a(x) + b(x)) / 2;
+  }
   if (p.kind === 'logreg') {
     if (p.weights.length !== index.length || p.mean.length !== index.length || p.scale.length !== index.length) {
       throw new GateModelError(`stage${stage}: logistic regression has ${p.weights.length} weights for ${index.length} features`);

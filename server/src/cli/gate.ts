@@ -52,6 +52,7 @@ function warnSkipped(d: DecodedEvents): void {
 export default async function gate(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (!sub || sub === '--help' || sub === '-h') { console.log(help); return sub ? 0 : 2; }
+  if (!['train', 'eval', 'louo'].includes(sub)) throw new UsageError(`unknown gate subcommand '${sub}'\n\n${help}`);
   let values;
   try {
     ({ values } = parseArgs({ args: rest, options: { events: { type: 'string', multiple: true }, out: { type: 'string' }, model: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
@@ -78,13 +79,11 @@ export default async function gate(args: string[]): Promise<number> {
     emit({ ...evaluateGate(gateModel, d.events), malformedLines: d.malformedLines, tornLines: d.tornLines }, values.json);
     return 0;
   }
-  if (sub === 'louo') {
-    const d = readEvents(events);
-    warnSkipped(d);
-    const report = leaveOneUserOut(d.events, {}, (f) => console.error(
-      `${f.user}: n=${f.decisions} acc=${f.accepted} auc=${f.auc} hide95=${f.hideAtKeep95} s1auc=${f.stage1.auc} [${f.chosen.stage2}/${f.chosen.stage1}] baseline auc=${f.baseline.auc}`));
-    emit({ ...report, malformedLines: d.malformedLines }, values.json);
-    return 0;
-  }
-  throw new UsageError(`unknown gate subcommand '${sub}'\n\n${help}`);
+  // louo
+  const d = readEvents(events);
+  warnSkipped(d);
+  const report = leaveOneUserOut(d.events, {}, (f) => console.error(
+    `${f.user}: n=${f.decisions} acc=${f.accepted} auc=${f.auc} hide95=${f.hideAtKeep95} s1auc=${f.stage1.auc} [${f.chosen.stage2}/${f.chosen.stage1}] baseline auc=${f.baseline.auc}`));
+  emit({ ...report, malformedLines: d.malformedLines }, values.json);
+  return 0;
 }

@@ -10,7 +10,8 @@ import { fitGbt, predictGbt, type GbtOptions } from './gbt';
 import { fitLogReg, predictLogReg } from './logreg';
 import { auc, hideAtKeep, thresholdTable } from './metrics';
 
-export interface Candidate { name: string; kind: 'logreg' | 'gbt'; lambda?: number; gbt?: GbtOptions }
+/** A model to try: `blend` fits both the logistic regression (lambda) and the trees (gbt) and averages them. */
+export interface Candidate { name: string; kind: 'logreg' | 'gbt' | 'blend'; lambda?: number; gbt?: GbtOptions }
 
 export interface TrainOptions {
   /** Models to choose from (default: DEFAULT_CANDIDATES, or LARGE_CANDIDATES above LARGE_N decisions). */
@@ -25,9 +26,9 @@ export interface TrainOptions {
 }
 
 export const DEFAULT_CANDIDATES: Candidate[] = [
-  { name: 'logreg-l0.1', kind: 'logreg', lambda: 0.1 },
+  { name: 'blend-l0.3-d1', kind: 'blend', lambda: 0.3, gbt: { depth: 1, trees: 200, learningRate: 0.05, minLeaf: 20 } },
+  { name: 'blend-l0.3-d2', kind: 'blend', lambda: 0.3, gbt: { depth: 2, trees: 100, learningRate: 0.03, minLeaf: 30 } },
   { name: 'logreg-l0.3', kind: 'logreg', lambda: 0.3 },
-  { name: 'gbt-d1', kind: 'gbt', gbt: { depth: 1, trees: 200, learningRate: 0.05, minLeaf: 20 } },
   { name: 'gbt-d2', kind: 'gbt', gbt: { depth: 2, trees: 100, learningRate: 0.03, minLeaf: 30 } },
 ];
 /** With plenty of data one candidate of each kind suffices and keeps training under a couple of seconds. */
@@ -80,10 +81,15 @@ export function groupFolds(ex: Examples, k: number): number[] {
 type Fitted = StageModel['params'];
 
 function fit(c: Candidate, x: Float64Array, d: number, y: ArrayLike<number>, w: ArrayLike<number>): Fitted {
-  return c.kind === 'logreg' ? fitLogReg(x, d, y, w, { lambda: c.lambda }) : fitGbt(x, d, y, w, c.gbt);
+  if (c.kind === 'logreg') return fitLogReg(x, d, y, w, { lambda: c.lambda });
+  if (c.kind === 'gbt') return fitGbt(x, d, y, w, c.gbt);
+  return { kind: 'blend', parts: [fitLogReg(x, d, y, w, { lambda: c.lambda }), fitGbt(x, d, y, w, c.gbt)] };
 }
 function predict(p: Fitted, x: Float64Array, d: number): Float64Array {
-  return p.kind === 'logreg' ? predictLogReg(p, x, d) : predictGbt(p, x, d);
+  if (p.kind === 'logreg') return predictLogReg(p, x, d);
+  if (p.kind === 'gbt') return predictGbt(p, x, d);
+  const a = predictLogReg(p.parts[0], x, d), b = predictGbt(p.parts[1], x, d);
+  return a.map((v, i) => (v + b[i]) / 2);
 }
 
 function trainStage(stage: Stage, ex: Examples, names: readonly string[], candidates: Candidate[], fold: number[], oneFold: boolean): StageModel {

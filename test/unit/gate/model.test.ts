@@ -19,7 +19,7 @@ describe('gate model', () => {
     assert.ok(model.trainedOn.decisions > 1300 && model.trainedOn.accepted > 100);
     const s = scoreEvents(loadGateModel(model), test);
     assert.ok(auc(s.stage2, s.y) > 0.75, `stage 2 AUC ${auc(s.stage2, s.y)}`);
-    assert.ok(['logreg', 'gbt'].includes(model.stage2.params.kind));
+    assert.ok(['logreg', 'gbt', 'blend'].includes(model.stage2.params.kind));
     assert.ok(model.stage2.heldOut.chosen in model.stage2.heldOut.candidates);
   });
 
@@ -31,9 +31,9 @@ describe('gate model', () => {
     assert.deepStrictEqual(JSON.parse(JSON.stringify(again.model)), JSON.parse(JSON.stringify(model)));
   });
 
-  it('scores logistic regression and trees the same way after reloading', () => {
-    for (const kind of ['logreg', 'gbt'] as const) {
-      const c = kind === 'logreg' ? { name: 'lr', kind, lambda: 0.1 } : { name: 'gbt', kind, gbt: { depth: 3, trees: 30 } };
+  it('scores logistic regression, trees and their blend the same way after reloading', () => {
+    for (const kind of ['logreg', 'gbt', 'blend'] as const) {
+      const c = { name: kind, kind, lambda: 0.1, gbt: { depth: 3, trees: 30 } };
       const m = trainGate(train, { candidates: [c], createdAt: 'test' });
       assert.strictEqual(m.stage2.params.kind, kind);
       const s = scoreEvents(loadGateModel(JSON.parse(JSON.stringify(m))), test);
