@@ -2,7 +2,7 @@
 // to our own runTests requests. The same run reaches us both ways, so it is delivered to listeners once.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Methods, type TestResultsNotification } from '../../common/protocol';
+import { Methods, type TestResult, type TestResultsNotification, type TestRunResult } from '../../common/protocol';
 
 const REMEMBERED_RUNS = 16;
 
@@ -47,4 +47,11 @@ export class ResultsHub implements vscode.Disposable {
     this.received.dispose();
     this.busyChanged.dispose();
   }
+}
+
+/** A run's tests grouped by test file (both the Testing view and the status bar keep results per file). */
+export function testsByFile(result: TestRunResult): Map<string, TestResult[]> {
+  const byFile = new Map<string, TestResult[]>();
+  for (const t of result.tests) byFile.set(t.file, [...(byFile.get(t.file) ?? []), t]);
+  return byFile;
 }

@@ -1,14 +1,15 @@
-// Status bar entry: the summary of the latest run of each folder (a spinner while one of ours is running).
+// Status bar entry: how many tests pass and fail, by the latest result of each test file in each folder
+// (a run of one file updates only that file's counts); a spinner while one of our runs is going.
 // Clicking it runs every folder's tests.
 import * as vscode from 'vscode';
-import type { TestResultsNotification, TestRunResult } from '../../common/protocol';
+import type { TestResult, TestResultsNotification } from '../../common/protocol';
 import { CommandIds } from './commands';
-import type { ResultsHub } from './results';
-import { summaryText } from './runner';
+import { testsByFile, type ResultsHub } from './results';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('loopwise.status', vscode.StatusBarAlignment.Left, 10);
-  private readonly latest = new Map<string, TestRunResult>();
+  /** folder URI -> test file -> that file's tests in its latest run */
+  private readonly latest = new Map<string, Map<string, TestResult[]>>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly hub: ResultsHub) {
@@ -24,26 +25,31 @@ export class StatusBar implements vscode.Disposable {
   }
 
   private onResult({ folderUri, result }: TestResultsNotification): void {
-    this.latest.set(folderUri, result);
+    const files = this.latest.get(folderUri) ?? new Map<string, TestResult[]>();
+    for (const [file, tests] of testsByFile(result)) files.set(file, tests);
+    this.latest.set(folderUri, files);
     this.render();
   }
 
   private render(): void {
-    const results = [...this.latest.values()];
     const total = { passed: 0, failing: 0 };
-    for (const r of results) {
-      total.passed += r.summary.passed;
-      total.failing += r.summary.failed + r.summary.errors + r.summary.timedOut;
+    const lines: string[] = [];
+    for (const [folderUri, files] of this.latest) {
+      const tests = [...files.values()].flat();
+      const passed = tests.filter((t) => t.status === 'passed').length;
+      const failing = tests.filter((t) => t.status === 'failed' || t.status === 'error' || t.status === 'timedOut').length;
+      total.passed += passed;
+      total.failing += failing;
+      lines.push(`${folderLabel(folderUri)}: ${passed} passed, ${failing} failing`);
     }
     if (this.hub.busy) {
       this.item.text = '$(sync~spin) Loopwise: running tests';
-    } else if (results.length === 0) {
+    } else if (this.latest.size === 0) {
       this.item.text = '$(beaker) Loopwise';
     } else {
       this.item.text = total.failing ? `$(error) ${total.failing} failing, ${total.passed} passed` : `$(pass) ${total.passed} passed`;
     }
     this.item.backgroundColor = !this.hub.busy && total.failing ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
-    const lines = [...this.latest].map(([folderUri, r]) => `${folderLabel(folderUri)}: ${summaryText(r)}`);
     this.item.tooltip = `${lines.length ? lines.join('\n') : 'No test run yet.'}\nClick to run all tests.`;
   }
 

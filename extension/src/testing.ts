@@ -3,7 +3,7 @@
 // Its Run profile asks the server to run the selected files or folders.
 import * as vscode from 'vscode';
 import type { SourceLocation, TestResult, TestResultsNotification, TestRunResult } from '../../common/protocol';
-import type { ResultsHub } from './results';
+import { testsByFile, type ResultsHub } from './results';
 import type { TestRunner } from './runner';
 
 interface ItemOrigin {
@@ -73,10 +73,8 @@ export class TestingView implements vscode.Disposable {
   /** Replaces the children of every file the result covers with the tests it reports. */
   private updateItems(folderUri: string, result: TestRunResult): vscode.TestItem[] {
     const root = vscode.Uri.parse(folderUri);
-    const byFile = new Map<string, TestResult[]>();
-    for (const t of result.tests) byFile.set(t.file, [...(byFile.get(t.file) ?? []), t]);
     const files: vscode.TestItem[] = [];
-    for (const [file, tests] of byFile) {
+    for (const [file, tests] of testsByFile(result)) {
       const uri = vscode.Uri.joinPath(root, file);
       const fileItem = this.controller.createTestItem(`${folderUri}/${file}`, file, uri);
       this.origins.set(fileItem, { folderUri, file });

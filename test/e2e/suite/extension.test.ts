@@ -1,6 +1,7 @@
 // What a user sees in a real VS Code with Loopwise and the demo workspace (four buggy projects):
 // activation, diagnostics on failing lines after "Run All Tests", the Testing view, per-file runs, run on save.
 import * as assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { TestRunResult } from '../../../common/protocol';
 import type { LoopwiseApi } from '../../../extension/src/extension';
@@ -87,6 +88,24 @@ describe('Loopwise in a real VS Code', () => {
     assert.deepEqual([...new Set(result.tests.map((t) => t.file))], ['slugify.test.js']);
     const failed = result.tests.filter((t) => t.status === 'failed').map((t) => t.name);
     assert.deepEqual(failed, ['joins words with one dash']);
+  });
+
+  it('the Testing view\'s Run All runs the tests again through its run profile', async () => {
+    const folder = workspaceFolder('js-inventory');
+    const testFile = vscode.Uri.joinPath(folder.uri, 'test', 'inventory.test.js');
+    const throwsLine = await lineOf(testFile, "inv.removeStock('apple', 5)");
+    await waitFor('the stock failure before the fix', () => diagnosticAt(testFile, throwsLine));
+    // Fixed on disk behind the editor's back, so only the Testing view's run can notice.
+    const source = vscode.Uri.joinPath(folder.uri, 'inventory.js');
+    const fixed = readFileSync(source.fsPath, 'utf8').replace(
+      'this.counts.set(name, this.count(name) - amount);',
+      "if (amount > this.count(name)) throw new Error('not enough stock');\n    this.counts.set(name, this.count(name) - amount);",
+    );
+    writeFileSync(source.fsPath, fixed);
+    await vscode.commands.executeCommand('testing.runAll');
+    await waitFor('the stock diagnostic to go away', () => !diagnosticAt(testFile, throwsLine), 60000);
+    const shown = [...(api.shownResults(folder.uri.toString())?.values() ?? [])];
+    assert.deepEqual(shown, ['passed', 'passed', 'passed']);
   });
 
   it('cancels a running test run and keeps working afterwards', async () => {
