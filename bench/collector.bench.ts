@@ -1,7 +1,8 @@
 // Collector benchmark: sustained ingest of LOOPWISE_BENCH_EVENTS events (default 1,000,000) over HTTP on
 // loopback into a collector child process, on SQLite and on PostgreSQL — events/s and p50/p99 acknowledgement
-// latency — then the dashboard query time at that size. Baseline, same process: direct storage inserts
-// (no HTTP) of the same batches. Needs PostgreSQL (LOOPWISE_TEST_PG_URL or scripts/start-postgres.sh).
+// latency — then the dashboard query time at that size. SQLite runs twice: synchronous=full (the default,
+// fsync per commit) and normal. Baseline, same process: direct storage inserts (no HTTP) of the same batches.
+// Needs PostgreSQL (LOOPWISE_TEST_PG_URL or scripts/start-postgres.sh).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -41,9 +42,9 @@ function batch(b: number): SuggestionEvent[] {
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-async function startCollector(db: string): Promise<{ child: ChildProcess; url: string }> {
+async function startCollector(db: string, extra: string[]): Promise<{ child: ChildProcess; url: string }> {
   const cli = existsSync('dist/cli.js') ? ['dist/cli.js'] : ['--import', 'tsx', 'server/src/cli.ts'];
-  const child = spawn(process.execPath, [...cli, 'collector', '--db', db, '--port', '0', '--rate', '1000000', '--min-decisions', '1000000000', '--retrain-after', '1000000000'],
+  const child = spawn(process.execPath, [...cli, 'collector', '--db', db, '--port', '0', '--rate', '1000000', '--min-decisions', '1000000000', '--retrain-after', '1000000000', ...extra],
     { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (c: Buffer) => { const m = /"msg":"listening","url":"([^"]+)"/.exec(c.toString()); if (m) resolve(m[1]); });
@@ -54,8 +55,8 @@ async function startCollector(db: string): Promise<{ child: ChildProcess; url: s
   return { child, url };
 }
 
-async function baseline(db: string): Promise<number> {
-  const storage = await openStorage(db);
+async function baseline(db: string, sync: 'full' | 'normal'): Promise<number> {
+  const storage = await openStorage(db, { sqliteSynchronous: sync });
   const team = await storage.ensureTeam('baseline', 'k');
   const pseudonym = pseudonymizer(team.userSecret);
   const t0 = performance.now();
@@ -65,12 +66,12 @@ async function baseline(db: string): Promise<number> {
   return BASELINE_EVENTS / s;
 }
 
-async function run(name: string, db: string) {
-  const direct = await baseline(db);
+async function run(name: string, db: string, sync: 'full' | 'normal' = 'full') {
+  const direct = await baseline(db, sync);
   const setup = await openStorage(db);
   const { token } = await createToken(setup, 'bench');
   await setup.close();
-  const { child, url } = await startCollector(db);
+  const { child, url } = await startCollector(db, ['--sqlite-synchronous', sync]);
   try {
     return await measure(name, url, token, direct);
   } finally {
@@ -114,11 +115,13 @@ async function measure(name: string, url: string, token: string, direct: number)
 
 async function main() {
   console.log(`collector ingest benchmark: ${fmt(TOTAL)} events per backend (LOOPWISE_BENCH_EVENTS to change)`);
-  const sqlite = freshSqlitePath();
-  try {
-    await run('sqlite', sqlite);
-  } finally {
-    rmSync(dirname(sqlite), { recursive: true, force: true });
+  for (const sync of ['full', 'normal'] as const) {
+    const sqlite = freshSqlitePath();
+    try {
+      await run(`sqlite (synchronous=${sync})`, sqlite, sync);
+    } finally {
+      rmSync(dirname(sqlite), { recursive: true, force: true });
+    }
   }
   const pg = await freshPgDatabase();
   try {

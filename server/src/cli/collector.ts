@@ -10,7 +10,7 @@ import { UsageError } from './usage';
 
 const HELP = `Usage:
   loopwise collector --db <file.db | postgres://...> [--port 8787] [--host 127.0.0.1]
-      [--max-body-mb 8] [--rate 50] [--burst 100]
+      [--max-body-mb 8] [--rate 50] [--burst 100] [--sqlite-synchronous full|normal]
       [--retrain-minutes 60] [--retrain-after 500] [--min-decisions 100] [--train-window 200000]
   loopwise collector token create --db <db> --team <name>   (prints the token on its last line)
   loopwise collector token list --db <db> [--team <name>]
@@ -18,7 +18,9 @@ const HELP = `Usage:
   loopwise collector train-model --db <db> --team <name> [--train-window 200000]
       (trains the team's gate model from its events and prints it as JSON; the service does this itself)
 
-Endpoints: POST /v1/events, GET /v1/model (bearer token), GET /dashboard, GET /health.`;
+Endpoints: POST /v1/events, GET /v1/model (bearer token), GET /dashboard, GET /health.
+--rate is requests per second per token. SQLite acknowledges a batch once it is fsynced (full, the default);
+'normal' acknowledges once it is in the write-ahead log: safe against a killed collector, not against power loss.`;
 
 function positive(name: string, value: string | undefined, fallback: number, { integer = true, min = 1 } = {}): number {
   if (value === undefined) return fallback;
@@ -36,15 +38,18 @@ async function serve(args: string[]): Promise<number> {
       db: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' },
       'max-body-mb': { type: 'string' }, rate: { type: 'string' }, burst: { type: 'string' },
       'retrain-minutes': { type: 'string' }, 'retrain-after': { type: 'string' }, 'min-decisions': { type: 'string' }, 'train-window': { type: 'string' },
+      'sqlite-synchronous': { type: 'string' },
     },
   });
+  const sync = values['sqlite-synchronous'] ?? 'full';
+  if (sync !== 'full' && sync !== 'normal') throw new UsageError(`--sqlite-synchronous must be 'full' or 'normal' (got '${sync}')`);
   const port = positive('port', values.port, 8787, { min: 0 });
   if (port > 65535) throw new UsageError('--port must be at most 65535');
   const rate = positive('rate', values.rate, 50, { integer: false, min: 0.001 });
   const minDecisions = positive('min-decisions', values['min-decisions'], 100);
   // A log reader that goes away (closed pipe) must not take the service down with it.
   process.stdout.on('error', () => undefined);
-  const storage = await openStorage(values.db ?? '');
+  const storage = await openStorage(values.db ?? '', { sqliteSynchronous: sync });
   const retrainer = new Retrainer(storage, {
     train: subprocessTrainer(values.db!, positive('train-window', values['train-window'], 200_000)),
     intervalMs: positive('retrain-minutes', values['retrain-minutes'], 60, { integer: false, min: 0.01 }) * 60_000,

@@ -1,11 +1,13 @@
-// SQLite storage for the collector (better-sqlite3, WAL). synchronous=FULL: a batch is on disk, fsynced,
-// before insertEvents resolves, so an acknowledged batch survives kill -9 and power loss alike. Batches that
-// arrive in the same event-loop turn share one transaction (group commit): one fsync for all of them.
+// SQLite storage for the collector (better-sqlite3, WAL). synchronous=FULL (default): a batch is fsynced
+// before insertEvents resolves, so an acknowledged batch survives kill -9 and power loss alike; NORMAL: it is
+// in the WAL (survives kill -9, not power loss). Batches arriving in one event-loop turn share one transaction.
 import Database from 'better-sqlite3';
 import type { SuggestionEvent } from '../../../common/events';
 import { rollup } from './rollup';
 import { MIGRATIONS, MIGRATIONS_TABLE, SUGGESTION_UPSERT, statements } from './schema';
 import type { EventRow, InsertResult, Storage, StoredModel, Team, TokenRow } from './storage';
+
+export type SqliteSynchronous = 'full' | 'normal';
 
 interface InsertJob { teamId: number; rows: EventRow[]; receivedAt: number; resolve: (r: InsertResult) => void; reject: (err: unknown) => void }
 
@@ -18,10 +20,10 @@ export class SqliteStorage implements Storage {
   private insertJobs?: (jobs: InsertJob[]) => number[];
   private pending: InsertJob[] = [];
 
-  constructor(path: string) {
+  constructor(path: string, synchronous: SqliteSynchronous = 'full') {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    this.db.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(MIGRATIONS_TABLE.sqlite);

@@ -3,7 +3,7 @@
 import type { SuggestionEvent } from '../../../common/events';
 import { UsageError } from '../cli/usage';
 import { PostgresStorage } from './postgres';
-import { SqliteStorage } from './sqlite';
+import { SqliteStorage, type SqliteSynchronous } from './sqlite';
 
 export interface Team { id: number; name: string; userSecret: string }
 
@@ -57,11 +57,11 @@ export function redact(db: string) {
   return isPostgresUrl(db) ? db.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@') : db;
 }
 
-export async function openStorage(db: string): Promise<Storage> {
+export async function openStorage(db: string, opts: { sqliteSynchronous?: SqliteSynchronous } = {}): Promise<Storage> {
   if (!db) throw new UsageError('--db is required (a SQLite file path or a postgres:// URL)');
   let storage: Storage | undefined;
   try {
-    storage = isPostgresUrl(db) ? new PostgresStorage(db) : new SqliteStorage(db);
+    storage = isPostgresUrl(db) ? new PostgresStorage(db) : new SqliteStorage(db, opts.sqliteSynchronous);
     await storage.migrate();
     return storage;
   } catch (err) {

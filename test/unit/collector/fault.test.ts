@@ -22,14 +22,17 @@ function createTokenCli(db: string, team: string): string {
   return r.stdout.trim().split('\n').pop()!;
 }
 
-for (const backend of BACKENDS) {
-  describe(`collector under kill -9 (${backend.name})`, function () {
+const KILL_CASES = [...BACKENDS.map((backend) => ({ backend, label: backend.name, args: [] as string[] })),
+  { backend: BACKENDS[0], label: 'sqlite, synchronous=normal', args: ['--sqlite-synchronous', 'normal'] }];
+
+for (const { backend, label, args } of KILL_CASES) {
+  describe(`collector under kill -9 (${label})`, function () {
     this.timeout(120000);
 
     it('keeps every acknowledged event of a sustained ingest killed mid-flight', async () => {
       const db = await freshDb(backend);
       const token = createTokenCli(db, 'alpha');
-      const c = await spawnCollector(['--db', db, '--rate', '100000']);
+      const c = await spawnCollector(['--db', db, '--rate', '100000', ...args]);
       const acked: string[] = [];
       let sent = 0;
       let stop = false;
