@@ -123,6 +123,17 @@ describe('LSP: running tests over stdio', function () {
     assert.ok(progressOf(client, 'spin').includes('end'), 'progress ended');
   });
 
+  it('cancels a folder\'s running run when a newer one starts, and says so', async () => {
+    const folder = copyFixture('python');
+    client = new TestClient();
+    await client.initialize(folder);
+    const first = client.connection.sendRequest(Methods.runTests, { folderUri: uriOf(folder) }).then(() => 'resolved', (err: Error & { code?: number }) => `${err.code} ${err.message}`);
+    const second = await client.connection.sendRequest<TestRunResult>(Methods.runTests, { folderUri: uriOf(folder) });
+    assert.strictEqual(await first, '-32800 test run cancelled: a newer run of this folder started');
+    assert.strictEqual(second.summary.total, 3);
+    assert.strictEqual(client.count(Methods.testResults), 1, 'only the finished run reports results');
+  });
+
   it('kills a running test when the client disappears without shutting the server down', async () => {
     const folder = copyFixture('spin');
     client = new TestClient();

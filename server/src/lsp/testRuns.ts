@@ -120,15 +120,17 @@ export class TestRunsFeature implements Feature {
     this.active.set(folder.path, active);
     const cancel = () => controller.abort();
     const subscriptions = [token?.onCancellationRequested(cancel), (progress as Partial<WorkDoneProgressServerReporter>).token?.onCancellationRequested(cancel)];
+    let begun = false;
     try {
       if (previous) {
-        previous.controller.abort();
+        previous.controller.abort(superseded);
         await previous.finished;
       }
       const filePath = fileUri ? uriToPath(fileUri) : undefined;
       const scopeFile = filePath ? relative(folder.path, filePath) : undefined;
       const settings = await this.ctx.settings.get(fileUri ?? folder.uri);
-      if (controller.signal.aborted) throw cancelled();
+      if (controller.signal.aborted) throw cancelled(controller.signal);
+      begun = true;
       progress.begin('Loopwise: running tests', 0, scopeFile ? `tests related to ${scopeFile}` : folder.name, true);
       let result: TestRunResult;
       try {
@@ -141,11 +143,11 @@ export class TestRunsFeature implements Feature {
           onProgress: throttledReporter(progress),
         });
       } catch (err) {
-        if (controller.signal.aborted) throw cancelled();
+        if (controller.signal.aborted) throw cancelled(controller.signal);
         this.ctx.connection.console.error(`test run in ${folder.path} failed: ${errorText(err)}`);
         throw new ResponseError(LSPErrorCodes.RequestFailed, `running the tests failed: ${errorText(err)}`);
       }
-      if (controller.signal.aborted) throw cancelled();
+      if (controller.signal.aborted) throw cancelled(controller.signal);
       this.publisher.update(folder.path, result, cachedReader(), scopeFile);
       const notification: TestResultsNotification = { folderUri: folder.uri, result };
       void this.ctx.connection.sendNotification(Methods.testResults, notification);
@@ -153,7 +155,7 @@ export class TestRunsFeature implements Feature {
       return result;
     } finally {
       for (const s of subscriptions) s?.dispose();
-      progress.done();
+      if (begun) progress.done();
       if (this.active.get(folder.path) === active) this.active.delete(folder.path);
       release();
     }
@@ -187,8 +189,12 @@ export class TestRunsFeature implements Feature {
   }
 }
 
-function cancelled(): ResponseError<void> {
-  return new ResponseError(LSPErrorCodes.RequestCancelled, 'test run cancelled');
+/** Abort reason of a run replaced by a newer run of the same folder. */
+const superseded = 'a newer run of this folder started';
+
+function cancelled(signal?: AbortSignal): ResponseError<void> {
+  const why = signal?.reason === superseded ? `: ${superseded}` : '';
+  return new ResponseError(LSPErrorCodes.RequestCancelled, `test run cancelled${why}`);
 }
 
 function errorText(err: unknown): string {
