@@ -95,7 +95,8 @@ def pytest_collectreport(report):
 def pytest_runtest_protocol(item, nextitem):
     _state['compare'] = None
     rec = _state['rec'] = {'status': 'passed', 'output': '', 'started': time.time()}
-    _emit({'event': 'start', 'id': item.nodeid})
+    line = item.location[1]
+    _emit({'event': 'start', 'id': item.nodeid, 'file': str(item.path), 'line': None if line is None else line + 1})
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.setitimer(signal.ITIMER_REAL, _timeout)
     # Backstop for code the alarm cannot interrupt (long C calls, swallowed BaseException): exit the

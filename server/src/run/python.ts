@@ -44,10 +44,14 @@ export async function runPython(ctx: DriverContext, py: PythonInfo, framework: '
     stop();
     const events: Event[] = readEvents(resultsPath);
     let started: string | undefined;
+    let startedAt: Event | undefined;
     let lastCollectError: TestResult | undefined;
     for (const e of events) {
       if (e.event === 'collected' && !collected) collected = e.ids;
-      else if (e.event === 'start') started = e.id;
+      else if (e.event === 'start') {
+        started = e.id;
+        startedAt = e;
+      }
       else if (e.event === 'result') {
         results.set(e.id, toResult(ctx, e, framework));
         started = undefined;
@@ -71,7 +75,7 @@ export async function runPython(ctx: DriverContext, py: PythonInfo, framework: '
     const finished = events.find((e) => e.event === 'finished');
     if (run.aborted) break;
     if (run.timedOut) {
-      if (started) results.set(started, { ...placeholder(started), status: 'timedOut', message: 'the run was stopped (run time limit) while this test was running' });
+      if (started) results.set(started, { ...placeholder(ctx, started, startedAt), status: 'timedOut', message: 'the run was stopped (run time limit) while this test was running' });
       problems.push({ kind: 'runTimedOut', message: `the test run hit its time limit and was stopped; ${results.size} results were collected before that` });
       break;
     }
@@ -87,8 +91,8 @@ export async function runPython(ctx: DriverContext, py: PythonInfo, framework: '
     if (started) {
       const hung = await fs.stat(resultsPath + '.hang').then((s) => s.size > 0, () => false);
       results.set(started, hung
-        ? { ...placeholder(started), status: 'timedOut', message: `timed out after ${ctx.testTimeoutS} s and could not be interrupted (a long call outside Python, or the timeout was caught)` }
-        : { ...placeholder(started), status: 'error', message: `the test process died while running this test (${run.signal ?? `exit code ${run.code}`})\n${tail(run.stderr, 10)}` });
+        ? { ...placeholder(ctx, started, startedAt), status: 'timedOut', message: `timed out after ${ctx.testTimeoutS} s and could not be interrupted (a long call outside Python, or the timeout was caught)` }
+        : { ...placeholder(ctx, started, startedAt), status: 'error', message: `the test process died while running this test (${run.signal ?? `exit code ${run.code}`})\n${tail(run.stderr, 10)}` });
     }
     targets = (collected ?? []).filter((id) => !results.has(id));
     if (!targets.length) break;
@@ -126,9 +130,10 @@ function errorLines(longrepr: string): string {
   return marked.length ? marked.slice(-10).join('\n') : tail(longrepr, 10);
 }
 
-function placeholder(id: string): TestResult {
-  const file = id.split('::')[0];
-  return { id, name: id.split('::').slice(1).join('::') || id, file, status: 'error' };
+/** The result of a test whose process died under it: what its start event said. */
+function placeholder(ctx: DriverContext, id: string, start: Event | undefined): TestResult {
+  const file = toWorkspacePath(ctx.scratch, start?.file) ?? id.split('::')[0];
+  return { id, name: id.split('::').slice(1).join('::') || id, file, status: 'error', ...(start?.line ? { line: start.line } : {}) };
 }
 
 function syntaxMessage(file: string, e: Event): string {

@@ -76,6 +76,16 @@ describe('run: Python', function () {
     assert.strictEqual(byName(r, 'test_after').status, 'passed');
   });
 
+  it('times out a test the alarm cannot interrupt, then resumes with the tests after it', async () => {
+    const r = await runTests({ root: fixture('py-stubborn'), testTimeoutS: 1 });
+    const stuck = byName(r, 'test_long_c_call');
+    assert.strictEqual(stuck.status, 'timedOut');
+    assert.strictEqual(stuck.line, 5);
+    assert.match(stuck.message ?? '', /could not be interrupted/);
+    assert.strictEqual(byName(r, 'test_first').status, 'passed');
+    assert.strictEqual(byName(r, 'test_last').status, 'failed');
+  });
+
   it('caps the output of a test that prints megabytes and says so', async () => {
     const r = await runTests({ root: fixture('py-huge-output') });
     const noisy = byName(r, 'test_noisy');
