@@ -36,7 +36,7 @@ export const python: LangInfo = {
   relatedCalls: [['min', 'max'], ['any', 'all'], ['int', 'round', 'float', 'abs'], ['floor', 'ceil', 'round'], ['sorted', 'reversed', 'list'], ['sum', 'len', 'max', 'min'], ['str', 'repr'], ['isinstance', 'issubclass'], ['filter', 'map']],
   relatedMethods: [['append', 'extend', 'add'], ['pop', 'popleft', 'remove'], ['upper', 'lower', 'swapcase', 'title', 'capitalize'], ['isupper', 'islower', 'isdigit', 'isalpha', 'isalnum', 'isspace'], ['startswith', 'endswith'], ['find', 'rfind', 'index', 'count'], ['sort', 'reverse'], ['split', 'rsplit'], ['strip', 'lstrip', 'rstrip'], ['keys', 'values', 'items'], ['get', 'pop'], ['insert', 'append']],
   emptyValues: ['0', '1', '-1', "''", '[]', 'None', 'True', 'False'],
-  wrappers: [(e) => `abs(${e})`, (e) => `len(${e})`, (e) => `int(${e})`, (e) => `str(${e})`, (e) => `sorted(${e})`, (e) => `list(${e})`, (e) => `float(${e})`, (e) => `round(${e})`, (e) => `set(${e})`, (e) => `sum(${e})`, (e) => `reversed(${e})`],
+  wrappers: [(e) => `abs(${e})`, (e) => `len(${e})`, (e) => `int(${e})`, (e) => `str(${e})`, (e) => `sorted(${e})`, (e) => `list(${e})`, (e) => `float(${e})`, (e) => `round(${e})`, (e) => `set(${e})`, (e) => `sum(${e})`, (e) => `reversed(${e})`, (e) => `${e}.lower()`, (e) => `${e}.upper()`, (e) => `${e}.strip()`],
 };
 
 export const javascript: LangInfo = {
@@ -51,7 +51,7 @@ export const javascript: LangInfo = {
   relatedCalls: [['parseInt', 'parseFloat', 'Number'], ['String', 'Number', 'Boolean']],
   relatedMethods: [['min', 'max'], ['floor', 'ceil', 'round', 'trunc', 'abs'], ['push', 'unshift', 'concat'], ['pop', 'shift'], ['toUpperCase', 'toLowerCase'], ['startsWith', 'endsWith', 'includes'], ['indexOf', 'lastIndexOf', 'includes'], ['slice', 'substring', 'substr', 'splice'], ['some', 'every', 'filter', 'find'], ['map', 'filter', 'forEach', 'flatMap'], ['sort', 'reverse'], ['keys', 'values', 'entries'], ['trim', 'trimStart', 'trimEnd'], ['reduce', 'reduceRight'], ['split', 'join']],
   emptyValues: ['0', '1', '-1', "''", '[]', 'null', 'true', 'false'],
-  wrappers: [(e) => `Math.abs(${e})`, (e) => `${e}.length`, (e) => `Math.floor(${e})`, (e) => `String(${e})`, (e) => `Number(${e})`, (e) => `Math.round(${e})`, (e) => `parseInt(${e})`, (e) => `Math.ceil(${e})`],
+  wrappers: [(e) => `Math.abs(${e})`, (e) => `${e}.length`, (e) => `Math.floor(${e})`, (e) => `String(${e})`, (e) => `Number(${e})`, (e) => `Math.round(${e})`, (e) => `parseInt(${e})`, (e) => `Math.ceil(${e})`, (e) => `${e}.toLowerCase()`, (e) => `${e}.toUpperCase()`, (e) => `${e}.trim()`],
 };
 
 export function langOf(src: SourceFile): LangInfo {

@@ -87,6 +87,15 @@ export function synthesisAt(src: SourceFile, line: number): Edit[] {
       if (n.type === 'identifier') out.push(edit(src, n, src.python ? `${e}[${v}:]` : `${e}.slice(${v})`, 'methodWrap', synthPriors.methodWrap), edit(src, n, src.python ? `${e}[:${v}]` : `${e}.slice(0, ${v})`, 'methodWrap', synthPriors.methodWrap));
     }
   }
+  const ret = nodes.find((n) => n.type === 'return_statement');
+  const value = ret?.namedChildren[0];
+  if (ret && value) {
+    // A value computed by a statement and then dropped (`xs.filter(f); return xs;`): return it instead.
+    for (const d of donorStatements(src, row)) {
+      const expr = d.replace(/;$/, '');
+      if (!d.startsWith('return') && !/^(break|continue)\b/.test(d) && !/^[\w.]+\s*[-+*/]?=[^=]/.test(expr) && expr !== value.text) out.push(edit(src, value, expr, 'returnValue', synthPriors.insertStatement * 1.5));
+    }
+  }
   const stmt = nodes.find((n) => info.statementTypes.has(n.type));
   if (stmt) out.push(...insertions(src, info, stmt, atoms, vars, row));
   return out;
