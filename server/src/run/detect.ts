@@ -1,7 +1,7 @@
 // Working out what a workspace is: its language, its test framework and test files, and the toolchain
 // that runs them; or, when it cannot be run, a problem that says what to install.
 import { existsSync, promises as fs } from 'node:fs';
-import { extname, join } from 'node:path';
+import { delimiter, dirname, extname, join } from 'node:path';
 import type { Framework, RunProblem, TestRunResult } from '../../../common/results';
 import { isJsTest, isPythonTest, isTypeScript, listFiles } from './files';
 import { findNode, findPython, type NodeInfo, type PythonInfo } from './toolchain';
@@ -62,13 +62,13 @@ async function inspectJs(root: string, files: string[], tests: string[], languag
   const pkg = await readPackage(root);
   const deps = { ...pkg.dependencies, ...pkg.devDependencies };
   const testScript = String(pkg.scripts?.test ?? '');
-  const node = findNode();
+  const node = withHoistedModules(findNode(), root);
   const problems: RunProblem[] = [];
   const usesMocha = 'mocha' in deps || /\bmocha\b/.test(testScript) || files.some((f) => /^\.mocharc\./.test(f)) || existsSync(join(root, '.mocharc.json'))
     || existsSync(join(root, '.mocharc.js')) || existsSync(join(root, '.mocharc.yml')) || existsSync(join(root, '.mocharc.cjs'));
   if (usesMocha) {
-    const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
-    if (!existsSync(mocha)) {
+    const mocha = [root, ...ancestorModules(root).map(dirname)].map((d) => join(d, 'node_modules', 'mocha', 'bin', 'mocha.js')).find(existsSync);
+    if (!mocha) {
       return { language, framework: 'mocha', tests, node, problems: [{ kind: 'frameworkMissing', message: 'This project uses mocha (package.json) but it is not installed: run `npm install` in the project folder.' }] };
     }
     return { language, framework: 'mocha', tests, node, mocha, problems, tsLoader: hasTsx(root) };
@@ -90,6 +90,22 @@ async function inspectJs(root: string, files: string[], tests: string[], languag
     return { language, framework: 'node-test', tests: [], node, problems };
   }
   return { language, framework: 'node-test', tests: runnable, node, problems, tsLoader };
+}
+
+/** node_modules folders above the project (a monorepo hoists dependencies there), nearest first. */
+function ancestorModules(root: string): string[] {
+  const found: string[] = [];
+  for (let dir = dirname(root); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'node_modules'))) found.push(join(dir, 'node_modules'));
+    if (dir === dirname(dir)) return found;
+  }
+}
+
+/** The scratch copy has no parent folders: hoisted dependencies are reached through NODE_PATH, read-only. */
+function withHoistedModules(node: NodeInfo, root: string): NodeInfo {
+  const hoisted = ancestorModules(root);
+  if (!hoisted.length) return node;
+  return { ...node, env: { ...node.env, NODE_PATH: hoisted.join(delimiter) }, paths: [...node.paths, ...hoisted] };
 }
 
 function hasTsx(root: string): boolean {
