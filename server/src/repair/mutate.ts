@@ -31,7 +31,7 @@ function numberVariants(text: string, python: boolean): string[] {
   const out = new Set<string>();
   const isInt = /^-?\d+$/.test(text.replace(/_/g, ''));
   const fmt = (x: number) => (isInt ? String(x) : python && Number.isInteger(x) ? x.toFixed(1) : String(x));
-  for (const x of [v + 1, v - 1, 0, 1, -1, -v, v * 2]) if (x !== v) out.add(fmt(x));
+  for (const x of [v + 1, v - 1, 0, 1, -1, -v, v * 2, v + 2, v - 2, 2]) if (x !== v) out.add(fmt(x));
   if (!isInt) out.add(String(Math.round(v)));
   return [...out];
 }
