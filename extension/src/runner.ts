@@ -27,7 +27,17 @@ export class TestRunner {
     try {
       return await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Loopwise: running tests (${what})`, cancellable: true },
-        (progress, token) => this.request(folder, file, progress, mergeTokens(token, cancel)),
+        async (progress, token) => {
+          const either = new vscode.CancellationTokenSource();
+          const links = [token, cancel].map((t) => t?.onCancellationRequested(() => either.cancel()));
+          if (token.isCancellationRequested || cancel?.isCancellationRequested) either.cancel();
+          try {
+            return await this.request(folder, file, progress, either.token);
+          } finally {
+            for (const l of links) l?.dispose();
+            either.dispose();
+          }
+        },
       );
     } finally {
       end();
@@ -90,14 +100,4 @@ export function summaryText(result: TestRunResult): string {
   if (s.timedOut) parts.push(`${s.timedOut} timed out`);
   if (s.skipped) parts.push(`${s.skipped} skipped`);
   return parts.join(', ');
-}
-
-function mergeTokens(a: vscode.CancellationToken, b?: vscode.CancellationToken): vscode.CancellationToken {
-  if (!b) return a;
-  const source = new vscode.CancellationTokenSource();
-  for (const t of [a, b]) {
-    if (t.isCancellationRequested) source.cancel();
-    t.onCancellationRequested(() => source.cancel());
-  }
-  return source.token;
 }
