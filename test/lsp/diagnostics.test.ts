@@ -5,6 +5,7 @@ import type { TestResult, TestRunResult } from '../../common/protocol';
 import { DiagnosticBuilder } from '../../server/src/lsp/diagnostics';
 import { pathToUri } from '../../server/src/lsp/folders';
 import { DiagnosticsPublisher } from '../../server/src/lsp/publisher';
+import { ResultStore } from '../../server/src/lsp/results';
 
 const root = '/ws/my project';
 const files: Record<string, string> = {
@@ -94,5 +95,21 @@ describe('lsp/publisher', () => {
     publisher.update(root, run([failing]), read);
     publisher.update(root, run([]), read, 'test_shop.py');
     assert.deepStrictEqual(last(uri('test_shop.py')), []);
+  });
+});
+
+describe('lsp/results', () => {
+  it('keeps every test\'s latest result across whole and scoped runs', () => {
+    const store = new ResultStore();
+    let updates = 0;
+    store.onDidUpdate(() => updates++);
+    store.update(root, run([failing, timedOut]));
+    store.update(root, run([{ ...failing, status: 'passed' }]), 'test_shop.py');
+    assert.strictEqual(store.test(root, failing.id)?.status, 'passed');
+    assert.strictEqual(store.test(root, timedOut.id)?.status, 'timedOut');
+    assert.deepStrictEqual(store.merged(root)?.summary, { total: 2, passed: 1, failed: 0, errors: 0, timedOut: 1, skipped: 0 });
+    store.update(root, run([]));
+    assert.strictEqual(store.test(root, timedOut.id), undefined, 'a whole run replaces everything');
+    assert.strictEqual(updates, 3);
   });
 });

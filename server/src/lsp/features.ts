@@ -3,6 +3,7 @@
 import type { ClientCapabilities, Connection, ServerCapabilities } from 'vscode-languageserver/node';
 import type { DocumentStore } from '../parse/documents';
 import type { CommandRegistry } from './commands';
+import type { ResultStore } from './results';
 import type { WorkspaceFolders } from './folders';
 import type { SettingsStore } from './settings';
 
@@ -14,6 +15,8 @@ export interface ServerContext {
   readonly settings: SettingsStore;
   /** workspace/executeCommand handlers; registered ids are advertised in executeCommandProvider. */
   readonly commands: CommandRegistry;
+  /** Latest test results per folder (filled by the test-run feature); diagnostics carry data.testId into it. */
+  readonly results: ResultStore;
   /** What the client declared in initialize (empty until then). */
   readonly client: () => ClientCapabilities;
 }

@@ -9,6 +9,7 @@ import { DocumentStore } from '../parse/documents';
 import { CommandRegistry } from './commands';
 import { mergeCapabilities, type Feature, type ServerContext } from './features';
 import { WorkspaceFolders } from './folders';
+import { ResultStore } from './results';
 import { SettingsStore } from './settings';
 
 const baseCapabilities: ServerCapabilities = {
@@ -22,6 +23,7 @@ export function startServer(connection: Connection, features: Feature[], version
   const folders = new WorkspaceFolders();
   const settings = new SettingsStore(connection, (m) => connection.console.warn(m));
   const commands = new CommandRegistry();
+  const results = new ResultStore();
   const pendingDocuments = DocumentStore.create();
 
   connection.onInitialize(async (params): Promise<InitializeResult> => {
@@ -30,7 +32,7 @@ export function startServer(connection: Connection, features: Feature[], version
     documents = await pendingDocuments;
     folders.initialize(params);
     settings.initialize(client.workspace?.configuration === true, params.initializationOptions);
-    const ctx: ServerContext = { connection, documents, folders, settings, commands, client: () => client };
+    const ctx: ServerContext = { connection, documents, folders, settings, commands, results, client: () => client };
     for (const f of features) f.register(connection, ctx);
     const commandCapability: ServerCapabilities = commands.ids().length ? { executeCommandProvider: { commands: commands.ids(), workDoneProgress: true } } : {};
     return {

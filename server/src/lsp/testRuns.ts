@@ -148,6 +148,7 @@ export class TestRunsFeature implements Feature {
         throw new ResponseError(LSPErrorCodes.RequestFailed, `running the tests failed: ${errorText(err)}`);
       }
       if (controller.signal.aborted) throw cancelled(controller.signal);
+      this.ctx.results.update(folder.path, result, scopeFile);
       this.publisher.update(folder.path, result, cachedReader(), scopeFile);
       const notification: TestResultsNotification = { folderUri: folder.uri, result };
       void this.ctx.connection.sendNotification(Methods.testResults, notification);
