@@ -34,7 +34,7 @@ export const DEFAULT_CANDIDATES: Candidate[] = [
 /** With plenty of data one candidate of each kind suffices and keeps training under a couple of seconds. */
 export const LARGE_CANDIDATES: Candidate[] = [
   { name: 'logreg-l0.1', kind: 'logreg', lambda: 0.1 },
-  { name: 'gbt-d2', kind: 'gbt', gbt: { depth: 2, trees: 40, learningRate: 0.1, minLeaf: 50, subsample: 0.5 } },
+  { name: 'gbt-d2', kind: 'gbt', gbt: { depth: 2, trees: 40, learningRate: 0.1, minLeaf: 50, subsample: 0.3 } },
 ];
 export const LARGE_N = 20_000;
 const MIN_DECISIONS = 20;
