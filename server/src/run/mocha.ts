@@ -47,7 +47,7 @@ export async function runMocha(ctx: DriverContext, node: NodeInfo, mochaBin: str
       const begun = evs.filter((e) => e.event === 'begin').pop();
       const name = begun ? String(begun.name) : '';
       if (!name || skip.includes(name) || !evs.some((e) => e.event === 'killed' && e.inTest)) {
-        problems.push({ kind: 'runTimedOut', message: `mocha stopped responding outside any test for ${ctx.testTimeoutS} s (an infinite loop while loading the test files?)` });
+        problems.push({ kind: 'runTimedOut', message: `mocha stopped responding outside any test for more than ${Math.max(ctx.testTimeoutS, 5)} s (an infinite loop while loading the test files?)` });
         break;
       }
       skip.push(name);

@@ -53,7 +53,7 @@ export async function runFile(ctx: DriverContext, node: NodeInfo, file: string, 
     const begun = events.filter((e) => e.event === 'begin').pop();
     const killedInTest = events.find((e) => e.event === 'killed')?.inTest;
     if (!killedInTest || !begun || skip.includes(begun.name)) {
-      timedOut.push({ id: file, name: file, file, status: 'timedOut', message: `loading ${file} did not finish within ${ctx.testTimeoutS} s (an infinite loop outside any test?)` });
+      timedOut.push({ id: file, name: file, file, status: 'timedOut', message: `${file} stopped responding outside any test for more than ${Math.max(ctx.testTimeoutS, 5)} s (an infinite loop in top-level code?)` });
       last = undefined;
       break;
     }

@@ -80,11 +80,30 @@ def _check_syntax(path):
         pass
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    # Importing a test module runs user code too: an endless loop there must not stall the whole run.
+    if not isinstance(collector, pytest.Module):
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, max(_timeout, 5))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def pytest_collectreport(report):
     if not report.failed:
         return
     text = str(report.longrepr)
     path = os.path.join(_state.get('root', '.'), report.nodeid.split('::')[0]) if report.nodeid else None
+    if 'LoopwiseTimeout' in text:
+        _emit({'event': 'collectError', 'file': path, 'timedOut': True,
+               'message': 'importing this file did not finish within %g s (an infinite loop at module level?)' % max(_timeout, 5)})
+        return
     _emit({'event': 'collectError', 'file': path, 'message': text[-4000:]})
     candidates = [path] + re.findall(r'File "([^"]+)", line \d+', text) + re.findall(r'^(\S[^\n]*?\.py):\d+: ', text, re.M)
     for c in candidates:

@@ -68,7 +68,9 @@ export async function runPython(ctx: DriverContext, py: PythonInfo, framework: '
         }
       } else if (e.event === 'collectError') {
         const file = toWorkspacePath(ctx.scratch, e.file) ?? '<collection>';
-        lastCollectError = { id: file, name: file, file, status: 'error', message: `cannot load this test file:\n${errorLines(e.message)}` };
+        lastCollectError = e.timedOut
+          ? { id: file, name: file, file, status: 'timedOut', message: e.message }
+          : { id: file, name: file, file, status: 'error', message: `cannot load this test file:\n${errorLines(e.message)}` };
         results.set(`collect:${file}`, lastCollectError);
       }
     }

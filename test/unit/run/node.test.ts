@@ -38,6 +38,14 @@ describe('run: JavaScript', function () {
     assert.deepStrictEqual(r.summary, { total: 5, passed: 2, failed: 2, errors: 0, timedOut: 1, skipped: 0 });
   });
 
+  it('times out a test file that loops at top level, and runs the other files', async () => {
+    const r = await runTests({ root: fixture('js-import-loop'), testTimeoutS: 1 });
+    const hung = r.tests.find((t) => t.file === 'hangs.test.js');
+    assert.strictEqual(hung?.status, 'timedOut');
+    assert.match(hung?.message ?? '', /outside any test/);
+    assert.strictEqual(byName(r, 'fine').status, 'passed');
+  });
+
   it('reports a syntax error in a source file at its line', async () => {
     const r = await runTests({ root: fixture('js-syntax') });
     const p = r.problems.find((x) => x.kind === 'syntaxError');

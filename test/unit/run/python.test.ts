@@ -86,6 +86,14 @@ describe('run: Python', function () {
     assert.strictEqual(byName(r, 'test_last').status, 'failed');
   });
 
+  it('times out a test file that loops while being imported, and runs the other files', async () => {
+    const r = await runTests({ root: fixture('py-import-loop'), testTimeoutS: 1 });
+    const hung = r.tests.find((t) => t.file === 'test_hangs_on_import.py');
+    assert.strictEqual(hung?.status, 'timedOut');
+    assert.match(hung?.message ?? '', /importing this file did not finish/);
+    assert.strictEqual(byName(r, 'test_fine').status, 'passed');
+  });
+
   it('caps the output of a test that prints megabytes and says so', async () => {
     const r = await runTests({ root: fixture('py-huge-output') });
     const noisy = byName(r, 'test_noisy');
