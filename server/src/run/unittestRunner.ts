@@ -2,9 +2,10 @@
 // the same JSON-lines protocol as the pytest plugin (see pytestPlugin.ts), with the same per-test alarm.
 // argv: test files (workspace-relative) or test ids to load; none means discovery of test*.py and *_test.py.
 export const unittestRunnerSource = String.raw`
-import inspect, json, os, signal, sys, time, traceback, unittest
+import faulthandler, inspect, json, os, signal, sys, time, traceback, unittest
 
 _out = open(os.environ['LOOPWISE_RESULTS'], 'a', encoding='utf-8')
+_hang = open(os.environ['LOOPWISE_RESULTS'] + '.hang', 'w')
 _timeout = float(os.environ.get('LOOPWISE_TEST_TIMEOUT', '10'))
 _compare = {}
 
@@ -71,9 +72,11 @@ class Result(unittest.TestResult):
         _emit({'event': 'start', 'id': test.id()})
         signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, _timeout)
+        faulthandler.dump_traceback_later(_timeout + 5, exit=True, file=_hang)
 
     def stopTest(self, test):
         signal.setitimer(signal.ITIMER_REAL, 0)
+        faulthandler.cancel_dump_traceback_later()
         super().stopTest(test)
         rec = self._rec
         failed_import = type(test).__name__ == '_FailedTest'
