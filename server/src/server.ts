@@ -1,5 +1,5 @@
 // Language server entry point (stdio, node IPC or a socket: vscode-languageserver reads --stdio /
-// --node-ipc / --socket=N). Editor-agnostic: never imports 'vscode'. Lists the features; lsp/ wires them.
+// --node-ipc / --socket=N / --pipe=NAME). Editor-agnostic: never imports 'vscode'. Lists the features; lsp/ wires them.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import type { Feature } from './lsp/features';
 import { startServer } from './lsp/lifecycle';
@@ -10,4 +10,9 @@ const features: Feature[] = [
   new TestRunsFeature(runTests),
 ];
 
+if (!process.argv.some((a) => /^--(stdio|node-ipc|socket=|pipe=)/.test(a))) {
+  process.stderr.write('usage: node dist/server.js --stdio | --node-ipc | --socket=PORT | --pipe=NAME\n' +
+    'The Loopwise language server speaks LSP over the given transport; editors start it (see README).\n');
+  process.exit(2);
+}
 startServer(createConnection(ProposedFeatures.all), features, '0.1.0');

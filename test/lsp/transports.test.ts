@@ -1,6 +1,6 @@
 // The bundle starts over node IPC too (the transport the VS Code client uses), not only stdio.
 import * as assert from 'node:assert';
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
 import type { InitializeResult } from 'vscode-languageserver-protocol';
 import { ensureBuilt, serverPath } from './client';
@@ -26,5 +26,15 @@ describe('LSP: transports', function () {
       connection.dispose();
       if (child.exitCode === null) child.kill('SIGKILL');
     }
+  });
+});
+
+describe('LSP: started by hand', () => {
+  before(() => ensureBuilt());
+  it('explains how to start it when no transport is given, without a stack trace', () => {
+    const r = spawnSync(process.execPath, [serverPath], { encoding: 'utf8', timeout: 30000 });
+    assert.strictEqual(r.status, 2);
+    assert.match(r.stderr, /^usage: node dist\/server\.js --stdio/);
+    assert.doesNotMatch(r.stderr, /\bat .*\.js:\d+/);
   });
 });
