@@ -2,7 +2,7 @@
 // the sandbox with the shipped reporter, and return structured results (common/results.ts).
 // The language server, the CLI and the repair engine all call runTests().
 import { statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import type { Framework, RunProblem, TestResult, TestRunResult } from '../../../common/results';
 import { inspectProject } from './detect';
 import type { DriverContext, DriverOutput } from './driver';
@@ -47,7 +47,7 @@ export async function runTests(opts: RunOptions): Promise<TestRunResult> {
 
   let files: string[] | undefined;
   if (opts.files?.length) {
-    const wanted = opts.files.map((f) => (isAbsolute(f) ? relative(root, f) : f).split(sep).join('/'));
+    const wanted = opts.files.map((f) => posix.normalize((isAbsolute(f) ? relative(root, f) : f).split(sep).join('/')));
     files = await relatedTests(root, project.tests, wanted);
     if (!files.length) {
       progress(`no tests found for ${wanted.join(', ')}; running all tests`);
