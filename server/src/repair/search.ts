@@ -128,29 +128,38 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
   };
   // Per wave of lines: cheap mutations first, then conditions synthesized from runtime values, then the
   // wider synthesis space (wraps, added terms and clauses, guards, inserted statements).
-  const waves = [o.lines.slice(0, 6), o.lines.slice(6, 16), o.lines.slice(16, 40)];
+  // Cheap mutations first over a wide set of lines (they are few per line), then conditions synthesized
+  // from runtime values, then the wider synthesis space (wraps, added terms and clauses, guards,
+  // inserted statements) at the top lines; then further out.
+  const weights = lineWeights(o.lines);
   const pool: Candidate[] = [];
-  for (const wave of waves) {
-    if (stopped() || !wave.length) break;
-    const mutations = singles(o, wave, mutationsAt);
-    pool.push(...mutations.slice(0, 300));
-    await run(mutations);
-    if (found.length || stopped()) break;
-    if (o.mutationsOnly) continue;
-    const conditions: Candidate[] = [];
-    const weights = lineWeights(o.lines);
-    for (const l of wave.slice(0, 4)) {
+  const mutate = async (lines: RankedLine[]) => {
+    const c = singles(o, lines, mutationsAt);
+    pool.push(...c.slice(0, 300));
+    await run(c);
+  };
+  const conditions = async (lines: RankedLine[]) => {
+    const c: Candidate[] = [];
+    for (const l of lines) {
       const src = o.sources.get(l.file);
       if (!src || stopped()) continue;
       const edits = await conditionSynthesis(o.verifier, src, l.line, parses(l.file), o.signal).catch(() => []);
-      for (const e of edits) conditions.push({ edits: [e], score: (weights.get(`${l.file}:${l.line}`) ?? 0.1) * e.prior });
+      for (const e of edits) c.push({ edits: [e], score: (weights.get(`${l.file}:${l.line}`) ?? 0.1) * e.prior });
     }
-    await run(conditions.sort((a, b) => b.score - a.score));
+    await run(c.sort((a, b) => b.score - a.score));
+  };
+  const synthesize = async (lines: RankedLine[]) => {
+    const c = singles(o, lines, synthesisAt);
+    pool.push(...c.filter((x) => x.edits[0].prior >= 0.3).slice(0, 100));
+    await run(c);
+  };
+  const steps = o.mutationsOnly ? [() => mutate(o.lines.slice(0, 40))] : [
+    () => mutate(o.lines.slice(0, 16)), () => conditions(o.lines.slice(0, 4)), () => synthesize(o.lines.slice(0, 6)),
+    () => mutate(o.lines.slice(16, 40)), () => conditions(o.lines.slice(4, 10)), () => synthesize(o.lines.slice(6, 16)),
+  ];
+  for (const step of steps) {
     if (found.length || stopped()) break;
-    const synthesis = singles(o, wave, synthesisAt);
-    pool.push(...synthesis.filter((c) => c.edits[0].prior >= 0.3).slice(0, 100));
-    await run(synthesis);
-    if (found.length) break;
+    await step();
   }
   if (!found.length && !stopped() && !o.mutationsOnly && partial.length) await run(pairs(partial, pool.sort((a, b) => b.score - a.score)));
   return { found, tried, cancelled: !!o.signal?.aborted };

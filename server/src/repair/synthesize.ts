@@ -128,7 +128,7 @@ function insertions(src: SourceFile, info: LangInfo, stmt: Node, atoms: string[]
   walk(fn, (n) => { if (n.type === 'return_statement' && n.namedChildren[0] && n.text.length < 60) returns.add(n.namedChildren[0].text); });
   const values = [...returns, ...info.emptyValues, ...vars.slice(0, 4)];
   const guard = (cond: string, value: string) => (src.python ? `${indent}if ${cond}:\n${indent}    return ${value}\n` : `${indent}if (${cond}) return ${value};\n`);
-  for (const a of atoms.slice(0, 40)) for (const v of values.slice(0, 10)) out.push(insertAt(src, at, row + 1, guard(a, v), 'insertGuard', synthPriors.insertGuard));
+  for (const a of atoms.slice(0, 24)) for (const v of values.slice(0, 8)) out.push(insertAt(src, at, row + 1, guard(a, v), 'insertGuard', synthPriors.insertGuard));
   for (const d of donorStatements(src, row)) {
     out.push(insertAt(src, at, row + 1, `${indent}${d}\n`, 'insertStatement', synthPriors.insertStatement));
     const nl = src.text.indexOf('\n', stmt.endIndex);

@@ -214,7 +214,7 @@ async function handle(req) {
         if (req.tests && !req.tests.includes(t.id)) continue;
         const s = performance.now();
         PROBE.snaps = [];
-        const status = await runTest(t, Math.min(ms, Math.max(1, budget)));
+        const status = await runTest(t, Math.min(Math.max(ms, (req.testTimeouts || {})[t.id] || 0), Math.max(1, budget)));
         const took = performance.now() - s;
         budget -= took;
         out.push(PROBE.mode ? { id: t.id, status, ms: Math.round(took * 1000) / 1000, snaps: PROBE.snaps } : { id: t.id, status, ms: Math.round(took * 1000) / 1000 });

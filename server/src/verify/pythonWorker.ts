@@ -156,7 +156,7 @@ def run_items(items, req, out):
         STATE['timed_out'] = False
         PROBE['snaps'] = []
         t0 = time.perf_counter()
-        signal.setitimer(signal.ITIMER_PROF, test_s)
+        signal.setitimer(signal.ITIMER_PROF, max(test_s, (req.get('testTimeouts') or {}).get(item.nodeid, 0) / 1000.0))
         try:
             reports = runtestprotocol(item, nextitem=items[i + 1] if i + 1 < len(items) else None, log=False)
         except LoopwiseTimeout:

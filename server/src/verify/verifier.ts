@@ -64,6 +64,7 @@ export class Verifier {
   private closed = false;
   baseline!: Baseline;
   private testTimeoutMs = 1000;
+  private testTimeouts: Record<string, number> = {};
   private candidateTimeoutMs = 5000;
 
   private constructor(readonly task: VerifyTask, readonly scratch: Scratch, private readonly poolSize: number) {}
@@ -94,7 +95,7 @@ export class Verifier {
     }
     const req = {
       files, order: [...this.baseline.failing, ...this.baseline.passing], failFast: opts.failFast ?? true,
-      testTimeoutMs: this.testTimeoutMs, timeoutMs: this.candidateTimeoutMs,
+      testTimeoutMs: this.testTimeoutMs, testTimeouts: this.testTimeouts, timeoutMs: this.candidateTimeoutMs,
     };
     const reply = await this.send(req, this.candidateTimeoutMs + 3000);
     const tests = (reply.tests as TestOutcome[] | undefined) ?? [];
@@ -118,7 +119,7 @@ export class Verifier {
   async probe(files: Record<string, string>, mode: 'record' | 'true' | 'false', tests: string[]): Promise<ProbeRun[]> {
     const reply = await this.send({
       files, probe: mode, tests, order: tests, failFast: false,
-      testTimeoutMs: this.testTimeoutMs, timeoutMs: this.candidateTimeoutMs,
+      testTimeoutMs: this.testTimeoutMs, testTimeouts: this.testTimeouts, timeoutMs: this.candidateTimeoutMs,
     }, this.candidateTimeoutMs + 3000);
     return ((reply.tests as ProbeRun[] | undefined) ?? []).map((t) => ({ ...t, snaps: t.snaps ?? [] }));
   }
@@ -160,16 +161,24 @@ export class Verifier {
     const collectErrors = ready.collectErrors;
     const tests = ready.tests.length ? ready.tests : outcomes.map((t) => t.id);
     const passing = outcomes.filter((t) => t.status === 'passed').map((t) => t.id);
-    const failing = tests.filter((t) => !passing.includes(t));
+    const skipped = new Set(outcomes.filter((t) => t.status === 'skipped').map((t) => t.id));
+    const failing = tests.filter((t) => !passing.includes(t) && !skipped.has(t));
+    const hung = new Set(outcomes.filter((t) => t.status === 'timedOut').map((t) => t.id));
+    // Fail fast on tests that fail quickly; tests that hung on the original come after them.
+    failing.sort((a, b) => Number(hung.has(a)) - Number(hung.has(b)));
     this.baseline = { tests, failing, passing, outcomes, collectErrors, sandbox };
-    const passMs = outcomes.filter((t) => t.status === 'passed').map((t) => t.ms ?? 0);
-    const slowest = Math.max(0, ...passMs);
-    const total = passMs.reduce((a, b) => a + b, 0);
-    // A fixed test rarely takes much longer than the slowest passing one; hanging candidates are common.
+    // Any test that finished (passed or failed) tells how long a fixed version may take.
+    const doneMs = outcomes.filter((t) => t.status !== 'timedOut').map((t) => t.ms ?? 0);
+    const slowest = Math.max(0, ...doneMs);
+    const total = doneMs.reduce((a, b) => a + b, 0);
+    // A fixed test rarely takes much longer than the slowest finished one; hanging candidates are common.
     // Python's per-test limit is CPU time (immune to load); node's is wall time, so it gets more slack.
     const floor = this.task.language === 'python' ? 60 : 120;
     this.testTimeoutMs = Math.round(Math.min(Math.max(20 * slowest + 30, floor), testTimeoutMs));
-    this.candidateTimeoutMs = Math.round(5 * total + 3 * this.testTimeoutMs + 1500);
+    // Tests that hung on the original: unknown speed when fixed, so more room (but not the full baseline limit).
+    const hungMs = Math.round(Math.min(testTimeoutMs, Math.max(4 * this.testTimeoutMs, 250)));
+    this.testTimeouts = Object.fromEntries([...hung].map((id) => [id, hungMs]));
+    this.candidateTimeoutMs = Math.round(5 * total + 3 * this.testTimeoutMs + hung.size * hungMs + 1500);
   }
 
   private spawnInBackground(): void {
