@@ -5,6 +5,7 @@
 import type { SuggestionEvent } from '../../../common/events';
 import { loadGateModel } from '../../../common/gate/model';
 import { scoreEvents } from './evaluate';
+import { seeded } from './gbt';
 import { auc, hideAtKeep } from './metrics';
 import { trainGate, type TrainOptions } from './train';
 
@@ -25,6 +26,8 @@ export interface LouoReport {
   pooled: Figures & { baseline: Figures; atTrainedThreshold95: { keptAccepted: number; hiddenRejected: number; skippedAtStage1: number } };
   /** Mean over folds with both outcomes. */
   meanFoldAuc: { stage2: number; stage1: number; baseline: number };
+  /** 95% intervals from resampling whole users (1000 draws): how much of a difference is noise. */
+  userBootstrap95: { stage2Auc: [number, number]; stage1Auc: [number, number]; stage2MinusBaselineAuc: [number, number]; hideAtKeep95: [number, number] };
 }
 
 const r4 = (v: number) => (Number.isFinite(v) ? Math.round(v * 1e4) / 1e4 : v);
@@ -41,7 +44,7 @@ const mean = (v: number[]) => { const f = v.filter(Number.isFinite); return r4(f
 export function leaveOneUserOut(events: SuggestionEvent[], opts: TrainOptions = {}, onFold?: (f: Fold) => void): LouoReport {
   const users = [...new Set(events.filter((e) => e.kind === 'completion').map((e) => e.user))].sort();
   const folds: Fold[] = [];
-  const all = { s1: [] as number[], s2: [] as number[], b1: [] as number[], b2: [] as number[], y: [] as number[] };
+  const all = { s1: [] as number[], s2: [] as number[], b1: [] as number[], b2: [] as number[], y: [] as number[], u: [] as number[] };
   let kept = 0, acc = 0, hidden = 0, rej = 0, skipped = 0;
   for (const user of users) {
     const train = events.filter((e) => e.user !== user);
@@ -61,7 +64,7 @@ export function leaveOneUserOut(events: SuggestionEvent[], opts: TrainOptions = 
     onFold?.(fold);
     const t2 = gate.stage2.threshold(0.95), t1 = gate.stage1.threshold(0.95);
     for (let i = 0; i < s.y.length; i++) {
-      all.s1.push(s.stage1[i]); all.s2.push(s.stage2[i]); all.b1.push(b.stage1[i]); all.b2.push(b.stage2[i]); all.y.push(s.y[i]);
+      all.s1.push(s.stage1[i]); all.s2.push(s.stage2[i]); all.b1.push(b.stage1[i]); all.b2.push(b.stage2[i]); all.y.push(s.y[i]); all.u.push(folds.length - 1);
       if (s.y[i]) { acc++; if (s.stage2[i] >= t2) kept++; } else { rej++; if (s.stage2[i] < t2) hidden++; if (s.stage1[i] < t1) skipped++; }
     }
   }
@@ -76,5 +79,29 @@ export function leaveOneUserOut(events: SuggestionEvent[], opts: TrainOptions = 
       atTrainedThreshold95: { keptAccepted: r4(kept / (acc || 1)), hiddenRejected: r4(hidden / (rej || 1)), skippedAtStage1: r4(skipped / (rej || 1)) },
     },
     meanFoldAuc: { stage2: mean(folds.map((f) => f.auc)), stage1: mean(folds.map((f) => f.stage1.auc)), baseline: mean(folds.map((f) => f.baseline.auc)) },
+    userBootstrap95: bootstrap(all, folds.length),
   };
+}
+
+function bootstrap(all: { s1: number[]; s2: number[]; b2: number[]; y: number[]; u: number[] }, nUsers: number): LouoReport['userBootstrap95'] {
+  const rng = seeded(5);
+  const rows = Array.from({ length: nUsers }, () => [] as number[]);
+  all.u.forEach((u, i) => rows[u].push(i));
+  const draws = { s2: [] as number[], s1: [] as number[], diff: [] as number[], hide: [] as number[] };
+  for (let b = 0; b < 1000; b++) {
+    const idx: number[] = [];
+    for (let k = 0; k < nUsers; k++) idx.push(...rows[Math.floor(rng() * nUsers)]);
+    const y = idx.map((i) => all.y[i]), s2 = idx.map((i) => all.s2[i]);
+    const a2 = auc(s2, y);
+    if (!Number.isFinite(a2)) continue;
+    draws.s2.push(a2);
+    draws.s1.push(auc(idx.map((i) => all.s1[i]), y));
+    draws.diff.push(a2 - auc(idx.map((i) => all.b2[i]), y));
+    draws.hide.push(hideAtKeep(s2, y, 0.95));
+  }
+  const ci = (v: number[]): [number, number] => {
+    const sorted = [...v].sort((a, b) => a - b);
+    return [r4(sorted[Math.floor(0.025 * sorted.length)]), r4(sorted[Math.floor(0.975 * sorted.length)])];
+  };
+  return { stage2Auc: ci(draws.s2), stage1Auc: ci(draws.s1), stage2MinusBaselineAuc: ci(draws.diff), hideAtKeep95: ci(draws.hide) };
 }
