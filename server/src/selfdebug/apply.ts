@@ -13,6 +13,8 @@ export interface FunctionEditResult {
   replaced: string[];
   /** Functions in the snippet that match the source but are identical to it. */
   unchanged: string[];
+  /** Python imports the snippet needs that the source lacked, added with its functions. */
+  addedImports: string[];
   /** Functions in the snippet with no definition of that name in the source. */
   unknown: string[];
   /** Tests the snippet declares (test_* functions, test()/it() calls). */
@@ -62,7 +64,7 @@ export async function applyFunctionEdit(source: string, grammar: GrammarId, snip
     const snippetDefs = functionsIn(snippetTree, grammar);
     const tests = [...snippetDefs.filter((d) => d.isTest).map((d) => d.qualifiedName), ...(grammar === 'python' ? [] : testsIn(snippetTree, grammar).map((t) => t.name))];
     const targets = functionsIn(sourceTree, grammar).filter((d) => d.kind !== 'class');
-    const result: FunctionEditResult = { text: source, replaced: [], unchanged: [], unknown: [], tests, snippetParseError: hasError(snippetTree), resultParseError: false };
+    const result: FunctionEditResult = { text: source, replaced: [], unchanged: [], addedImports: [], unknown: [], tests, snippetParseError: hasError(snippetTree), resultParseError: false };
     const edits: { start: number; end: number; text: string; name: string }[] = [];
     for (const def of outermostFunctions(snippetDefs)) {
       if (def.isTest) continue;
@@ -79,9 +81,21 @@ export async function applyFunctionEdit(source: string, grammar: GrammarId, snip
         edits.push({ start: target.startIndex, end: target.endIndex, text: replacement, name: target.qualifiedName });
       }
     }
+    if (edits.length && grammar === 'python') {
+      const imports = (tree: Tree) => tree.rootNode.namedChildren.filter((n) => n && /^import(_from)?_statement$/.test(n.type)).map((n) => n!);
+      const have = imports(sourceTree);
+      const haveText = new Set(have.map((n) => n.text));
+      const missing = imports(snippetTree).map((n) => n.text).filter((t) => !haveText.has(t));
+      if (missing.length) {
+        const at = have.length ? have[have.length - 1].endIndex : 0;
+        const text = have.length ? '\n' + missing.join('\n') : missing.join('\n') + '\n\n';
+        edits.push({ start: at, end: at, text, name: '' });
+        result.addedImports = missing;
+      }
+    }
     edits.sort((a, b) => b.start - a.start);
     for (const e of edits) result.text = result.text.slice(0, e.start) + e.text + result.text.slice(e.end);
-    result.replaced = edits.map((e) => e.name).reverse();
+    result.replaced = edits.filter((e) => e.name).map((e) => e.name).reverse();
     if (edits.length) {
       const edited = await parse(grammar, result.text);
       result.resultParseError = hasError(edited) && !hasError(sourceTree);

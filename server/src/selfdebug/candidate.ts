@@ -11,6 +11,8 @@ export interface TaskFiles {
   sources: Record<string, string>;
   /** Test files, relative to the root: never edited. */
   tests: string[];
+  /** Test file texts, when known: a block that merely repeats existing tests is then ignored, not rejected. */
+  testTexts?: Record<string, string>;
   /** The source the bug most likely lives in (tried first when a block names no file). */
   primary?: string;
 }
@@ -34,6 +36,12 @@ function resolve(name: string | undefined, task: TaskFiles): { kind: 'source' | 
   return source ? { kind: 'source', path: source } : undefined;
 }
 
+/** True when every non-blank line of the block appears in the test files: the model quoted the tests back. */
+function repeatsTests(code: string, task: TaskFiles): boolean {
+  const known = new Set(Object.values(task.testTexts ?? {}).flatMap((t) => t.split('\n').map((l) => l.trim())));
+  return known.size > 0 && code.split('\n').every((l) => !l.trim() || known.has(l.trim()));
+}
+
 function orderedSources(task: TaskFiles): string[] {
   const all = Object.keys(task.sources).filter((p) => grammarFor(p));
   return task.primary && all.includes(task.primary) ? [task.primary, ...all.filter((p) => p !== task.primary)] : all;
@@ -48,7 +56,10 @@ async function applyBlock(block: CodeBlock, task: TaskFiles, current: Record<str
     const grammar = grammarFor(path);
     if (!grammar) continue;
     const r = await applyFunctionEdit(current[path], grammar, block.code);
-    if (r.tests.length) return reject('testEdit', `The reply rewrites tests (${r.tests.slice(0, 3).join(', ')}); tests are never changed, fix the code under test.`);
+    if (r.tests.length) {
+      if (repeatsTests(block.code, task)) return undefined;
+      return reject('testEdit', `The reply rewrites tests (${r.tests.slice(0, 3).join(', ')}); tests are never changed, fix the code under test.`);
+    }
     const matched = r.replaced.length + r.unchanged.length;
     if (!best || matched > best.r.replaced.length + best.r.unchanged.length) best = { path, r };
   }

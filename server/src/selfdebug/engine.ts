@@ -116,7 +116,7 @@ export async function selfDebug(input: SelfDebugInput, o: SelfDebugOptions): Pro
   const verdicts = new Map<string, Attempt>();
   // Per candidate: the same code is never verified or diagnosed twice (and a repeat is then recognisably the same).
   const diagnoses = new Map<string, Diagnosis | undefined>();
-  const task = { sources: input.sources, tests: Object.keys(input.tests), primary: input.primary };
+  const task = { sources: input.sources, tests: Object.keys(input.tests), testTexts: input.tests, primary: input.primary };
   let stop: StopReason = 'rounds';
   let fatal: string | undefined;
   let fix: ProposedFix | undefined;
@@ -220,7 +220,7 @@ export async function selfDebug(input: SelfDebugInput, o: SelfDebugOptions): Pro
         signature = `rejected:${rejected.map((a) => a.reason).sort().join(',')}`;
       }
       if (rejected.length) outcome += `\nOther replies were rejected: ${[...new Set(rejected.map((a) => a.message))].join(' ')}`;
-      history.push({ round, code: best ? Object.entries(best.files!).map(([, t]) => t).join('\n') : '(no code)', outcome });
+      history.push({ round, diff: best ? renderDiff(input.sources, best.files!) : '', outcome });
       if (signature === previousSignature) { stop = 'stall'; break; }
       previousSignature = signature;
     }

@@ -26,8 +26,8 @@ export interface Diagnosis {
 /** One earlier attempt, as fed back to the model. */
 export interface AttemptFeedback {
   round: number;
-  /** The functions the attempt changed, as the model wrote them. */
-  code: string;
+  /** The attempt as a unified diff against the original ('' when no reply held usable code). */
+  diff: string;
   outcome: string;
 }
 
@@ -134,7 +134,8 @@ export async function buildPrompt(input: PromptInput): Promise<ChatMessage[]> {
     parts.push('## Runtime values at those lines during a failing test\n' + clip(shown.join('\n'), 4000));
   }
   for (const h of input.history) {
-    parts.push(`## Attempt in round ${h.round} (did not work)\n${fence(lang, clip(h.code, 3000))}\nResult: ${clip(h.outcome, 2500)}`);
+    const attempt = h.diff ? `Your change (a diff against the original):\n${fence('diff', clip(h.diff, 3000))}` : 'No reply held usable code.';
+    parts.push(`## Attempt in round ${h.round} (did not work)\n${attempt}\nResult: ${clip(h.outcome, 2500)}`);
   }
   parts.push(input.history.length
     ? 'Explain why the previous attempt still fails and what the real bug is, then give a different, complete fix.'

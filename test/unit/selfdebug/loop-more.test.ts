@@ -2,6 +2,8 @@
 // client rides out, a JavaScript project, the `both` race, and the trimming of a huge source file.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import type { Localization } from '../../../common/localize';
+import { localize } from '../../../server/src/localize/localize';
 import { buildPrompt } from '../../../server/src/selfdebug/prompt';
 import { fixWithBoth } from '../../../server/src/selfdebug/both';
 import { fixWithLlm, type LlmFixResult } from '../../../server/src/selfdebug/session';
@@ -23,6 +25,9 @@ function fixed(r: LlmFixResult) {
 describe('self-debugging loop: faults, JavaScript, both engines, huge files', function () {
   this.timeout(120_000);
   let fake: FakeOpenAI | undefined;
+  // Localizing the Python project once keeps these tests to the part they are about.
+  let localization: Localization | undefined;
+  before(async () => { localization = await localize({ ...pyTask, mutation: false }); });
   const start = async (script: FakeScript) => (fake = await startFakeOpenAI({ script }));
   afterEach(async () => { await fake?.close(); fake = undefined; });
 
@@ -34,7 +39,7 @@ describe('self-debugging loop: faults, JavaScript, both engines, huge files', fu
       { content: pyFix },
     ]);
     const { client, sleeps } = testClient(f.url);
-    const r = fixed(await fixWithLlm(pyTask, { client, candidatesPerRound: 1 }));
+    const r = fixed(await fixWithLlm(pyTask, { client, candidatesPerRound: 1, localization }));
     assert.equal(r.fix!.round, 1);
     assert.equal(f.generations().length, 4);
     assert.ok(sleeps[1] >= 1000, 'Retry-After respected');
@@ -42,7 +47,7 @@ describe('self-debugging loop: faults, JavaScript, both engines, huge files', fu
 
   it('gives up on the round when the endpoint keeps failing, with the reason', async () => {
     const f = await start(() => ({ fault: 'malformedJson' }));
-    const r = await fixWithLlm(pyTask, { client: testClient(f.url, { maxAttempts: 2 }).client, candidatesPerRound: 2 });
+    const r = await fixWithLlm(pyTask, { client: testClient(f.url, { maxAttempts: 2 }).client, candidatesPerRound: 2, localization });
     assert.ok('attempts' in r);
     assert.equal(r.status, 'llmError');
     assert.match(r.message, /not valid JSON|ended before/);

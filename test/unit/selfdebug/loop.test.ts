@@ -2,7 +2,8 @@
 // warm workers) and localization on a small Python project. The model's replies are scripted; what is tested
 // is the loop: feedback between rounds, stall detection, rejections, budgets, cancellation, secrets.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Localization } from '../../../common/localize';
 import { localize } from '../../../server/src/localize/localize';
@@ -131,5 +132,15 @@ describe('self-debugging loop against the fake OpenAI server', function () {
     assert.equal(r.status, 'notConfigured');
     assert.match(r.message, /loopwise\.llm\.models\.fixer/);
     assert.equal(f.requests.length, 0);
+    const passing = mkdtempSync(join(tmpdir(), 'loopwise-passing-'));
+    try {
+      cpSync(root, passing, { recursive: true });
+      writeFileSync(join(passing, 'solution.py'), original.replace('(len(xs) - 1)', 'len(xs)'));
+      const done = await fixWithLlm({ ...task, root: passing }, { client: testClient(f.url).client });
+      assert.equal(done.status, 'nothingToFix');
+      assert.equal(f.requests.length, 0, 'no model call for a passing project');
+    } finally {
+      rmSync(passing, { recursive: true, force: true });
+    }
   });
 });

@@ -71,6 +71,19 @@ describe('self-debugging reply parsing and application', () => {
     assert.ok(!unnamed.ok && unnamed.reason === 'testEdit', JSON.stringify(unnamed));
   });
 
+  it('ignores a block that only quotes the existing tests back', async () => {
+    const tests = readFileSync(join(fixtures, 'stack', 'test_stack.py'), 'utf8');
+    const text = reply('method-only') + '\nWith this the tests pass:\n```python\n' + tests + '```\n';
+    const c = ok(await candidateFromReply(parseReply(text), { ...task, testTexts: { 'test_stack.py': tests } }));
+    assert.deepEqual(c.changed, ['stack.py: Stack.pop']);
+  });
+
+  it('adds the imports a replaced function needs', async () => {
+    const c = ok(await candidateFromReply(parseReply('```python\nimport statistics\n\ndef mean(xs):\n    return statistics.mean(xs)\n```\n'), task));
+    assert.match(c.files['stack.py'], /^import math\nimport statistics\n/);
+    assert.match(c.files['stack.py'], /return statistics\.mean\(xs\)/);
+  });
+
   it('rejects code for a function that does not exist', async () => {
     const c = await candidate('wrong-function');
     assert.ok(!c.ok && c.reason === 'unknownFunction', JSON.stringify(c));
