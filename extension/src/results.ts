@@ -9,7 +9,10 @@ const REMEMBERED_RUNS = 16;
 export class ResultsHub implements vscode.Disposable {
   private readonly received = new vscode.EventEmitter<TestResultsNotification>();
   private readonly busyChanged = new vscode.EventEmitter<boolean>();
+  private readonly folderCompleted = new vscode.EventEmitter<TestResultsNotification>();
   readonly onDidReceive = this.received.event;
+  /** A run of a whole folder ended normally: test files it did not report have no tests any more. */
+  readonly onDidCompleteFolder = this.folderCompleted.event;
   readonly onDidChangeBusy = this.busyChanged.event;
   private readonly seen: string[] = [];
   private running = 0;
@@ -24,6 +27,12 @@ export class ResultsHub implements vscode.Disposable {
     this.seen.push(key);
     if (this.seen.length > REMEMBERED_RUNS) this.seen.shift();
     this.received.fire(run);
+  }
+
+  /** Called for our own whole-folder runs (runs on save cover only some files, so they never prune). */
+  completeFolder(run: TestResultsNotification): void {
+    const partial = run.result.problems.some((p) => p.kind === 'runTimedOut' || p.kind === 'runnerCrashed' || p.kind === 'syntaxError');
+    if (!partial) this.folderCompleted.fire(run);
   }
 
   get busy(): boolean {
@@ -46,6 +55,7 @@ export class ResultsHub implements vscode.Disposable {
   dispose(): void {
     this.received.dispose();
     this.busyChanged.dispose();
+    this.folderCompleted.dispose();
   }
 }
 

@@ -65,6 +65,7 @@ export class TestRunner {
       const result = await this.client.sendRequest<TestRunResult>(Methods.runTests, params, token);
       this.output.info(`${folder.name}${file ? ` (${vscode.workspace.asRelativePath(file)})` : ''}: ${summaryText(result)} in ${Date.now() - started} ms`);
       this.hub.publish({ folderUri: params.folderUri, result });
+      if (!file) this.hub.completeFolder({ folderUri: params.folderUri, result });
       this.reportProblems(result.problems);
       return result;
     } catch (err) {

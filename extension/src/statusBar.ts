@@ -19,6 +19,7 @@ export class StatusBar implements vscode.Disposable {
       this.item,
       hub.onDidReceive((run) => this.onResult(run)),
       hub.onDidChangeBusy(() => this.render()),
+      hub.onDidCompleteFolder(({ folderUri, result }) => this.prune(folderUri, new Set(result.tests.map((t) => t.file)))),
     );
     this.render();
     this.item.show();
@@ -28,6 +29,12 @@ export class StatusBar implements vscode.Disposable {
     const files = this.latest.get(folderUri) ?? new Map<string, TestResult[]>();
     for (const [file, tests] of testsByFile(result)) files.set(file, tests);
     this.latest.set(folderUri, files);
+    this.render();
+  }
+
+  private prune(folderUri: string, reported: Set<string>): void {
+    const files = this.latest.get(folderUri);
+    for (const file of files?.keys() ?? []) if (!reported.has(file)) files?.delete(file);
     this.render();
   }
 

@@ -23,7 +23,11 @@ export class TestingView implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(hub: ResultsHub, private readonly runner: TestRunner) {
-    this.disposables.push(this.controller, hub.onDidReceive((run) => this.onResult(run)));
+    this.disposables.push(
+      this.controller,
+      hub.onDidReceive((run) => this.onResult(run)),
+      hub.onDidCompleteFolder(({ folderUri, result }) => this.prune(folderUri, result)),
+    );
     this.controller.createRunProfile('Run tests', vscode.TestRunProfileKind.Run, (request, token) => this.runProfile(request, token), true);
   }
 
@@ -88,6 +92,17 @@ export class TestingView implements vscode.Disposable {
       files.push(fileItem);
     }
     return files;
+  }
+
+  /** Drops the items of test files that a complete run of their folder no longer reports (deleted, renamed). */
+  private prune(folderUri: string, result: TestRunResult): void {
+    const reported = new Set(result.tests.map((t) => t.file));
+    const stale: string[] = [];
+    this.controller.items.forEach((item) => {
+      const origin = this.origins.get(item);
+      if (origin?.folderUri === folderUri && !reported.has(origin.file)) stale.push(item.id);
+    });
+    for (const id of stale) this.controller.items.delete(id);
   }
 
   private report(run: vscode.TestRun, folderUri: string, result: TestRunResult): void {

@@ -137,4 +137,16 @@ describe('Loopwise in a real VS Code', () => {
     await vscode.window.showTextDocument(source);
     await screenshot('after-fix-on-save');
   });
+
+  it('forgets the tests of a deleted test file on the next run of its folder', async () => {
+    const folder = workspaceFolder('js-inventory');
+    const id = `${folder.uri.toString()}/test/inventory.test.js`;
+    assert.ok(api.testController.items.get(id), 'inventory.test.js should be listed before it is deleted');
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder.uri, 'test', 'inventory.test.js'));
+    const result = await api.runTests(folder);
+    assert.ok(result, 'the run of a folder without tests returned nothing');
+    assert.equal(result.tests.length, 0);
+    assert.ok(result.problems.some((p) => p.kind === 'noTests'), 'a folder without tests is reported as such');
+    assert.equal(api.testController.items.get(id), undefined, 'the deleted file is still in the Testing view');
+  });
 });
