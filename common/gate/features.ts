@@ -1,7 +1,7 @@
 // Gate feature extraction: ONE pure function shared by training (server) and scoring (client), so a model
 // sees the same numbers in both places. Uses only what is known when a suggestion is shown: the user's history
-// before it, the cursor context, and (stage 2) the suggestion itself. Runs in about a microsecond: one pass
-// over the <= 1000-character prefix, no regular expressions, no allocation beyond the output vector.
+// before it, the cursor context, and (stage 2) the suggestion itself. Runs in a few microseconds: one pass
+// over the last 600 characters of the prefix, no regular expressions, no allocation beyond the output vector.
 import type { EventContext, EventSuggestion } from '../events';
 import { PRIOR_RATE, shownWithin, type GateHistory } from './history';
 import { scanPrefix, suggestionShape, type PrefixScan } from './lexical';
