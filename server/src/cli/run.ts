@@ -83,22 +83,19 @@ function printHuman(r: TestRunResult): void {
   console.log(`${parts.join(', ')} (${r.framework ?? r.language}, ${(r.durationMs / 1000).toFixed(1)} s, sandbox: ${r.sandbox})`);
 }
 
+/** One line per failing test, compiler style ("file:line: ..."), plus the deepest user frame when it differs. */
 function describeFailure(t: TestResult): string {
   const at = t.assertion ?? (t.line ? { file: t.file, line: t.line } : undefined);
-  const head = `${t.status.toUpperCase()} ${t.id}${at ? ` (${at.file}:${at.line})` : ''}`;
-  const lines = [head];
-  if (t.message) lines.push(...firstLines(t.message, 6).map((l) => `    ${l}`));
-  if (t.expected !== undefined || t.actual !== undefined) lines.push(`    expected: ${t.expected}`, `    actual:   ${t.actual}`);
+  const where = at ? `${at.file}:${at.line}` : t.file;
+  const values = t.expected !== undefined || t.actual !== undefined ? ` (expected ${t.expected}, actual ${t.actual})` : '';
+  let message = (t.message ?? '').split('\n').map((l) => l.trim()).find(Boolean);
+  if (values && message?.endsWith(':')) message = message.slice(0, -1); // node:assert's "...strictly equal:" heads a diff
+  let line = `${where}: ${t.status.toUpperCase()} ${t.name}${message ? `: ${message}` : ''}${values}`;
   const deepest = t.traceback?.[t.traceback.length - 1];
   if (deepest && (deepest.file !== at?.file || deepest.line !== at?.line)) {
-    lines.push(`    at ${deepest.file}:${deepest.line}${deepest.function ? ` in ${deepest.function}` : ''}`);
+    line += `\n    at ${deepest.file}:${deepest.line}${deepest.function ? ` in ${deepest.function}` : ''}`;
   }
-  return lines.join('\n');
-}
-
-function firstLines(text: string, n: number): string[] {
-  const lines = text.split('\n');
-  return lines.length > n ? [...lines.slice(0, n), '…'] : lines;
+  return line;
 }
 
 function seconds(value: string | undefined, flag: string, fallback: number): number {

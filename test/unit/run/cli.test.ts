@@ -25,9 +25,9 @@ describe('loopwise run (CLI)', function () {
   it('exits 1 and prints each failure with file:line and expected/actual', () => {
     const r = loopwise(fixture('js-node'), '--timeout-s', '1');
     assert.strictEqual(r.code, 1, r.stderr);
-    assert.match(r.stdout, /FAILED stats\.test\.js::mean of halves \(stats\.test\.js:10\)/);
-    assert.match(r.stdout, /expected: 1\.5\n\s+actual: {3}1/);
-    assert.match(r.stdout, /TIMEDOUT stats\.test\.js::spin forever/);
+    assert.match(r.stdout, /^stats\.test\.js:10: FAILED mean of halves: Expected values to be strictly equal: \(expected 1\.5, actual 1\)$/m);
+    assert.match(r.stdout, /^stats\.test\.js:13: TIMEDOUT spin forever: timed out after 1 s/m);
+    assert.match(r.stdout, /^2 passed, 2 failed, 1 timed out \(node-test/m);
   });
 
   it('--json prints the structured result', () => {
