@@ -1,7 +1,7 @@
-// The local suggestion-event store: append-only JSONL files in one folder, written in batches through one file
-// descriptor. Records are whole lines written by single write calls, so a crash can only tear the last line;
-// opening the store cuts such a tail off (and reports it), reading ignores it (and counts it). The current file
-// rotates at a size cap, keeping a few older files. At privacy level noCode no code text is ever written.
+// The local suggestion-event store: append-only JSONL files in one folder with one writer (the server), written
+// in batches through one fd. Records are whole lines written by single write calls, so a crash can only tear the
+// last line: opening cuts such a tail off (and reports it), reading ignores it (and counts it). The current file
+// rotates at a size cap, keeping a few older ones. At privacy level noCode no code text is ever written.
 import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { redactEvent, validateEvent, type PrivacyLevel, type SuggestionEvent } from '../../../common/events';
