@@ -25,7 +25,7 @@ describe('loopwise run (CLI)', function () {
   it('exits 1 and prints each failure with file:line and expected/actual', () => {
     const r = loopwise(fixture('js-node'), '--timeout-s', '1');
     assert.strictEqual(r.code, 1, r.stderr);
-    assert.match(r.stdout, /^stats\.test\.js:10: FAILED mean of halves: Expected values to be strictly equal: \(expected 1\.5, actual 1\)$/m);
+    assert.match(r.stdout, /^stats\.test\.js:10: FAILED mean of halves: Expected values to be strictly equal \(expected 1\.5, actual 1\)$/m);
     assert.match(r.stdout, /^stats\.test\.js:13: TIMEDOUT spin forever: timed out after 1 s/m);
     assert.match(r.stdout, /^2 passed, 2 failed, 1 timed out \(node-test/m);
   });
