@@ -38,7 +38,7 @@ export async function runNodeTests(ctx: DriverContext, node: NodeInfo, tsLoader:
 }
 
 /** Runs one test file, resuming after each test the watchdog had to kill. */
-export async function runFile(ctx: DriverContext, node: NodeInfo, file: string, args: string[]): Promise<DriverOutput> {
+async function runFile(ctx: DriverContext, node: NodeInfo, file: string, args: string[]): Promise<DriverOutput> {
   const resultsPath = join(ctx.scratch.toolDir, 'results.jsonl');
   const timedOut: TestResult[] = [];
   const skip: string[] = [];
