@@ -56,6 +56,36 @@ function match(def: Definition, targets: Definition[]): Definition | undefined {
   return byName.length === 1 ? byName[0] : undefined;
 }
 
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Where a function is in a source that does not parse (tree-sitter cannot be trusted there): its header
+ * line by name, through the last line indented deeper than it (Python) or before the next declaration at
+ * its level (JavaScript). Undefined when the name is not found exactly once.
+ */
+function textSpan(source: string, grammar: GrammarId, name: string): { startIndex: number; endIndex: number } | undefined {
+  const header = grammar === 'python'
+    ? new RegExp(`^([ \\t]*)(?:async[ \\t]+)?def[ \\t]+${escape(name)}\\b`, 'gm')
+    : new RegExp(`^([ \\t]*)(?:export[ \\t]+)?(?:async[ \\t]+)?(?:function\\*?[ \\t]+${escape(name)}\\b|(?:const|let|var)[ \\t]+${escape(name)}[ \\t]*=)`, 'gm');
+  const found = [...source.matchAll(header)];
+  if (found.length !== 1) return undefined;
+  const start = found[0].index!;
+  const indent = found[0][1].length;
+  const lines = source.slice(start).split('\n');
+  let end = start + lines[0].length;
+  let offset = end + 1;
+  for (const line of lines.slice(1)) {
+    const own = line.match(/^[ \t]*/)![0].length;
+    const ends = grammar === 'python'
+      ? line.trim() !== '' && own <= indent
+      : own <= indent && /^[ \t]*(?:export\s+)?(?:async\s+)?(?:function|const|let|var|class|module\.exports|exports\.)/.test(line);
+    if (ends) break;
+    if (line.trim()) end = offset + line.length;
+    offset += line.length + 1;
+  }
+  return { startIndex: start, endIndex: end };
+}
+
 export async function applyFunctionEdit(source: string, grammar: GrammarId, snippet: string): Promise<FunctionEditResult> {
   const code = dedent(snippet);
   const snippetTree = await parse(grammar, code);
@@ -68,7 +98,9 @@ export async function applyFunctionEdit(source: string, grammar: GrammarId, snip
     const edits: { start: number; end: number; text: string; name: string }[] = [];
     for (const def of outermostFunctions(snippetDefs)) {
       if (def.isTest) continue;
-      const target = match(def, targets);
+      const matched = match(def, targets);
+      const fallback = !matched && hasError(sourceTree) ? textSpan(source, grammar, def.name) : undefined;
+      const target = matched ?? (fallback && { ...fallback, qualifiedName: def.qualifiedName });
       if (!target) {
         result.unknown.push(def.qualifiedName);
         continue;

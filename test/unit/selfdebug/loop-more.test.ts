@@ -1,13 +1,15 @@
 // More of the loop end to end: endpoint faults in the middle of a run (truncated stream, 429, 500) that the
 // client rides out, a JavaScript project, the `both` race, and the trimming of a huge source file.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Localization } from '../../../common/localize';
 import { localize } from '../../../server/src/localize/localize';
 import { buildPrompt } from '../../../server/src/selfdebug/prompt';
 import { fixWithBoth } from '../../../server/src/selfdebug/both';
 import { fixWithLlm, type LlmFixResult } from '../../../server/src/selfdebug/session';
-import { startFakeOpenAI, type FakeOpenAI, type FakeScript } from '../../fake-openai/server';
+import { startFakeOpenAI, type FakeOpenAI, type FakeRequest, type FakeScript } from '../../fake-openai/server';
 import { testClient } from '../llm/helpers';
 
 const fixtures = join(__dirname, '..', '..', 'fixtures', 'llm');
@@ -16,6 +18,8 @@ const jsTask = { root: join(fixtures, 'js-project'), language: 'javascript' as c
 const pyFix = 'Wrong divisor.\n```python\ndef mean(xs):\n    total = 0\n    for x in xs:\n        total += x\n    return total / len(xs)\n```\n';
 const jsFix = 'The branches of the ternary are swapped: an even count needs the average of the two middle values.\n\n' +
   '```javascript\nfunction median(xs) {\n  const s = sorted(xs);\n  const mid = Math.floor(s.length / 2);\n  return s.length % 2 === 0 ? (s[mid - 1] + s[mid]) / 2 : s[mid];\n}\n```\n';
+
+const userPrompt = (r: FakeRequest) => String(r.body?.messages?.[1]?.content ?? '');
 
 function fixed(r: LlmFixResult) {
   assert.ok('attempts' in r && r.status === 'fixed', `expected a verified fix, got ${r.status}: ${r.message}`);
@@ -67,6 +71,20 @@ describe('self-debugging loop: faults, JavaScript, both engines, huge files', fu
     assert.equal(r.winner, 'embedded');
     assert.equal(r.embedded.status, 'fixed');
     assert.equal(r.llm.status, 'cancelled');
+  });
+
+  it('fixes a syntax error, telling the model where it is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loopwise-syntax-'));
+    try {
+      writeFileSync(join(dir, 'solution.py'), 'def mean(xs)\n    total = 0\n    for x in xs:\n        total += x\n    return total / len(xs)\n');
+      writeFileSync(join(dir, 'test_solution.py'), 'from solution import mean\n\n\ndef test_mean():\n    assert mean([1, 2, 3]) == 2\n');
+      const f = await start(() => ({ content: pyFix }));
+      const r = fixed(await fixWithLlm({ ...pyTask, root: dir }, { client: testClient(f.url).client, candidatesPerRound: 1 }));
+      assert.deepEqual(r.fix!.changed, ['solution.py: mean']);
+      assert.match(userPrompt(f.generations()[0]), /syntax error[\s\S]*solution\.py:1/i);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('trims a huge source to the functions the failures point at', async () => {

@@ -105,6 +105,16 @@ describe('self-debugging reply parsing and application', () => {
     assert.ok(!c.ok && c.reason === 'parseError', JSON.stringify(c));
   });
 
+  it('replaces a function in a source that does not parse (a syntax error), found by its header', async () => {
+    const broken = 'def mean(xs)\n    total = sum(xs)\n    return total / len(xs)\n\n\ndef spread(xs):\n    return max(xs) - min(xs)\n';
+    const r = await applyFunctionEdit(broken, 'python', 'def mean(xs):\n    total = sum(xs)\n    return total / len(xs)\n');
+    assert.deepEqual(r.replaced, ['mean']);
+    assert.equal(r.text, broken.replace('def mean(xs)\n', 'def mean(xs):\n'));
+    const js = 'function add(a, b) {\n  return a +;\n}\n\nfunction twice(x) {\n  return add(x, x);\n}\n';
+    const j = await applyFunctionEdit(js, 'javascript', 'function add(a, b) {\n  return a + b;\n}\n');
+    assert.equal(j.text, js.replace('a +;', 'a + b;'));
+  });
+
   it('replaces JavaScript functions and arrow-function constants', async () => {
     const js = 'const add = (a, b) => {\n  return a - b;\n};\n\nfunction twice(x) {\n  return add(x, x);\n}\n\nmodule.exports = { add, twice };\n';
     const r = await applyFunctionEdit(js, 'javascript', 'const add = (a, b) => {\n  return a + b;\n};\n');
