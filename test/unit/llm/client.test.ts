@@ -84,6 +84,15 @@ describe('LLM client against the fake OpenAI server', () => {
     assert.ok(sleeps[0] >= 3000, `waited ${sleeps[0]} ms, the server asked for 3000`);
   });
 
+  it('does not wait out a Retry-After of minutes: it says to try later', async () => {
+    const f = await start([{ fault: 'status', status: 429, retryAfter: '600' }, { content: 'unused' }]);
+    const { client, sleeps } = testClient(f.url);
+    const err = await rejects(client.chat('fixer', ask));
+    assert.equal(err.kind, 'rateLimited');
+    assert.match(err.message, /asks to wait 600 s/);
+    assert.equal(sleeps.length, 0);
+  });
+
   it('backs off exponentially on repeated 500s and reports the failure after the last attempt', async () => {
     const f = await start(() => ({ fault: 'status', status: 500 }));
     const { client, sleeps } = testClient(f.url, { maxAttempts: 4 });

@@ -45,6 +45,8 @@ describe('self-debugging loop against the fake OpenAI server', function () {
       assert.equal(r.fix!.round, 2);
       assert.match(r.fix!.explanation, /wrong count/);
       assert.deepEqual(r.fix!.changed, ['solution.py: mean']);
+      const round1 = f.generations().filter((q) => !userPrompt(q).includes('Attempt in round 1'));
+      assert.deepEqual(round1.map((q) => q.body.temperature).sort(), [0.2, 0.7], 'the K candidates use different temperatures');
       assert.match(r.fix!.diff, /\+ {4}return total \/ len\(xs\)\n/);
       assert.deepEqual(r.fix!.testsFixed.sort(), ['test_solution.py::test_mean_one', 'test_solution.py::test_mean_three']);
       // Round 1 saw the original failures with the localization; round 2 saw the attempt and its new failures.
@@ -104,6 +106,14 @@ describe('self-debugging loop against the fake OpenAI server', function () {
     assert.equal(r.status, 'notFixed');
     assert.match(r.message, /token budget/);
     assert.ok(r.tokens.total <= 2000 + 1400);
+  });
+
+  it('stops when the time budget runs out, cancelling the request in flight', async () => {
+    const f = await start(() => ({ fault: 'slow', delayMs: 60_000 }));
+    const r = settled(await fixWithLlm(task, { client: testClient(f.url, { timeoutSeconds: 120 }).client, candidatesPerRound: 1, timeBudgetMs: 1500, localization }));
+    assert.equal(r.stopReason, 'time');
+    assert.equal(r.status, 'notFixed');
+    assert.match(r.message, /time budget/);
   });
 
   it('reports a clear model error (401) and stops', async () => {
