@@ -4,7 +4,8 @@
 // fsync per commit) and normal. Baseline, same process: direct storage inserts (no HTTP) of the same batches.
 // Needs PostgreSQL (LOOPWISE_TEST_PG_URL or scripts/start-postgres.sh).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { pseudonymizer, toRow } from '../server/src/collector/batch';
 import { openStorage } from '../server/src/collector/storage';
@@ -73,14 +74,21 @@ async function run(name: string, db: string, sync: 'full' | 'normal' = 'full') {
   await setup.close();
   const { child, url } = await startCollector(db, ['--sqlite-synchronous', sync]);
   try {
-    return await measure(name, url, token, direct);
+    return await measure(name, url, token, direct, child.pid!);
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
   }
 }
 
-async function measure(name: string, url: string, token: string, direct: number) {
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function measure(name: string, url: string, token: string, direct: number, pid: number) {
+  const cpu0 = cpuSeconds(pid);
   const latencies: number[] = [];
   const batches = Math.ceil(TOTAL / BATCH);
   let next = 0;
@@ -97,6 +105,7 @@ async function measure(name: string, url: string, token: string, direct: number)
     }
   }));
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds(pid) - cpu0;
   const dash: number[] = [];
   let totals = '';
   for (let i = 0; i < 3; i++) {
@@ -108,6 +117,7 @@ async function measure(name: string, url: string, token: string, direct: number)
   }
   console.log(`${name}: ingest ${fmt(acked)} events in ${seconds.toFixed(1)} s = ${fmt(acked / seconds)} events/s over HTTP ` +
     `(batches of ${BATCH}, ${CONCURRENCY} concurrent); ack latency p50 ${pct(latencies, 0.5).toFixed(1)} ms, p99 ${pct(latencies, 0.99).toFixed(1)} ms`);
+  console.log(`${name}: collector process CPU (excluding a PostgreSQL server) ${cpu.toFixed(1)} s for the ingest = ${fmt(acked / cpu)} events per CPU-second (load average now ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
   console.log(`${name}: baseline direct storage insert (no HTTP, ${fmt(BASELINE_EVENTS)} events) ${fmt(direct)} events/s; HTTP/direct = ${(acked / seconds / direct).toFixed(2)}`);
   console.log(`${name}: dashboard data at ${fmt(acked + BASELINE_EVENTS)} stored events: median ${pct(dash, 0.5).toFixed(0)} ms (runs: ${dash.map((d) => d.toFixed(0)).join(', ')}); totals ${totals}`);
   if (acked !== batches * BATCH) throw new Error(`expected ${batches * BATCH} accepted events, got ${acked}`);

@@ -154,7 +154,7 @@ export class PostgresStorage implements Storage {
   }
 
   async countDecisions(teamId: number) {
-    return (await this.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM events WHERE team_id = ? AND type IN ('accepted','partial','rejected')`, [teamId]))[0].n;
+    return (await this.rows<{ n: number }>(`SELECT COALESCE(SUM(n), 0) AS n FROM event_counts WHERE team_id = ? AND type IN ('accepted','partial','rejected')`, [teamId]))[0].n;
   }
 
   async recentEvents(teamId: number, limit: number): Promise<SuggestionEvent[]> {

@@ -132,7 +132,7 @@ export class SqliteStorage implements Storage {
   }
 
   async countDecisions(teamId: number) {
-    return this.db.prepare(`SELECT COUNT(*) FROM events WHERE team_id = ? AND type IN ('accepted','partial','rejected')`).pluck().get(teamId) as number;
+    return this.db.prepare(`SELECT COALESCE(SUM(n), 0) FROM event_counts WHERE team_id = ? AND type IN ('accepted','partial','rejected')`).pluck().get(teamId) as number;
   }
 
   async recentEvents(teamId: number, limit: number): Promise<SuggestionEvent[]> {

@@ -34,7 +34,7 @@ export interface Storage {
   revokeToken(id: string, at: number): Promise<boolean>;
   /** Inserts in one transaction, committed before it resolves; ids already stored for the team are skipped. */
   insertEvents(teamId: number, rows: EventRow[], receivedAt: number): Promise<InsertResult>;
-  /** Accepted/partial/rejected events stored for the team (what retraining counts). */
+  /** Accepted/partial/rejected events stored for the team (what retraining counts), from the rollups. */
   countDecisions(teamId: number): Promise<number>;
   /** The team's most recent `limit` events, oldest first. */
   recentEvents(teamId: number, limit: number): Promise<SuggestionEvent[]>;

@@ -40,7 +40,8 @@ for (const backend of BACKENDS) {
       assert.equal(await storage.revokeToken(a.id, Date.now()), true);
       assert.equal(await verifyToken(storage, a.token), undefined);
       assert.equal((await verifyToken(storage, b.token))?.teamName, 'alpha');
-      assert.deepEqual((await storage.tokens(a.team.id)).map((t) => t.revokedAt !== null), [true, false]);
+      const listed = new Map((await storage.tokens(a.team.id)).map((t) => [t.id, t.revokedAt !== null]));
+      assert.deepEqual(listed, new Map([[a.id, true], [b.id, false]]));
     });
 
     it('is idempotent by event id within a team, and keeps teams apart', async () => {
@@ -107,6 +108,8 @@ for (const backend of BACKENDS) {
       await storage.insertEvents(t.id, rows(evs.slice(5, 12)), 1);
       await storage.insertEvents(other.id, rows(suggestion('zzz', 'accepted', { ts: day1, lang: 'rust' })), 1);
       const d = await dashboardData(storage, t.id);
+      assert.equal(await storage.countDecisions(t.id), 7, 'accepted, partial and rejected events, each once');
+      assert.equal(await storage.countDecisions(other.id), 1);
       const replayed = await storage.insertEvents(t.id, rows(evs), 2);
       assert.equal(replayed.accepted, 0);
       assert.deepEqual(await dashboardData(storage, t.id), d, 'replayed events do not count twice');
