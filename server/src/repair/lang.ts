@@ -115,3 +115,13 @@ export function scopeAt(src: SourceFile, node: Node): Scope {
   }
   return { variables: [...vars].filter((v) => !functions.has(v)), functions: [...functions] };
 }
+
+/** Short attribute / member expressions used in the enclosing function (`node.next`, `s.length`). */
+export function attributeTerms(src: SourceFile, at: Node): string[] {
+  const info = langOf(src);
+  const out = new Set<string>();
+  walk(enclosingFunction(at, info), (n) => {
+    if ((n.type === 'attribute' || n.type === 'member_expression') && n.text.length <= 30 && !n.text.includes('(') && n.parent?.type !== 'call' && n.parent?.type !== 'call_expression') out.add(n.text);
+  });
+  return [...out].slice(0, 6);
+}

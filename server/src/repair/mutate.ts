@@ -3,7 +3,7 @@
 // index/slice bounds, condition negation, update/augmented operators and statement deletion.
 import type { Node } from 'web-tree-sitter';
 import { edit, type Edit, type SourceFile } from './edits';
-import { langOf, scopeAt, type LangInfo } from './lang';
+import { attributeTerms, langOf, scopeAt, type LangInfo } from './lang';
 
 export const priors: Record<string, number> = {
   comparison: 1, arithmetic: 0.9, boolean: 0.9, constant: 0.8, negate: 0.7, dropUnary: 0.6, identifier: 0.6, relatedCall: 0.6,
@@ -80,6 +80,7 @@ export function mutationsAt(src: SourceFile, line: number): Edit[] {
   const out: Edit[] = [];
   const nodes = nodesOnRow(src.tree.rootNode, row);
   let scope: ReturnType<typeof scopeAt> | undefined;
+  let terms: string[] | undefined;
   for (const n of nodes) {
     const t = n.type;
     if (info.binary.has(t) || t === 'comparison_operator') {
@@ -119,6 +120,8 @@ export function mutationsAt(src: SourceFile, line: number): Edit[] {
     } else if (t === 'identifier' && isVariableRef(n)) {
       scope ??= scopeAt(src, n);
       for (const v of scope.variables.slice(0, 16)) if (v !== n.text) out.push(edit(src, n, v, 'identifier', priors.identifier));
+      terms ??= attributeTerms(src, n);
+      for (const v of terms) if (!v.startsWith(n.text + '.')) out.push(edit(src, n, v, 'identifier', priors.identifier * 0.6));
     } else if (t === 'call' || t === 'call_expression') {
       callMutations(src, info, n, out);
     } else if (t === 'subscript' || t === 'subscript_expression') {
@@ -157,6 +160,14 @@ function callMutations(src: SourceFile, info: LangInfo, n: Node, out: Edit[]): v
     }
   }
   if (args.length === 1 && fn?.type === 'identifier' && args[0].type !== 'keyword_argument') out.push(edit(src, n, args[0].text, 'dropCall', priors.dropCall));
+  if (args.length === 1 && fn && (fn.type === 'attribute' || fn.type === 'member_expression')) {
+    // Receiver and argument swapped: `sub.indexOf(x)` for `x.indexOf(sub)`.
+    const obj = fn.childForFieldName('object');
+    const prop = fn.childForFieldName(fn.type === 'attribute' ? 'attribute' : 'property');
+    if (obj && prop && /^(identifier|string)$/.test(obj.type) && /^(identifier|string|integer|number)$/.test(args[0].type)) {
+      out.push(edit(src, n, `${args[0].text}.${prop.text}(${obj.text})`, 'swap', priors.swap));
+    }
+  }
   if (args.length >= 2) {
     for (let i = 0; i < args.length; i++) {
       for (let j = i + 1; j < args.length; j++) {

@@ -3,7 +3,7 @@
 // return, or insert a statement built from templates or copied from elsewhere in the same file.
 import type { Node } from 'web-tree-sitter';
 import { edit, insertAt, walk, type Edit, type SourceFile } from './edits';
-import { enclosingFunction, langOf, scopeAt, type LangInfo } from './lang';
+import { attributeTerms, enclosingFunction, langOf, scopeAt, type LangInfo } from './lang';
 import { conditionOf, nodesOnRow } from './mutate';
 
 export const synthPriors: Record<string, number> = {
@@ -80,10 +80,18 @@ export function synthesisAt(src: SourceFile, line: number): Edit[] {
     if (isAssignTarget(n)) continue;
     const e = /^(identifier|integer|number|call|call_expression|subscript|subscript_expression|attribute|member_expression|parenthesized_expression)$/.test(n.type) ? n.text : `(${n.text})`;
     for (const w of info.wrappers) out.push(edit(src, n, w(e), 'wrap', synthPriors.wrap));
-    for (const term of ['+ 1', '- 1', '* 2', src.python ? '// 2' : '/ 2']) out.push(edit(src, n, `${e} ${term}`, 'addTerm', synthPriors.addTerm));
+    // Inside a larger expression the new term needs parentheses to bind as intended (`n * (n + 1)`).
+    const nested = !!p && /binary|unary|comparison|boolean|subscript|attribute|member/.test(p.type) && !(p.type.startsWith('subscript') && p.childForFieldName(p.type === 'subscript' ? 'subscript' : 'index')?.id === n.id);
+    const term = (t: string) => (nested ? `(${e} ${t})` : `${e} ${t}`);
+    for (const t of ['+ 1', '- 1', '* 2', src.python ? '// 2' : '/ 2']) out.push(edit(src, n, term(t), 'addTerm', synthPriors.addTerm));
+    if (n.type.startsWith('call') || n.type === 'identifier') {
+      // Trim the ends of a computed sequence, or drop its duplicates.
+      const tails = src.python ? [`${e}[1:]`, `${e}[:-1]`, `list(set(${e}))`, `sorted(set(${e}))`] : [`${e}.slice(1)`, `${e}.slice(0, -1)`, `Array.from(new Set(${e}))`, `[...${e}].sort()`];
+      for (const t of tails) out.push(edit(src, n, t, 'methodWrap', synthPriors.methodWrap));
+    }
     for (const v of vars.slice(0, 9)) {
       if (v === n.text) continue;
-      out.push(edit(src, n, `${e} + ${v}`, 'addTerm', synthPriors.addTerm * 0.6), edit(src, n, `${e} - ${v}`, 'addTerm', synthPriors.addTerm * 0.6));
+      out.push(edit(src, n, term(`+ ${v}`), 'addTerm', synthPriors.addTerm * 0.6), edit(src, n, term(`- ${v}`), 'addTerm', synthPriors.addTerm * 0.6));
       if (n.type === 'identifier') out.push(edit(src, n, src.python ? `${e}[${v}:]` : `${e}.slice(${v})`, 'methodWrap', synthPriors.methodWrap), edit(src, n, src.python ? `${e}[:${v}]` : `${e}.slice(0, ${v})`, 'methodWrap', synthPriors.methodWrap));
     }
   }
@@ -98,17 +106,16 @@ export function synthesisAt(src: SourceFile, line: number): Edit[] {
   }
   const stmt = nodes.find((n) => info.statementTypes.has(n.type));
   if (stmt) out.push(...insertions(src, info, stmt, atoms, vars, row));
+  if (stmt && stmt.startPosition.row === stmt.endPosition.row && stmt.type === 'expression_statement') {
+    // A statement that must only run sometimes: `if (e1 == e2) ret.add(e1);`.
+    const indent = indentOf(src.text, stmt.startIndex);
+    const onLine = vars.filter(used);
+    const relevant = atoms.filter((a) => onLine.some((v) => new RegExp(`\\b${v.replace(/[.$]/g, '\\$&')}\\b`).test(a)));
+    for (const a of relevant.slice(0, 80)) {
+      out.push(edit(src, stmt, src.python ? `if ${a}:\n${indent}    ${stmt.text}` : `if (${a}) ${stmt.text}`, 'guardStatement', synthPriors.insertGuard));
+    }
+  }
   return out;
-}
-
-/** Short attribute / member expressions used in the enclosing function (`node.next`, `s.length`). */
-function attributeTerms(src: SourceFile, at: Node): string[] {
-  const info = langOf(src);
-  const out = new Set<string>();
-  walk(enclosingFunction(at, info), (n) => {
-    if ((n.type === 'attribute' || n.type === 'member_expression') && n.text.length <= 30 && !n.text.includes('(') && n.parent?.type !== 'call' && n.parent?.type !== 'call_expression') out.add(n.text);
-  });
-  return [...out].slice(0, 6);
 }
 
 function isAssignTarget(n: Node): boolean {
