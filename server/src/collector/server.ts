@@ -133,6 +133,8 @@ export async function startCollector(opts: CollectorOptions, host: string, port:
       sendJson(res, status, body, { ...(err instanceof HttpError && err.headers), ...close });
     });
   });
+  // Bounds memory under a flood: each connection may hold up to maxBodyBytes while its upload is read.
+  server.maxConnections = 256;
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;
   server.keepAliveTimeout = 5_000;
