@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Verifier, ProbeSnapshot } from '../verify/verifier';
 import { applyEdits, edit, walk, type Edit, type SourceFile } from './edits';
 import { enclosingFunction, langOf, scopeAt } from './lang';
-import { conditionOf, nodesOnRow } from './mutate';
+import { isConditionNode, nodesOnRow } from './mutate';
 import { conditionAtoms } from './synthesize';
 
 const maxRows = 60;
@@ -51,7 +51,7 @@ function rowsOf(runs: { status: string; snaps: ProbeSnapshot[] }[], forced?: boo
 export async function conditionSynthesis(verifier: Verifier, src: SourceFile, line: number, parses: (text: string) => boolean, signal?: AbortSignal): Promise<Edit[]> {
   const info = langOf(src);
   const out: Edit[] = [];
-  const conds = nodesOnRow(src.tree.rootNode, line - 1).filter((n) => n.parent && info.conditionParents.has(n.parent.type) && conditionOf(n.parent)?.id === n.id);
+  const conds = nodesOnRow(src.tree.rootNode, line - 1).filter((n) => isConditionNode(n, info));
   const { failing, passing } = verifier.baseline;
   if (!failing.length) return out;
   for (const cond of conds.slice(0, 2)) {

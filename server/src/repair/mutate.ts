@@ -56,6 +56,13 @@ export function conditionOf(n: Node): Node | undefined {
   return c;
 }
 
+/** Whether a node is the condition of an if/while/ternary (JavaScript's parentheses looked through). */
+export function isConditionNode(n: Node, info: LangInfo): boolean {
+  let holder = n.parent;
+  if (holder?.type === 'parenthesized_expression' && holder.parent && conditionOf(holder.parent)?.id === n.id) holder = holder.parent;
+  return !!holder && info.conditionParents.has(holder.type) && conditionOf(holder)?.id === n.id;
+}
+
 function isVariableRef(n: Node): boolean {
   const p = n.parent;
   if (!p) return false;
@@ -133,7 +140,7 @@ export function mutationsAt(src: SourceFile, line: number): Edit[] {
     } else if (t === 'slice') {
       sliceMutations(src, n, out);
     }
-    if (n.parent && info.conditionParents.has(n.parent.type) && conditionOf(n.parent)?.id === n.id) {
+    if (isConditionNode(n, info)) {
       out.push(edit(src, n, n.type === 'not_operator' || n.type === 'unary_expression' && n.text.startsWith('!') ? (n.namedChildren[0]?.text ?? n.text) : info.notPrefix(n.text), 'negate', priors.negate));
     }
     if (info.statementTypes.has(t) && n.startPosition.row === row) out.push(deleteStatement(src, n));

@@ -4,7 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import { edit, insertAt, walk, type Edit, type SourceFile } from './edits';
 import { attributeTerms, enclosingFunction, langOf, scopeAt, type LangInfo } from './lang';
-import { conditionOf, nodesOnRow } from './mutate';
+import { isConditionNode, nodesOnRow } from './mutate';
 
 export const synthPriors: Record<string, number> = {
   addTerm: 0.35, wrap: 0.3, addClause: 0.25, insertGuard: 0.22, insertStatement: 0.15, methodWrap: 0.25, condition: 0.5,
@@ -61,7 +61,7 @@ export function synthesisAt(src: SourceFile, line: number): Edit[] {
   const atoms = conditionAtoms(info, vars, src.python);
   for (const n of nodes) {
     const p = n.parent;
-    const isCondition = !!p && info.conditionParents.has(p.type) && conditionOf(p)?.id === n.id;
+    const isCondition = isConditionNode(n, info);
     if (isCondition) {
       for (const a of atoms) {
         // Both orders: a clause guarding the original (`x is None or x.next is None`) must come first.
