@@ -1,7 +1,7 @@
 // Fault localization on the benchmark suites: for every task, the rank of the real bug line (the first
 // line fixed/ changes, see ground-truth.ts) in Loopwise's ranking and, from the same run, in the
 // Ochiai-only ranking; prints top-1/3/5 per suite and overall, and seconds per task.
-// Usage: node --import tsx bench/localize.bench.ts [suite-name ...] [--verbose]
+// Usage: node --import tsx bench/localize.bench.ts [suite-name ...] [--verbose]   (budget 60 s per task)
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SuspiciousLine } from '../common/localize';
@@ -10,6 +10,8 @@ import { localize } from '../server/src/localize/localize';
 
 const suitesDir = join(__dirname, '..', '..', 'shared', 'benchmarks', 'suites');
 const defaultSuites = ['humanevalfix-js-dev', 'quixbugs-python', 'intropynus-dev'];
+// Generous, so that a busy machine slows the run down instead of cutting the mutation phase short.
+const budgetMs = 60000;
 
 interface TaskResult { suite: string; id: string; status: string; seconds: number; bug?: BugLocation; rank?: number; ochiaiRank?: number; lines?: SuspiciousLine[] }
 
@@ -67,7 +69,7 @@ async function main(): Promise<void> {
       if (!existsSync(join(taskDir, 'task.json'))) continue;
       const task = JSON.parse(readFileSync(join(taskDir, 'task.json'), 'utf8'));
       const started = Date.now();
-      const loc = await localize({ root: join(taskDir, 'workspace'), language: task.language, sources: task.sources, tests: task.tests });
+      const loc = await localize({ root: join(taskDir, 'workspace'), language: task.language, sources: task.sources, tests: task.tests, budgetMs });
       const seconds = (Date.now() - started) / 1000;
       const bug = groundTruth(taskDir, task.sources);
       const r: TaskResult = { suite, id, status: loc.status, seconds, bug, lines: loc.lines.slice(0, 30) };
@@ -83,10 +85,15 @@ async function main(): Promise<void> {
     for (const r of suiteResults) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
     console.log(summary(suite, suiteResults));
     console.log(`  statuses: ${[...statuses].map(([s, n]) => `${s} ${n}`).join(', ')}`);
+    writeResults(suite, suiteResults);
   }
   console.log(summary('overall', results));
+}
+
+/** Per-task ranks and top lines with their evidence, for looking into misses. */
+function writeResults(suite: string, results: TaskResult[]): void {
   mkdirSync('.bench-output', { recursive: true });
-  writeFileSync(join('.bench-output', 'localize.json'), JSON.stringify(results, null, 1));
+  writeFileSync(join('.bench-output', `localize-${suite}.json`), JSON.stringify(results, null, 1));
 }
 
 main().catch((e) => {

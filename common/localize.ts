@@ -14,8 +14,12 @@ export interface SuspicionEvidence {
   dstar: number;
   /** Depth of the line among the failing tests' user frames (1 = deepest), when it appears in one. */
   tracebackDepth?: number;
-  /** Mutants tried at this line and how they changed the failing and passing tests' outcomes. */
-  mutation?: { mutants: number; fixedFailing: number; brokePassing: number; changedFailing: number; score: number };
+  /**
+   * Mutants tried at this line and how they changed the failing and passing tests' outcomes: the most
+   * failing tests one mutant fixed or changed, the fewest passing tests one broke, the best mutant's
+   * score (0..1) and the mean score over the line's mutants.
+   */
+  mutation?: { mutants: number; fixedFailing: number; brokePassing: number; changedFailing: number; score: number; mean: number };
   /** False for lines that hold no executable statement of their own (`def`, `else:`, a lone brace). */
   statement: boolean;
   /** Extra score fed back by a caller (e.g. the repair search), added as given. */

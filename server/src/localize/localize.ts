@@ -139,7 +139,7 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
       const t2 = Date.now();
       const mutation = await mutationEvidence(lines, {
         root: o.root, language: o.language, sources: o.sources, tests: o.tests, texts, failing: failing.map((t) => t.id),
-        budgetMs: Math.min(left() - valuesReserveMs - 500, 8000), signal: o.signal, ...(o.mutation ?? {}),
+        budgetMs: Math.min(left() - valuesReserveMs - 500, budgetMs / 2), signal: o.signal, ...(o.mutation ?? {}),
       });
       if (mutation.size) lines = rankLines({ ...rankInput, mutation });
       timings.mutationMs = Date.now() - t2;

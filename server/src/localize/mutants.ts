@@ -1,7 +1,7 @@
 // Generates a few mutants of one source line on its syntax tree (operator and constant changes,
-// dropped operands, negated conditions, a variable swapped for another, the statement removed), for
-// mutation-based localization.
-// Every mutant is the whole file's text; one that does not compile is reported invalid when run.
+// dropped operands, swapped arguments, negated conditions, a variable swapped for another, the
+// statement removed), for mutation-based localization. Every mutant is the whole file's text; one
+// that does not compile is reported invalid when run.
 import type { Node, Tree } from 'web-tree-sitter';
 
 export interface Mutant {
@@ -12,7 +12,7 @@ export interface Mutant {
 }
 
 const alternatives: Record<string, string[]> = {
-  '+': ['-'], '-': ['+'], '*': ['/', '+'], '/': ['*'], '//': ['/'], '%': ['//', '/'],
+  '+': ['-', '*'], '-': ['+', '%', '*'], '*': ['/', '+', '%'], '/': ['*', '%', '//'], '//': ['/', '%', '*'], '%': ['//', '/', '-'],
   '<': ['<=', '>', '=='], '<=': ['<', '>=', '=='], '>': ['>=', '<', '=='], '>=': ['>', '<=', '=='],
   '==': ['!=', '<=', '>='], '!=': ['==', '<', '>'], '===': ['!==', '<=', '>='], '!==': ['===', '<', '>'],
   and: ['or'], or: ['and'], '&&': ['||'], '||': ['&&'],
@@ -47,6 +47,13 @@ function editsFor(node: Node, python: boolean): Edit[] {
       edits.push({ start: node.startIndex, end: node.endIndex, text: left.text, kind: 'drop right operand' });
       edits.push({ start: node.startIndex, end: node.endIndex, text: right.text, kind: 'drop left operand' });
     }
+  } else if (node.type === 'argument_list' || node.type === 'arguments') {
+    const args = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+    for (let i = 0; i + 1 < Math.min(args.length, 3); i++) {
+      const [a, b] = [args[i], args[i + 1]];
+      const swapped = b.text + node.text.slice(a.endIndex - node.startIndex, b.startIndex - node.startIndex) + a.text;
+      edits.push({ start: a.startIndex, end: b.endIndex, text: swapped, kind: 'swap arguments' });
+    }
   } else if (node.type === 'integer' || node.type === 'number') {
     const v = Number(node.text);
     if (Number.isInteger(v)) {
@@ -65,6 +72,10 @@ function editsFor(node: Node, python: boolean): Edit[] {
       const inner = python ? `not (${cond.text})` : `(!${cond.text})`;
       const text = !python && cond.type === 'parenthesized_expression' ? `(!${cond.text})` : inner;
       edits.push({ start: cond.startIndex, end: cond.endIndex, text, kind: 'negate condition' });
+    }
+    if (node.type === 'if_statement' && node.parent?.type !== 'else_clause') {
+      // A whole conditional that should not be there (a special case handled wrongly).
+      edits.push({ start: node.startIndex, end: node.endIndex, text: python ? 'pass' : ';', kind: 'delete statement' });
     }
   } else if (statementTypes.has(node.type) && node.startPosition.row === node.endPosition.row) {
     const decl = node.type === 'lexical_declaration' || node.type === 'variable_declaration';
@@ -116,7 +127,7 @@ function identifierEdits(nodes: Node[]): Edit[] {
 export function mutantsAt(file: string, text: string, tree: Tree, line: number, python: boolean, limit: number): Mutant[] {
   const nodes = nodesOnLine(tree.rootNode, line - 1);
   const edits = nodes.flatMap((n) => editsFor(n, python));
-  const priority = (k: string) => (k.startsWith('operator') || k.startsWith('negate') ? 0 : k.startsWith('constant') || k.startsWith('flip') || k.startsWith('drop neg') ? 1 : 2);
+  const priority = (k: string) => (k.startsWith('operator') || k.startsWith('negate') ? 0 : k.startsWith('constant') || k.startsWith('flip') || k.startsWith('drop neg') || k.startsWith('swap') ? 1 : 2);
   edits.sort((a, b) => priority(a.kind) - priority(b.kind));
   // Variable swaps come last and only a few: each name can become many others.
   edits.push(...identifierEdits(nodes).slice(0, 4));

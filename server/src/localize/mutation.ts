@@ -3,7 +3,7 @@
 // a mutant that makes failing tests pass (or flips them without breaking passing ones) marks its line.
 import type { SuspiciousLine } from '../../../common/localize';
 import { grammarFor, parse } from '../parse/parser';
-import { Verifier } from '../verify/verifier';
+import { Verifier, type Verdict } from '../verify/verifier';
 import { LocalizeCancelled } from './exec';
 import { mutantsAt, type Mutant } from './mutants';
 import { lineKey, type MutationEvidence } from './rank';
@@ -44,33 +44,32 @@ export async function mutationEvidence(ranked: SuspiciousLine[], ctx: MutationCo
   const best = statements[0]?.score ?? 0;
   const near = statements.filter((l) => l.score >= best - 0.15).length;
   const lines = statements.slice(0, Math.min(Math.max(near, 6), ctx.maxLines ?? 16));
-  const mutants: Mutant[] = [];
+  const perLine: Mutant[][] = [];
   for (const l of lines) {
     const text = ctx.texts.get(l.file);
     const grammar = grammarFor(l.file);
     if (text === undefined || !grammar) continue;
     const tree = await parse(grammar, text);
-    mutants.push(...mutantsAt(l.file, text, tree, l.line, ctx.language === 'python', ctx.perLine ?? 8));
+    perLine.push(mutantsAt(l.file, text, tree, l.line, ctx.language === 'python', ctx.perLine ?? 8));
     tree.delete();
   }
+  // Round robin over the lines, so that a budget cut short still leaves evidence on every line.
+  const mutants: Mutant[] = [];
+  for (let i = 0; perLine.some((ms) => i < ms.length); i++) for (const ms of perLine) if (i < ms.length) mutants.push(ms[i]);
   const evidence = new Map<string, MutationEvidence>();
-  const sums = new Map<string, number>();
   if (!mutants.length) return evidence;
   const verifier = ctx.verifier ?? await Verifier.open({ root: ctx.root, language: ctx.language, sources: ctx.sources, tests: ctx.tests });
   try {
     const { failing, passing } = verifier.baseline;
     if (!failing.length) return evidence;
-    for (const m of mutants) {
-      if (ctx.signal?.aborted) throw new LocalizeCancelled();
-      if (Date.now() - started > ctx.budgetMs) break;
-      const verdict = await verifier.verify({ [m.file]: m.text }, { failFast: false });
-      if (verdict.status === 'invalid' || !verdict.tests.length) continue;
+    const record = (m: Mutant, verdict: Verdict) => {
+      if (verdict.status === 'invalid' || !verdict.tests.length) return;
       const status = new Map(verdict.tests.map((t) => [t.id, t.status]));
       const fixedFailing = failing.filter((id) => status.get(id) === 'passed').length;
       const changedFailing = failing.filter((id) => status.has(id) && status.get(id) !== 'failed').length;
       const brokePassing = passing.filter((id) => status.has(id) && status.get(id) !== 'passed').length;
       const key = lineKey(m.file, m.line);
-      const prev = evidence.get(key) ?? { mutants: 0, fixedFailing: 0, brokePassing: 0, changedFailing: 0, score: 0 };
+      const prev = evidence.get(key) ?? { mutants: 0, fixedFailing: 0, brokePassing: 0, changedFailing: 0, score: 0, mean: 0 };
       const score = mutantScore(fixedFailing, changedFailing - fixedFailing, brokePassing, failing.length);
       evidence.set(key, {
         mutants: prev.mutants + 1,
@@ -78,11 +77,19 @@ export async function mutationEvidence(ranked: SuspiciousLine[], ctx: MutationCo
         changedFailing: Math.max(prev.changedFailing, changedFailing),
         brokePassing: prev.mutants ? Math.min(prev.brokePassing, brokePassing) : brokePassing,
         score: Math.max(prev.score, score),
+        mean: (prev.mean * prev.mutants + score) / (prev.mutants + 1),
       });
-      sums.set(key, (sums.get(key) ?? 0) + score);
-    }
-    // A line scores by its best mutant, and a little by how many of its mutants agree (MUSE's mean).
-    for (const [key, e] of evidence) e.score = 0.8 * e.score + 0.2 * ((sums.get(key) ?? 0) / e.mutants);
+    };
+    // As many mutants in flight as the verifier has workers.
+    let next = 0;
+    const lane = async () => {
+      while (next < mutants.length && Date.now() - started < ctx.budgetMs) {
+        if (ctx.signal?.aborted) throw new LocalizeCancelled();
+        const m = mutants[next++];
+        record(m, await verifier.verify({ [m.file]: m.text }, { failFast: false }));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, verifier.size) }, lane));
   } finally {
     if (!ctx.verifier) await verifier.close();
   }
