@@ -87,7 +87,9 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
       progress('localize', 0, 'localizing the fault');
       // The localization's instrumented run is slow to start: search top-down meanwhile (mutations only),
       // then search again, in the localization's order, whatever was not tried yet.
-      const searchStart = Date.now();
+      // Candidates per second counts the time spent verifying, not the wait for the localization.
+      let busyMs = 0;
+      const timed = <T>(p: Promise<T>, start = Date.now()) => p.then((v) => { busyMs += Date.now() - start; return v; });
       const seen = new Set<string>();
       const common = {
         verifier, sources, parsers, deadline, maxCandidates: o.maxCandidates ?? 20000, seen,
@@ -95,16 +97,16 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
         onProgress: (tried: number, message: string) => progress('search', tried, message),
       };
       const located = new AbortController();
-      const early = search({ ...common, lines: rankedLines(undefined, sources), mutationsOnly: true, signal: o.signal ? AbortSignal.any([o.signal, located.signal]) : located.signal });
+      const early = timed(search({ ...common, lines: rankedLines(undefined, sources), mutationsOnly: true, signal: o.signal ? AbortSignal.any([o.signal, located.signal]) : located.signal }));
       localization = await locPromise;
       located.abort();
       let outcome = await early;
       if (o.signal?.aborted) return result({ status: outcome.found.length ? 'fixed' : 'cancelled', localization, failingTests, fixes: rankFixes(outcome.found, sources) });
       if (!outcome.found.length) {
-        const late = await search({ ...common, lines: rankedLines(localization, sources), signal: o.signal });
+        const late = await timed(search({ ...common, lines: rankedLines(localization, sources), signal: o.signal }));
         outcome = { found: late.found, tried: outcome.tried + late.tried, cancelled: late.cancelled };
       }
-      const searchS = Math.max(0.001, (Date.now() - searchStart) / 1000);
+      const searchS = Math.max(0.001, busyMs / 1000);
       // Several fixes: measure how much each changes behaviour beyond the tests (overfitting guard).
       const kept = outcome.found.length > 1 && !o.signal?.aborted
         ? await Promise.all(outcome.found.map((f) => verifier.behaviourKept(f.files).catch(() => undefined)))
