@@ -75,9 +75,12 @@ export function toWorkspacePath(scratch: Scratch, file: string | undefined | nul
   return relative(scratch.workspace, abs).split(sep).join('/');
 }
 
-/** Keeps the frames inside the workspace (outermost first) and finds the failing assertion in a test file. */
-export function mapFrames(scratch: Scratch, frames: { file?: string | null; line?: number | null; function?: string | null }[] | undefined):
-  { traceback?: StackFrame[]; assertion?: SourceLocation } {
+/**
+ * Keeps the frames inside the workspace (outermost first) and finds the failing assertion: the deepest
+ * frame in the test's own file, else in any file named like a test.
+ */
+export function mapFrames(scratch: Scratch, frames: { file?: string | null; line?: number | null; function?: string | null }[] | undefined,
+  testFile?: string): { traceback?: StackFrame[]; assertion?: SourceLocation } {
   if (!frames?.length) return {};
   const traceback: StackFrame[] = [];
   for (const f of frames) {
@@ -85,7 +88,8 @@ export function mapFrames(scratch: Scratch, frames: { file?: string | null; line
     if (!file || !f.line) continue;
     traceback.push(f.function ? { file, line: f.line, function: f.function } : { file, line: f.line });
   }
-  const inTest = [...traceback].reverse().find((f) => isTestFile(f.file));
+  const deepestFirst = [...traceback].reverse();
+  const inTest = deepestFirst.find((f) => f.file === testFile) ?? deepestFirst.find((f) => isTestFile(f.file));
   return {
     traceback: traceback.length ? traceback : undefined,
     assertion: inTest ? { file: inTest.file, line: inTest.line } : undefined,

@@ -102,7 +102,7 @@ function toResults(ctx: DriverContext, report: MochaReport): TestResult[] {
     if (err) {
       r.message = err.name && err.name !== 'AssertionError' ? `${err.name}: ${err.message}` : err.message;
       if ('expected' in err && err.operator !== '==') { r.expected = show(err.expected); r.actual = show(err.actual); }
-      Object.assign(r, mapFrames(ctx.scratch, parseStack(err.stack)));
+      Object.assign(r, mapFrames(ctx.scratch, parseStack(err.stack), file));
     }
     return r;
   });

@@ -88,7 +88,7 @@ function collectResults(ctx: DriverContext, file: string, events: Event[], skipp
       const err = e.error;
       r.message = err.name && err.name !== 'AssertionError' ? `${err.name}: ${err.message}` : err.message;
       if (err.expected !== undefined) { r.expected = err.expected; r.actual = err.actual; }
-      Object.assign(r, mapFrames(ctx.scratch, parseStack(err.stack)));
+      Object.assign(r, mapFrames(ctx.scratch, parseStack(err.stack), rel));
     }
     if (!timedOut.some((t) => t.id === r.id)) tests.push(r);
   });

@@ -120,7 +120,7 @@ function toResult(ctx: DriverContext, e: Event, framework: 'pytest' | 'unittest'
   else if (e.message) r.message = e.message;
   if (e.expected != null) r.expected = e.expected;
   if (e.actual != null) r.actual = e.actual;
-  Object.assign(r, mapFrames(ctx.scratch, e.frames));
+  Object.assign(r, mapFrames(ctx.scratch, e.frames, file));
   if (e.output) r.output = e.output;
   if (e.outputBytes) r.outputBytes = e.outputBytes;
   return r;
