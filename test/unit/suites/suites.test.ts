@@ -12,7 +12,7 @@ const repoRoot = resolve(__dirname, '../../..');
 const suitesDir = resolve(repoRoot, '../shared/benchmarks/suites');
 const suites = ['quixbugs-python', 'humanevalfix-js-dev', 'intropynus-dev'];
 // Buggy runs only need one failure, so a short limit; fixed runs include slow but correct tests (levenshtein).
-const buggyTimeoutS = 3;
+const buggyTimeoutS = 1;
 const fixedTimeoutS = 15;
 const concurrency = 2;
 
