@@ -174,6 +174,22 @@ describe('LSP: running tests over stdio', function () {
     assert.strictEqual(onLine(client.diagnostics(testFile), 5).length, 1, 'the failing assertion is marked after the save');
   });
 
+  it('follows workspace folders added after initialize (run on save in the new folder)', async () => {
+    const first = copyFixture('notes');
+    const added = copyFixture('python');
+    client = new TestClient();
+    client.settings = { runOnSave: true };
+    await client.initialize(first);
+    void client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [{ uri: uriOf(added), name: 'added' }], removed: [] } });
+    const testFile = join(added, 'test_calc.py');
+    client.open(testFile, 'python');
+    void client.connection.sendNotification('textDocument/didSave', { textDocument: { uri: uriOf(testFile) } });
+    await client.waitFor('test results for the added folder', () => client!.count(Methods.testResults) > 0);
+    const note = client.notifications.find((n) => n.method === Methods.testResults)!.params as TestResultsNotification;
+    assert.strictEqual(note.folderUri, uriOf(added));
+    assert.strictEqual(onLine(client.diagnostics(testFile), 5).length, 1);
+  });
+
   it('reports a syntax error in user code as a diagnostic at its line', async () => {
     const folder = copyFixture('python');
     writeFileSync(join(folder, 'calc.py'), 'def add(a, b)\n    return a + b\n');

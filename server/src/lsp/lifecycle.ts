@@ -42,11 +42,12 @@ export function startServer(connection: Connection, features: Feature[], version
   });
 
   connection.onInitialized(async () => {
-    if (client.workspace?.didChangeConfiguration?.dynamicRegistration) {
-      await connection.client.register(DidChangeConfigurationNotification.type, { section: 'loopwise' });
-    }
+    // Subscribe before awaiting anything: a folder change may follow 'initialized' at once.
     if (client.workspace?.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders((event) => folders.change(event));
+    }
+    if (client.workspace?.didChangeConfiguration?.dynamicRegistration) {
+      await connection.client.register(DidChangeConfigurationNotification.type, { section: 'loopwise' });
     }
     for (const f of features) await f.initialized?.();
   });
