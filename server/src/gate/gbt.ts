@@ -54,7 +54,9 @@ function binOf(cuts: Float64Array, v: number): number {
   return lo;
 }
 
-export function fitGbt(x: Float64Array, d: number, y: ArrayLike<number>, w: ArrayLike<number>, opts: GbtOptions = {}): GbtParams {
+export function fitGbt(x: Float64Array, d: number, labels: ArrayLike<number>, weights: ArrayLike<number>, opts: GbtOptions = {}): GbtParams {
+  // one concrete array type keeps the hot loops monomorphic whatever array kind the caller passes
+  const y = Float64Array.from(labels), w = Float64Array.from(weights);
   const n = y.length;
   const nTrees = opts.trees ?? 100, maxDepth = opts.depth ?? 3, lr = opts.learningRate ?? 0.1;
   const minLeaf = opts.minLeaf ?? 10, lambda = opts.lambda ?? 1, nb = opts.bins ?? 32, sub = opts.subsample ?? 0.8;

@@ -9,7 +9,9 @@ export interface LogRegOptions {
 }
 
 /** x: row-major n x d. Returns weights on the standardised scale plus the standardisation itself. */
-export function fitLogReg(x: Float64Array, d: number, y: ArrayLike<number>, w: ArrayLike<number>, opts: LogRegOptions = {}): LogRegParams {
+export function fitLogReg(x: Float64Array, d: number, labels: ArrayLike<number>, weights: ArrayLike<number>, opts: LogRegOptions = {}): LogRegParams {
+  // one concrete array type keeps the hot loops monomorphic whatever array kind the caller passes
+  const y = Float64Array.from(labels), w = Float64Array.from(weights);
   const n = y.length;
   const lambda = opts.lambda ?? 0.01;
   const mean = new Array<number>(d).fill(0), scale = new Array<number>(d).fill(0);

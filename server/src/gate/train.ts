@@ -43,6 +43,7 @@ export class TrainError extends Error {}
 
 /** Columns `cols` of row-major x (width d). */
 function columns(x: Float64Array, d: number, cols: readonly number[]): Float64Array {
+  if (cols.length === d && cols.every((c, i) => c === i)) return x;
   const n = x.length / d, k = cols.length;
   const out = new Float64Array(n * k);
   for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) out[i * k + c] = x[i * d + cols[c]];
