@@ -12,6 +12,13 @@ export interface LoopwiseSettings {
   testTimeoutSeconds: number;
   runTimeoutSeconds: number;
   llm: LlmSettings;
+  repair: RepairSettings;
+}
+
+/** loopwise.repair.*: the embedded repair engine ("Find a verified fix"). */
+export interface RepairSettings {
+  /** Time budget of one repair search (localization included), in seconds. */
+  budgetSeconds: number;
 }
 
 /** Who a model call is for; each role has its own model (loopwise.llm.models.<role>). */
@@ -36,6 +43,7 @@ export const defaultSettings: LoopwiseSettings = {
   testTimeoutSeconds: 10,
   runTimeoutSeconds: 120,
   llm: { baseUrl: '', models: { fixer: '', tutor: '', student: '', completion: '' }, timeoutSeconds: 60, tokenBudget: 50000 },
+  repair: { budgetSeconds: 30 },
 };
 
 /** Custom requests and notifications, by method name. */
@@ -48,7 +56,26 @@ export const Methods = {
   llmApiKey: 'loopwise/llmApiKey',
   /** server -> client: tokens spent by one LLM action so far (LlmUsageNotification), for the status bar. */
   llmUsage: 'loopwise/llmUsage',
+  /** client -> server: localize the fault and search a verified fix in a folder (RepairParams -> RepairResult). */
+  repair: 'loopwise/repair',
 } as const;
+
+/** Argument of the client command loopwise.previewFix (offered when the client declares experimental.loopwisePreviewFix). */
+export interface PreviewFixArgs {
+  /** "Verified fix: makes 2 tests pass (test_a, test_b)". */
+  title: string;
+  /** Whole new text of each changed source file; the client applies it only while the file is unchanged. */
+  files: { uri: string; originalText: string; newText: string }[];
+  testsFixed: string[];
+}
+
+export interface RepairParams {
+  /** file:// URI of the workspace folder. */
+  folderUri: string;
+  /** Time budget in seconds; absent: the loopwise.repair.budgetSeconds setting. */
+  budgetS?: number;
+  workDoneToken?: string | number;
+}
 
 export interface LlmApiKeyResponse {
   /** Absent when the user has not set a key (fine for local servers such as Ollama). */

@@ -7,6 +7,8 @@ export const CommandIds = {
   runFileTests: 'loopwise.runFileTests',
   runWorkspaceTests: 'loopwise.runWorkspaceTests',
   showOutput: 'loopwise.showOutput',
+  /** Registered by fixes.ts: diff preview of a verified fix offered by the server's code action. */
+  previewFix: 'loopwise.previewFix',
 } as const;
 
 export function registerCommands(runner: TestRunner, output: vscode.LogOutputChannel): vscode.Disposable[] {

@@ -3,11 +3,13 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import type { Feature } from './lsp/features';
 import { startServer } from './lsp/lifecycle';
+import { RepairFeature } from './lsp/repairFeature';
 import { TestRunsFeature } from './lsp/testRuns';
 import { runTests } from './run';
 
 const features: Feature[] = [
   new TestRunsFeature(runTests),
+  new RepairFeature(),
 ];
 
 if (!process.argv.some((a) => /^--(stdio|node-ipc|socket=|pipe=)/.test(a))) {

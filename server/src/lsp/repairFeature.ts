@@ -1,0 +1,247 @@
+// The repair feature: loopwise/repair requests and the loopwise.server.fix command localize the fault and
+// search a verified fix for a folder (work-done progress, cancellable), publish the suspicious lines as
+// low-severity diagnostics, and serve hovers (with runtime values) and code actions that apply the fix.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  LSPErrorCodes, MessageType, ResponseError, ShowMessageNotification, WorkDoneProgressReporter,
+  type CancellationToken, type CodeAction, type CodeActionParams, type Connection, type Hover, type HoverParams,
+  type ServerCapabilities, type WorkDoneProgressServerReporter,
+} from 'vscode-languageserver/node';
+import type { Localization } from '../../../common/localize';
+import { Methods, type RepairParams } from '../../../common/protocol';
+import type { RepairResult } from '../../../common/repair';
+import { localize } from '../localize/localize';
+import { loadTask, repair, TaskError, type RepairTask } from '../repair';
+import type { Feature, ServerContext } from './features';
+import { pathToUri, uriToPath, type Folder } from './folders';
+import { LayeredDiagnostics, suspiciousDiagnostics } from './localizeDiagnostics';
+import { fixCommand, repairActions } from './repairActions';
+import { hoverFor, suspiciousAt, testsPhrase, type FolderRepair } from './repairView';
+
+interface ActiveRepair {
+  controller: AbortController;
+  finished: Promise<void>;
+}
+
+const progressIntervalMs = 200;
+/** Top lines that get the failing tests' runtime values, and the time allowed to record them. */
+const valueLines = 5;
+const valuesBudgetMs = 10000;
+
+export class RepairFeature implements Feature {
+  readonly name = 'repair';
+  private ctx!: ServerContext;
+  private layers!: LayeredDiagnostics;
+  private readonly states = new Map<string, FolderRepair>();
+  /** URIs holding suspicious-line diagnostics, per folder. */
+  private readonly published = new Map<string, string[]>();
+  private readonly active = new Map<string, ActiveRepair>();
+
+  capabilities(): ServerCapabilities {
+    return { hoverProvider: true, codeActionProvider: { codeActionKinds: ['quickfix'] } };
+  }
+
+  register(connection: Connection, ctx: ServerContext): void {
+    this.ctx = ctx;
+    this.layers = new LayeredDiagnostics(connection);
+    connection.onRequest(Methods.repair, (params: RepairParams, token: CancellationToken) => this.onRequest(params, token));
+    ctx.commands.register(fixCommand, (args, token, progress) => this.onCommand(args, token, progress));
+    connection.onHover((params) => this.onHover(params));
+    connection.onCodeAction((params) => this.onCodeAction(params));
+    // A run in which every known test passes makes the localization moot.
+    ctx.results.onDidUpdate((entry) => {
+      if (this.states.has(entry.root) && ![...entry.tests.values()].some((t) => t.status === 'failed' || t.status === 'error' || t.status === 'timedOut')) this.clear(entry.root);
+    });
+  }
+
+  private async onRequest(params: RepairParams, token: CancellationToken): Promise<RepairResult> {
+    const root = params && typeof params.folderUri === 'string' ? uriToPath(params.folderUri) : undefined;
+    if (!root) throw new ResponseError(LSPErrorCodes.RequestFailed, `${Methods.repair} needs folderUri, a file:// URI of a folder (got ${JSON.stringify(params?.folderUri)})`);
+    if (params.budgetS !== undefined && !(typeof params.budgetS === 'number' && params.budgetS > 0)) {
+      throw new ResponseError(LSPErrorCodes.RequestFailed, `budgetS must be a positive number of seconds (got ${JSON.stringify(params.budgetS)})`);
+    }
+    const folder: Folder = this.ctx.folders.folderFor(params.folderUri) ?? { uri: params.folderUri, name: root, path: root };
+    const progress = params.workDoneToken !== undefined
+      ? this.ctx.connection.window.attachWorkDoneProgress(params.workDoneToken)
+      : await this.ctx.connection.window.createWorkDoneProgress();
+    return this.run({ ...folder, uri: params.folderUri, path: root }, params.budgetS, progress, token);
+  }
+
+  /** `loopwise.server.fix <folder or file URI> [budgetS]`: the folder holding the URI (default: the first). */
+  private async onCommand(args: unknown[], token: CancellationToken, given: WorkDoneProgressReporter): Promise<RepairResult> {
+    const target = typeof args[0] === 'string' ? args[0] : undefined;
+    const folder = target ? this.ctx.folders.folderFor(target) : this.ctx.folders.all()[0];
+    if (!folder) throw new ResponseError(LSPErrorCodes.RequestFailed, target ? `${target} is not inside a workspace folder of this session` : 'open a workspace folder first');
+    const budgetS = typeof args[1] === 'number' && args[1] > 0 ? args[1] : undefined;
+    const progress = WorkDoneProgressReporter.isNullInstance(given) ? await this.ctx.connection.window.createWorkDoneProgress() : given;
+    return this.run(folder, budgetS, progress, token);
+  }
+
+  /** One search per folder: a newer one cancels the running one. */
+  private async run(folder: Folder, budgetGiven: number | undefined, progress: WorkDoneProgressReporter, token: CancellationToken): Promise<RepairResult> {
+    const controller = new AbortController();
+    let release!: () => void;
+    const active: ActiveRepair = { controller, finished: new Promise<void>((r) => (release = r)) };
+    const previous = this.active.get(folder.path);
+    this.active.set(folder.path, active);
+    const cancel = () => controller.abort();
+    const subscriptions = [token.onCancellationRequested(cancel), (progress as Partial<WorkDoneProgressServerReporter>).token?.onCancellationRequested(cancel)];
+    let begun = false;
+    try {
+      if (previous) {
+        previous.controller.abort();
+        await previous.finished;
+      }
+      const budgetS = budgetGiven ?? (await this.ctx.settings.get(folder.uri)).repair.budgetSeconds;
+      let task: RepairTask;
+      try {
+        task = loadTask(folder.path);
+      } catch (err) {
+        if (err instanceof TaskError) throw new ResponseError(LSPErrorCodes.RequestFailed, `Loopwise cannot repair ${folder.name}: ${err.message}`);
+        throw err;
+      }
+      const originals = new Map(task.sources.map((f) => [f, readText(join(folder.path, f)) ?? '']));
+      if (controller.signal.aborted) throw cancelled();
+      begun = true;
+      progress.begin('Loopwise: finding a verified fix', 0, folder.name, true);
+      const report = throttled(progress, budgetS);
+      let result: RepairResult;
+      try {
+        result = await repair({ ...task, budgetS, signal: controller.signal, onProgress: (p) => report(p.seconds, p.message) });
+      } catch (err) {
+        if (controller.signal.aborted) throw cancelled();
+        this.ctx.connection.console.error(`repair in ${folder.path} failed: ${errorText(err)}`);
+        throw new ResponseError(LSPErrorCodes.RequestFailed, `the repair search failed: ${errorText(err)}`);
+      }
+      let localization = result.localization;
+      if (localization?.status === 'ranked' && !controller.signal.aborted) {
+        progress.report(99, 'recording runtime values at the suspicious lines');
+        localization = await this.withValues(task, localization, result, controller.signal);
+      }
+      const state: FolderRepair = { root: folder.path, folderUri: folder.uri, result: { ...result, localization }, localization, originals, tests: new Set(task.tests), budgetS };
+      this.show(state);
+      if (controller.signal.aborted) throw cancelled();
+      this.tell(state);
+      return state.result;
+    } finally {
+      for (const s of subscriptions) s?.dispose();
+      if (begun) progress.done();
+      if (this.active.get(folder.path) === active) this.active.delete(folder.path);
+      release();
+    }
+  }
+
+  /** The search's localization records no values: record them at its top lines (the fix's lines first). */
+  private async withValues(task: RepairTask, loc: Localization, result: RepairResult, signal: AbortSignal): Promise<Localization> {
+    const extraScores: Record<string, number> = {};
+    for (const l of loc.lines.slice(0, valueLines)) extraScores[`${l.file}:${l.line}`] = 100 - l.rank;
+    for (const e of result.fixes[0]?.edits ?? []) extraScores[`${e.file}:${e.line}`] = 1000;
+    try {
+      const withValues = await localize({ ...task, signal, mutation: false, valueLines, budgetMs: valuesBudgetMs, extraScores });
+      return { ...loc, values: withValues.values };
+    } catch (err) {
+      if (!signal.aborted) this.ctx.connection.console.warn(`recording runtime values failed: ${errorText(err)}`);
+      return loc;
+    }
+  }
+
+  /** Publishes the suspicious lines (replacing the folder's previous ones) and keeps the state. */
+  private show(state: FolderRepair): void {
+    this.states.set(state.root, state);
+    const byUri = state.localization ? suspiciousDiagnostics(state.root, state.localization, readText) : new Map();
+    for (const uri of this.published.get(state.root) ?? []) if (!byUri.has(uri)) this.layers.set(uri, []);
+    for (const [uri, list] of byUri) this.layers.set(uri, list);
+    this.published.set(state.root, [...byUri.keys()]);
+  }
+
+  private clear(root: string): void {
+    this.states.delete(root);
+    for (const uri of this.published.get(root) ?? []) this.layers.set(uri, []);
+    this.published.delete(root);
+  }
+
+  /** The outcome as a message: found, not found (calmly: the localization stays), or why no search ran. */
+  private tell(state: FolderRepair): void {
+    const r = state.result;
+    const fix = r.fixes[0];
+    let type: MessageType = MessageType.Info;
+    let message: string;
+    if (fix) message = `Loopwise: found a verified fix (${testsPhrase(fix)}); apply or preview it from the light bulb on a suspicious line.`;
+    else if (r.status === 'noFix') message = `No verified fix found within ${state.budgetS} s; the suspicious lines are still shown.`;
+    else if (r.status === 'alreadyPassing') message = `Loopwise: ${r.message ?? 'all tests pass: nothing to repair.'}`;
+    else {
+      type = MessageType.Warning;
+      message = `Loopwise: ${r.message ?? 'no repair was searched.'}`;
+    }
+    void this.ctx.connection.sendNotification(ShowMessageNotification.type, { type, message });
+  }
+
+  private onHover(params: HoverParams): Hover | null {
+    const path = uriToPath(params.textDocument.uri);
+    const folder = this.ctx.folders.folderFor(params.textDocument.uri);
+    const state = folder && this.states.get(folder.path);
+    if (!path || !state?.localization) return null;
+    const file = relativeFile(state.root, path);
+    const line = suspiciousAt(state, file, params.position.line + 1);
+    return line ? { contents: hoverFor(state, line) } : null;
+  }
+
+  private onCodeAction(params: CodeActionParams): CodeAction[] {
+    const path = uriToPath(params.textDocument.uri);
+    const folder = this.ctx.folders.folderFor(params.textDocument.uri);
+    if (!path || !folder) return [];
+    const experimental = this.ctx.client().experimental as { loopwisePreviewFix?: boolean } | undefined;
+    return repairActions({
+      folder,
+      path,
+      lines: [params.range.start.line + 1, params.range.end.line + 1],
+      diagnostics: params.context.diagnostics,
+      state: this.states.get(folder.path),
+      searching: this.active.has(folder.path),
+      currentText: (p) => this.ctx.documents.get(pathToUri(p))?.document.getText() ?? readText(p),
+      canPreview: experimental?.loopwisePreviewFix === true,
+    });
+  }
+
+  dispose(): void {
+    for (const r of this.active.values()) r.controller.abort();
+  }
+
+  async shutdown(): Promise<void> {
+    const runs = [...this.active.values()];
+    for (const r of runs) r.controller.abort();
+    await Promise.all(runs.map((r) => r.finished));
+  }
+}
+
+function relativeFile(root: string, path: string): string {
+  return path.slice(root.length).replace(/^[\\/]+/, '').split('\\').join('/');
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function cancelled(): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestCancelled, 'repair cancelled');
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Progress as the share of the budget spent, at most every 200 ms. */
+function throttled(progress: WorkDoneProgressReporter, budgetS: number): (seconds: number, message: string) => void {
+  let last = 0;
+  return (seconds, message) => {
+    const now = Date.now();
+    if (now - last < progressIntervalMs) return;
+    last = now;
+    progress.report(Math.min(98, Math.round((seconds / budgetS) * 100)), message);
+  };
+}

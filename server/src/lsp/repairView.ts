@@ -1,0 +1,90 @@
+// What the editor shows of a folder's last repair: the state kept per folder, the hover on a suspicious
+// line (rank, score, evidence, the failing tests' runtime values there) and the titles naming the tests
+// a fix makes pass. Pure: the feature supplies the state.
+import type { MarkupContent } from 'vscode-languageserver/node';
+import type { Localization, RuntimeValues, SuspiciousLine } from '../../../common/localize';
+import type { RepairFix, RepairResult } from '../../../common/repair';
+
+export interface FolderRepair {
+  root: string;
+  folderUri: string;
+  result: RepairResult;
+  /** The localization shown (the search's ranking, with the runtime values recorded afterwards). */
+  localization?: Localization;
+  /** Text of each source file when the search started: a fix applies only to exactly this text. */
+  originals: Map<string, string>;
+  /** Test files of the folder (relative): a fix touching one is never offered. */
+  tests: Set<string>;
+  budgetS: number;
+}
+
+const maxSnapshots = 3;
+const maxValueChars = 120;
+const maxValuesChars = 1500;
+
+/** The short name of a test id ("test_x.py::test_a" -> "test_a"). */
+export function testName(id: string): string {
+  return id.split('::').pop()!.split(' > ').pop()!.trim() || id;
+}
+
+/** "makes 2 tests pass: test_a, test_b" (at most three names). */
+export function testsPhrase(fix: RepairFix): string {
+  const names = fix.testsFixed.map(testName);
+  const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? `, +${names.length - 3} more` : '');
+  const n = fix.testsFixed.length;
+  return `makes ${n} test${n === 1 ? '' : 's'} pass${n ? `: ${shown}` : ''}`;
+}
+
+export function suspiciousAt(state: FolderRepair, file: string, line1: number): SuspiciousLine | undefined {
+  return state.localization?.lines.find((l) => l.file === file && l.line === line1);
+}
+
+export function hoverFor(state: FolderRepair, line: SuspiciousLine): MarkupContent {
+  const loc = state.localization!;
+  const e = line.evidence;
+  const parts = [`**Loopwise: suspicious line** (rank ${line.rank} of ${loc.lines.length}, score ${line.score.toFixed(2)})`, ''];
+  const evidence = [
+    `run by ${e.failedCovering} of ${e.totalFailed} failing and ${e.passedCovering} of ${e.totalPassed} passing tests (Ochiai ${e.ochiai.toFixed(2)})`,
+  ];
+  if (e.tracebackDepth !== undefined) evidence.push(`in a failing test's traceback (depth ${e.tracebackDepth})`);
+  if (e.mutation) evidence.push(`${e.mutation.mutants} mutants here; the best changed ${e.mutation.changedFailing} failing test outcome(s), fixed ${e.mutation.fixedFailing}`);
+  const fix = state.result.fixes[0];
+  if (fix?.edits.some((ed) => ed.file === line.file && ed.line === line.line)) evidence.push(`the verified fix edits this line (${testsPhrase(fix)})`);
+  parts.push(...evidence.map((t) => `- ${t}`));
+  const values = loc.values.filter((v) => v.file === line.file && v.line === line.line);
+  if (values.length) {
+    parts.push('', 'Values when the failing tests reached this line:', '', '```text', valuesText(values), '```');
+  } else {
+    parts.push('', '_No runtime values were recorded at this line._');
+  }
+  return { kind: 'markdown', value: parts.join('\n') };
+}
+
+/** A few snapshots per test, each value cut short, the whole block bounded. */
+function valuesText(values: RuntimeValues[]): string {
+  const lines: string[] = [];
+  for (const v of values) {
+    lines.push(`# ${testName(v.test)}`);
+    for (const s of v.snapshots.slice(0, maxSnapshots)) {
+      lines.push(`hit ${s.hit}: ${assignments(s.before)}`);
+      if (s.after) lines.push(`  after: ${assignments(s.after)}`);
+      if (s.returned !== undefined) lines.push(`  returned: ${cut(s.returned)}`);
+    }
+    const more = v.omitted + Math.max(0, v.snapshots.length - maxSnapshots);
+    if (more) lines.push(`(${more} more execution${more === 1 ? '' : 's'} not shown)`);
+  }
+  const text = lines.join('\n');
+  return text.length > maxValuesChars ? `${text.slice(0, maxValuesChars)}\n…` : text;
+}
+
+function assignments(locals: Record<string, string>): string {
+  const entries = Object.entries(locals);
+  return entries.length ? entries.map(([k, v]) => `${k} = ${cut(v)}`).join(', ') : '(no locals)';
+}
+
+function cut(value: string): string {
+  const oneLine = value.replace(/\s*\n\s*/g, ' ');
+  // Code fences inside a value would end the block early.
+  const safe = oneLine.replace(/```/g, '`\u200b``');
+  return safe.length > maxValueChars ? `${safe.slice(0, maxValueChars)}…` : safe;
+}
