@@ -5,6 +5,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import type { TestRunResult } from '../../common/protocol';
 import { createClient } from './client';
 import { registerCommands } from './commands';
+import { registerFixes } from './fixes';
 import { ResultsHub } from './results';
 import { TestRunner } from './runner';
 import { StatusBar } from './statusBar';
@@ -29,6 +30,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Loopwi
   const started = performance.now();
   const output = vscode.window.createOutputChannel('Loopwise', { log: true });
   client = createClient(context, output);
+  // Before start(): the fix preview is declared in the initialize request's capabilities.
+  context.subscriptions.push(...registerFixes(client));
   const hub = new ResultsHub();
   const ready = client.start().then(() => true, (err: unknown) => {
     output.error(`the language server did not start: ${err instanceof Error ? err.message : String(err)}`);

@@ -25,15 +25,18 @@ function copyRepairFixture(name: string): string {
   return dir;
 }
 
-function suspicious(client: TestClient, path: string): Diagnostic[] {
-  return (client.diagnostics(path) ?? []).filter((d) => d.source === 'loopwise-localize');
+type Plain = Omit<Diagnostic, 'message'> & { message: string };
+
+/** The suspicious-line diagnostics last published for a file (the server sends plain-text messages). */
+function suspicious(client: TestClient, path: string): Plain[] {
+  return (client.diagnostics(path) ?? []).filter((d) => d.source === 'loopwise-localize') as Plain[];
 }
 
 function messages(client: TestClient): ShowMessageParams[] {
   return client.notifications.filter((n) => n.method === 'window/showMessage').map((n) => n.params as ShowMessageParams);
 }
 
-async function codeActions(client: TestClient, path: string, line0: number, diagnostics: Diagnostic[]): Promise<CodeAction[]> {
+async function codeActions(client: TestClient, path: string, line0: number, diagnostics: Plain[]): Promise<CodeAction[]> {
   return client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
     textDocument: { uri: uriOf(path) },
     range: { start: { line: line0, character: 0 }, end: { line: line0, character: 0 } },
@@ -78,8 +81,8 @@ describe('LSP: localization and verified repair', function () {
   });
 
   const cases = [
-    { name: 'python', source: 'stats.py', test: 'test_stats.py', bugLine: 4, lang: 'python', fixed: /if v > best:/, tests: ['test_ascending', 'test_mixed'] },
-    { name: 'javascript', source: 'range.js', test: 'range.test.js', bugLine: 4, lang: 'javascript', fixed: /i <= n/, tests: ['sum to 3'] },
+    { name: 'python', source: 'stats.py', test: 'test_stats.py', bugLine: 4, bugCode: 'if v < best:', lang: 'python', fixed: /if v > best:/, tests: ['test_ascending', 'test_mixed'] },
+    { name: 'javascript', source: 'range.js', test: 'range.test.js', bugLine: 4, bugCode: 'for (let i = 1; i < n; i++) {', lang: 'javascript', fixed: /i <= n/, tests: ['sum to 3'] },
   ];
   for (const c of cases) {
     it(`${c.name}: suspicious lines, a hover with values, and "Apply verified fix" that makes loopwise run pass`, async () => {
@@ -105,7 +108,7 @@ describe('LSP: localization and verified repair', function () {
       const lines = suspicious(client, source);
       const top = lines.find((d) => d.range.start.line === c.bugLine - 1);
       assert.ok(top, `no suspicious-line diagnostic on ${c.source}:${c.bugLine}; got ${JSON.stringify(lines)}`);
-      assert.match(top.message, /^Suspicious line \(rank 1, score \d+\.\d\d\)/);
+      assert.strictEqual(top.message.replace(/score \d+\.\d\d/, 'score S'), `Suspicious line (rank 1, score S): ${c.bugCode}`);
       assert.ok(top.severity === 3, 'rank 1 is an Information diagnostic');
       assert.ok(lines.filter((d) => d !== top).every((d) => d.severity === 4), 'the other lines are hints');
       assert.deepStrictEqual(client.diagnostics(testFile), testDiagnostics, 'the test diagnostics are untouched');
