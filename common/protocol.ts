@@ -1,5 +1,7 @@
 // The contract between the extension and the language server: every custom LSP message and
 // the shared types they carry. Both sides import this file; neither redefines these shapes.
+import type { PrivacyLevel, SuggestionEvent } from './events';
+import type { GateModel } from './gate/model';
 import type { TestRunResult } from './results';
 
 export * from './results';
@@ -13,6 +15,32 @@ export interface LoopwiseSettings {
   runTimeoutSeconds: number;
   llm: LlmSettings;
   repair: RepairSettings;
+  completions: CompletionSettings;
+  gate: GateSettings;
+  events: EventSettings;
+}
+
+/** loopwise.completions.*: inline suggestions from the 'completion' model. */
+export interface CompletionSettings {
+  enabled: boolean;
+}
+
+/** loopwise.gate.*: the learned show/hide gate for inline suggestions. */
+export interface GateSettings {
+  /** false: every suggestion is requested and shown (scores are still computed and listed). */
+  enabled: boolean;
+  /** Share of would-be-accepted suggestions the gate keeps (chooses the threshold). */
+  keepRate: number;
+  /** Share of would-be-hidden suggestions shown anyway, with the propensity logged. */
+  exploreRate: number;
+  /** Retrain the gate on the local events after this many new accept/reject decisions. */
+  retrainEvery: number;
+}
+
+/** loopwise.events.*: the local suggestion-event store. */
+export interface EventSettings {
+  /** 'noCode': no code text (prefix, suffix, suggestion) is ever stored. */
+  privacy: PrivacyLevel;
 }
 
 /** loopwise.repair.*: the embedded repair engine ("Find a verified fix"). */
@@ -44,6 +72,9 @@ export const defaultSettings: LoopwiseSettings = {
   runTimeoutSeconds: 120,
   llm: { baseUrl: '', models: { fixer: '', tutor: '', student: '', completion: '' }, timeoutSeconds: 60, tokenBudget: 50000 },
   repair: { budgetSeconds: 30 },
+  completions: { enabled: true },
+  gate: { enabled: true, keepRate: 0.95, exploreRate: 0.02, retrainEvery: 200 },
+  events: { privacy: 'all' },
 };
 
 /** Custom requests and notifications, by method name. */
@@ -58,7 +89,78 @@ export const Methods = {
   llmUsage: 'loopwise/llmUsage',
   /** client -> server: localize the fault and search a verified fix in a folder (RepairParams -> RepairResult). */
   repair: 'loopwise/repair',
+  /** client -> server: suggestion events to append to the local store (EventsNotification). */
+  events: 'loopwise/events',
+  /** server -> client: the gate model to score with (GateModelNotification), after start and every retraining. */
+  gateModel: 'loopwise/gateModel',
+  /** server -> client: whether inline suggestions can work (CompletionStatusNotification), sent on changes only. */
+  completionStatus: 'loopwise/completionStatus',
 } as const;
+
+/** Server commands (workspace/executeCommand) of the gate and the event store. */
+export const GateCommands = {
+  /** () -> GateTrainResult */
+  train: 'loopwise.server.gateTrain',
+  /** (file: string) -> { events: number } */
+  exportEvents: 'loopwise.server.eventsExport',
+  /** () -> { deleted: true } */
+  deleteEvents: 'loopwise.server.eventsDelete',
+  /** () -> GateDecisionRecord[]: the server's own recent decisions (clients that do not gate themselves). */
+  decisions: 'loopwise.server.gateDecisions',
+} as const;
+
+/**
+ * Client capability experimental.loopwiseInline: the client gates suggestions itself (scores with the model
+ * it receives, logs shown/suppressed and outcomes) and where the server keeps events (VS Code: globalStorage).
+ * Without it the server applies both gate stages and logs requested/skipped/shown/suppressed itself.
+ */
+export interface InlineClientCapability {
+  gate?: boolean;
+  storageDir?: string;
+}
+
+export interface EventsNotification {
+  events: SuggestionEvent[];
+}
+
+export interface GateModelNotification {
+  model: GateModel;
+  /** 'default': the shipped model; 'trained': trained on this user's events. */
+  source: 'default' | 'trained';
+}
+
+export interface CompletionStatusNotification {
+  state: 'ready' | 'noModel' | 'error' | 'disabled';
+  message: string;
+}
+
+export interface GateTrainResult {
+  trained: boolean;
+  message: string;
+  decisions?: number;
+}
+
+/** One gate decision as listed by "Show Gate Decisions". */
+export interface GateDecisionRecord {
+  ts: number;
+  sid: string;
+  stage: 1 | 2;
+  show: boolean;
+  score: number;
+  threshold: number;
+  explore: boolean;
+  /** Start of the line at the cursor or of the suggestion, for recognising it in the list. */
+  preview: string;
+}
+
+/** Argument of the inline item's command (the client's acceptance hook) and what the client logs about it. */
+export interface InlineSuggestionInfo {
+  sid: string;
+  /** When the server answered (epoch ms). */
+  ts: number;
+  ctx: SuggestionEvent['ctx'];
+  sug: SuggestionEvent['sug'];
+}
 
 /** Argument of the client command loopwise.previewFix (offered when the client declares experimental.loopwisePreviewFix). */
 export interface PreviewFixArgs {
@@ -108,3 +210,65 @@ export interface TestResultsNotification {
   folderUri: string;
   result: TestRunResult;
 }
+
+/** loopwise.mode: 'developer' offers verified fixes; 'tutor' offers hints only and never sends fix code. */
+export type LoopwiseMode = 'developer' | 'tutor';
+
+/** Help levels of a tutor hint, asked for one after the other; none of them is the solution. */
+export type HintLevel = 1 | 2 | 3;
+export const hintLevelNames: Record<HintLevel, string> = { 1: 'nudge', 2: 'location', 3: 'concept' };
+
+/** The failing test a hint is about, as a real run reported it. */
+export interface HintTest {
+  id: string;
+  /** The call under test as the test writes it, e.g. "search(100, [])". */
+  input?: string;
+  expected?: string;
+  actual?: string;
+  message?: string;
+}
+
+export interface TutorHint {
+  /** 'embedded': built from localization + a verified fix; 'llm': tutor model, validated; 'fallback': failing test and localization only (no verified fix). */
+  source: 'embedded' | 'llm' | 'fallback' | 'syntax';
+  level: HintLevel;
+  /** Highest level this hint offers (the assignment's policy may cap it). */
+  maxLevel: HintLevel;
+  text: string;
+  test?: HintTest;
+  /** The line the hint points at (levels >= 2 only). */
+  location?: { file: string; line: number };
+  /** Kind of problem, e.g. "missing case", "comparison", "loop bound". */
+  problem?: string;
+  /** How the hint was checked (validation figures, leak guard). */
+  validation?: { withHint?: number; withoutHint?: number; attempts?: number; leakChecked: boolean; note?: string };
+}
+
+export interface HintParams {
+  /** file:// URI of the workspace folder. */
+  folderUri: string;
+  level?: HintLevel;
+  workDoneToken?: string | number;
+}
+
+export interface HintResponse {
+  status: 'hint' | 'allPassing' | 'withheld' | 'error';
+  hint?: TutorHint;
+  /** Why no hint (withheld, all tests pass, no tests) or what limited it (e.g. no model configured). */
+  message?: string;
+}
+
+/** client -> server: the student rated a hint or asked for more help; stored as a `hint` event. */
+export interface HintFeedbackParams {
+  folderUri: string;
+  action: 'helpful' | 'notHelpful' | 'moreHelp' | 'shown';
+  level: HintLevel;
+  source: TutorHint['source'];
+  file?: string;
+  line?: number;
+}
+
+export const HintMethods = {
+  hint: 'loopwise/hint',
+  hintFeedback: 'loopwise/hintFeedback',
+} as const;

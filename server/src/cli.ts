@@ -11,6 +11,7 @@ const commands: Record<string, () => Promise<Command>> = {
   collector: async () => (await import('./cli/collector')).default,
   fix: async () => (await import('./cli/fix')).default,
   bench: async () => (await import('./cli/bench')).default,
+  hint: async () => (await import('./cli/hint')).default,
 };
 
 const help = `Usage: loopwise <command> [options]

@@ -1,12 +1,14 @@
 // `loopwise bench <subcommand> ...`: benchmarks of the engines on suites in the task-folder format.
 // Each subcommand is one entry in the table below and lives with the engine it measures.
 import benchRepair from '../repair/bench';
+import benchHints from '../hints/bench';
 import { UsageError } from './usage';
 
 type Subcommand = (args: string[]) => Promise<number>;
 
 const subcommands: Record<string, Subcommand> = {
   repair: benchRepair,
+  hints: benchHints,
 };
 
 const usage = `usage: loopwise bench <${Object.keys(subcommands).join('|')}> <suite-dir> [options]`;
