@@ -1,15 +1,23 @@
 // Language server entry point (stdio, node IPC or a socket: vscode-languageserver reads --stdio /
 // --node-ipc / --socket=N / --pipe=NAME). Editor-agnostic: never imports 'vscode'. Lists the features; lsp/ wires them.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { EventsFeature } from './lsp/eventsFeature';
 import type { Feature } from './lsp/features';
+import { GateFeature } from './lsp/gateFeature';
+import { InlineFeature } from './lsp/inlineFeature';
 import { startServer } from './lsp/lifecycle';
 import { RepairFeature } from './lsp/repairFeature';
 import { TestRunsFeature } from './lsp/testRuns';
 import { runTests } from './run';
 
+const events = new EventsFeature();
+const gate = new GateFeature(events);
 const features: Feature[] = [
   new TestRunsFeature(runTests),
   new RepairFeature(),
+  events,
+  gate,
+  new InlineFeature(events, gate),
 ];
 
 if (!process.argv.some((a) => /^--(stdio|node-ipc|socket=|pipe=)/.test(a))) {

@@ -1,0 +1,132 @@
+// The gate on the server side: keeps the current model (the user's own once trained, else the shipped default),
+// retrains it on the local events after every N new decisions and on command, and sends each model to the
+// client (loopwise/gateModel), which scores locally. For clients that do not gate themselves it also decides
+// here, with the same common/gate code, and remembers the last decisions for the "show decisions" command.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Connection } from 'vscode-languageserver/node';
+import { isDecision, redactEvent, type SuggestionEvent } from '../../../common/events';
+import { decide, loadGateModel, newHistory, observe, type CompiledGate, type GateDecision, type GateHistory, type GateInput, type GateModel } from '../../../common/gate/index';
+import { GateCommands, Methods, type GateDecisionRecord, type GateModelNotification, type GateSettings, type GateTrainResult } from '../../../common/protocol';
+import { loadDefaultGate } from '../gate/default';
+import { trainGate, TrainError } from '../gate/train';
+import type { EventsFeature } from './eventsFeature';
+import type { Feature, ServerContext } from './features';
+
+const MODEL_FILE = 'gate-model.json';
+const KEEP_DECISIONS = 50;
+
+export class GateFeature implements Feature {
+  readonly name = 'gate';
+  private gate: CompiledGate | undefined;
+  private source: GateModelNotification['source'] = 'default';
+  private readonly history: GateHistory = newHistory();
+  private readonly decisions: GateDecisionRecord[] = [];
+  private sinceTraining = 0;
+  private training = false;
+  private connection: Connection | undefined;
+  private ctx: ServerContext | undefined;
+
+  constructor(private readonly events: EventsFeature, private readonly rng: () => number = Math.random) {}
+
+  register(connection: Connection, ctx: ServerContext): void {
+    this.connection = connection;
+    this.ctx = ctx;
+    this.gate = this.loadModel();
+    this.events.onEvent((e) => this.onEvent(e));
+    ctx.commands.register(GateCommands.train, async () => this.train());
+    ctx.commands.register(GateCommands.decisions, async () => [...this.decisions].reverse());
+  }
+
+  initialized(): void {
+    this.sendModel();
+  }
+
+  /** Decides one stage for a client that does not gate itself; records the decision. */
+  async decide(stage: 1 | 2, event: SuggestionEvent, uri: string, preview: string): Promise<GateDecision> {
+    const settings = await this.settings(uri);
+    const input: GateInput = redactEvent(event, this.events.privacy);
+    const d = decide(this.required(), stage, input, this.history, { enabled: settings.enabled, keepRate: settings.keepRate, exploreRate: settings.exploreRate, rng: this.rng });
+    this.decisions.push({ ts: event.ts, sid: event.sid, stage, show: d.show, score: d.score, threshold: d.threshold, explore: d.explore, preview });
+    if (this.decisions.length > KEEP_DECISIONS) this.decisions.shift();
+    return d;
+  }
+
+  /** Trains on every stored event, saves the model next to the events and sends it to the client. */
+  train(): GateTrainResult {
+    if (this.training) return { trained: false, message: 'training is already running' };
+    this.training = true;
+    try {
+      const events = this.events.read();
+      const model = trainGate(events);
+      const compiled = loadGateModel(model);
+      this.save(model);
+      this.gate = compiled;
+      this.source = 'trained';
+      this.sinceTraining = 0;
+      this.sendModel();
+      const s2 = model.stage2.heldOut;
+      return { trained: true, decisions: model.trainedOn.decisions, message: `trained on ${model.trainedOn.decisions} decisions (${model.trainedOn.accepted} accepted); held-out stage 2 AUC ${s2.auc.toFixed(3)} (${s2.chosen})` };
+    } catch (err) {
+      if (err instanceof TrainError) return { trained: false, message: `not trained: ${err.message}` };
+      throw err;
+    } finally {
+      this.training = false;
+    }
+  }
+
+  get model(): GateModel {
+    return this.required().model;
+  }
+
+  private onEvent(e: SuggestionEvent): void {
+    observe(this.history, redactEvent(e, this.events.privacy));
+    if (e.kind !== 'completion' || !isDecision(e)) return;
+    this.sinceTraining++;
+    void this.settings().then((s) => {
+      if (this.sinceTraining < s.retrainEvery || this.training) return;
+      const r = this.train();
+      this.connection?.console.info(`gate retrained after ${s.retrainEvery} decisions: ${r.message}`);
+      // too little data yet: try again after the next N decisions rather than on every one
+      if (!r.trained) this.sinceTraining = 0;
+    });
+  }
+
+  private async settings(uri?: string): Promise<GateSettings> {
+    const s = (await this.ctx?.settings.get(uri))?.gate;
+    return { enabled: s?.enabled ?? true, keepRate: s?.keepRate ?? 0.95, exploreRate: s?.exploreRate ?? 0.02, retrainEvery: Math.max(1, Math.round(s?.retrainEvery ?? 200)) };
+  }
+
+  private sendModel(): void {
+    const note: GateModelNotification = { model: this.required().model, source: this.source };
+    void this.connection?.sendNotification(Methods.gateModel, note);
+  }
+
+  /** The user's trained model when one was saved (and still loads), else the shipped default. */
+  private loadModel(): CompiledGate {
+    const file = this.events.dir ? join(this.events.dir, MODEL_FILE) : undefined;
+    if (file && existsSync(file)) {
+      try {
+        const g = loadGateModel(JSON.parse(readFileSync(file, 'utf8')));
+        this.source = 'trained';
+        return g;
+      } catch (err) {
+        this.connection?.console.warn(`ignoring the saved gate model ${file}: ${err instanceof Error ? err.message : String(err)}; using the shipped one`);
+      }
+    }
+    return loadDefaultGate();
+  }
+
+  private save(model: GateModel): void {
+    if (!this.events.dir) return;
+    const file = join(this.events.dir, MODEL_FILE);
+    mkdirSync(this.events.dir, { recursive: true });
+    writeFileSync(file + '.tmp', JSON.stringify(model));
+    renameSync(file + '.tmp', file);
+  }
+
+  private required(): CompiledGate {
+    if (!this.gate) throw new Error('the gate model is not loaded yet (the server was not initialized)');
+    return this.gate;
+  }
+}
