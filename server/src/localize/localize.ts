@@ -59,6 +59,7 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
   const texts = new Map<string, string>();
   const statementLines = new Map<string, Set<number>>();
   const functionLines = new Map<string, Set<number>>();
+  const literalInitLines = new Map<string, Set<number>>();
   let unparsed: { file: string; line: number; message: string } | undefined;
   for (const file of o.sources) {
     let text: string;
@@ -73,6 +74,7 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
     const shape = await readShape(grammar, text);
     statementLines.set(file, shape.statementLines);
     functionLines.set(file, shape.functionLines);
+    literalInitLines.set(file, shape.literalInitLines);
     shape.tree.delete();
     if (shape.syntaxError && !unparsed) unparsed = { file, ...shape.syntaxError };
   }
@@ -124,7 +126,7 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
     const shared = run.loadLines.filter(([f, l]) => functionLines.get(f)?.has(l));
     const spectra = computeSpectra(shared.length ? run.tests.map((t) => ({ ...t, lines: [...t.lines, ...shared] })) : run.tests);
     const extraScores = o.extraScores ? new Map(Object.entries(o.extraScores)) : undefined;
-    const rankInput = { spectra, failingTests, statementLines, extraScores, sources: o.sources };
+    const rankInput = { spectra, failingTests, statementLines, literalInitLines, extraScores, sources: o.sources };
     let lines = rankLines(rankInput);
     timings.rankingMs = Date.now() - t1;
     if (!lines.length) {

@@ -46,6 +46,10 @@ function editsFor(node: Node, python: boolean): Edit[] {
     if (left && right && node.type !== 'comparison_operator') {
       edits.push({ start: node.startIndex, end: node.endIndex, text: left.text, kind: 'drop right operand' });
       edits.push({ start: node.startIndex, end: node.endIndex, text: right.text, kind: 'drop left operand' });
+      if (op && ['-', '/', '//', '%', '+'].includes(op.type)) {
+        const between = node.text.slice(left.endIndex - node.startIndex, right.startIndex - node.startIndex);
+        edits.push({ start: node.startIndex, end: node.endIndex, text: right.text + between + left.text, kind: 'swap operands' });
+      }
     }
   } else if (node.type === 'argument_list' || node.type === 'arguments') {
     const args = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
@@ -107,15 +111,23 @@ function isVariable(n: Node): boolean {
   return !['undefined', 'NaN', 'Infinity', 'self', 'this'].includes(n.text);
 }
 
+/** True when `n` is (part of) what a statement assigns or a loop binds, rather than a value it reads. */
+function isBound(n: Node): boolean {
+  let child: Node = n;
+  for (let p = n.parent; p; child = p, p = p.parent) {
+    const target = p.childForFieldName('left') ?? p.childForFieldName('name');
+    if (target?.id === child.id && /assignment|declarator|for_statement|for_in_statement|for_in_clause/.test(p.type)) return true;
+    if (p.type === 'parameters' || p.type === 'formal_parameters') return true;
+    if (/statement$|^block$|^program$|^module$/.test(p.type)) return false;
+  }
+  return false;
+}
+
 /** Each variable read on the line replaced by another variable of the same function. */
 function identifierEdits(nodes: Node[]): Edit[] {
   const edits: Edit[] = [];
   for (const n of nodes) {
-    if (n.type !== 'identifier' || !isVariable(n)) continue;
-    const p = n.parent;
-    const isTarget = p && ['assignment', 'augmented_assignment', 'variable_declarator', 'assignment_expression', 'for_statement', 'for_in_statement', 'parameters', 'formal_parameters'].includes(p.type)
-      && (p.childForFieldName('left')?.id === n.id || p.childForFieldName('name')?.id === n.id);
-    if (isTarget) continue;
+    if (n.type !== 'identifier' || !isVariable(n) || isBound(n)) continue;
     for (const other of variablesAround(n)) {
       if (other !== n.text) edits.push({ start: n.startIndex, end: n.endIndex, text: other, kind: `variable ${n.text} -> ${other}` });
     }
@@ -130,7 +142,7 @@ export function mutantsAt(file: string, text: string, tree: Tree, line: number, 
   const priority = (k: string) => (k.startsWith('operator') || k.startsWith('negate') ? 0 : k.startsWith('constant') || k.startsWith('flip') || k.startsWith('drop neg') || k.startsWith('swap') ? 1 : 2);
   edits.sort((a, b) => priority(a.kind) - priority(b.kind));
   // Variable swaps come last and only a few: each name can become many others.
-  edits.push(...identifierEdits(nodes).slice(0, 4));
+  edits.push(...identifierEdits(nodes).slice(0, 6));
   const seen = new Set<string>();
   const mutants: Mutant[] = [];
   for (const e of edits) {

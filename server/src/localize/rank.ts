@@ -1,6 +1,7 @@
 // Combines the localization signals into one ranking: the spectrum (Ochiai) first, raised for lines
 // where failing tests crashed and for lines whose mutants change the failing tests' outcomes, lowered
-// for lines that hold no code of their own, plus any extra score a caller feeds back.
+// for lines that hold no code of their own and a little for literal initialisations, plus any extra
+// score a caller feeds back.
 import type { FailingTest, SuspicionEvidence, SuspiciousLine } from '../../../common/localize';
 import type { Spectra } from './spectrum';
 
@@ -11,6 +12,8 @@ export interface RankInput {
   failingTests: FailingTest[];
   /** Per file, the lines that hold code of their own (see statements.ts). */
   statementLines: Map<string, Set<number>>;
+  /** Per file, lines that only import or set a literal (see statements.ts). */
+  literalInitLines?: Map<string, Set<number>>;
   mutation?: Map<string, MutationEvidence>;
   /** Extra score per "file:line" (e.g. from the repair search), added to the combined score. */
   extraScores?: Map<string, number>;
@@ -18,7 +21,7 @@ export interface RankInput {
   sources: string[];
 }
 
-export const weights = { traceback: 0.3, mutation: 0.6, nonStatement: 0.5 };
+export const weights = { traceback: 0.3, mutation: 0.6, nonStatement: 0.5, literalInit: 0.1 };
 
 export const lineKey = (file: string, line: number): string => `${file}:${line}`;
 
@@ -57,6 +60,8 @@ export function rankLines(input: RankInput): SuspiciousLine[] {
     if (tb) score += (weights.traceback * tb.share) / tb.depth;
     if (mutation) score += weights.mutation * mutation.score;
     if (!statement) score *= weights.nonStatement;
+    // Mutants still lift a wrong initial value above the rest; without them, the computation is likelier.
+    if (input.literalInitLines?.get(s.file)?.has(s.line)) score -= weights.literalInit;
     if (extra) score += extra;
     const evidence: SuspicionEvidence = {
       failedCovering: s.failed, passedCovering: s.passed, totalFailed: spectra.totalFailed, totalPassed: spectra.totalPassed,

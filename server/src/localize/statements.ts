@@ -1,6 +1,6 @@
 // Reads a source file's syntax tree for localization: which lines hold code of their own (as opposed
 // to a `def` header, `else:`, a lone brace, a comment or a docstring, which coverage may mark as run
-// but which are never where a fix goes), and where the first syntax error is.
+// but which are never where a fix goes), which only initialise a variable, and the first syntax error.
 import type { Node, Tree } from 'web-tree-sitter';
 import { parse, type GrammarId } from '../parse/parser';
 
@@ -10,6 +10,8 @@ export interface SourceShape {
   statementLines: Set<number>;
   /** The statement lines that are inside a function or method body. */
   functionLines: Set<number>;
+  /** Lines that only import, or set a variable to a literal (`total = 0`, `let seen = [];`). */
+  literalInitLines: Set<number>;
   /** First syntax error, when the file does not parse. */
   syntaxError?: { line: number; message: string };
 }
@@ -53,6 +55,30 @@ function isDocstring(leaf: Node): boolean {
   return stmt?.type === 'expression_statement' && stmt.namedChildCount === 1 && stmt.namedChild(0)?.type === 'string';
 }
 
+const literalTypes = new Set(['integer', 'float', 'number', 'string', 'true', 'false', 'none', 'null', 'undefined', 'unary_operator', 'unary_expression']);
+const emptyTypes = new Set(['list', 'dictionary', 'set', 'tuple', 'array', 'object']);
+
+function isLiteral(n: Node | null): boolean {
+  if (!n) return false;
+  if (emptyTypes.has(n.type)) return n.namedChildCount === 0;
+  if (n.type === 'unary_operator' || n.type === 'unary_expression') return isLiteral(n.namedChild(n.namedChildCount - 1));
+  return literalTypes.has(n.type);
+}
+
+/** Statements that import, or only give variables literal values: seldom where a fault is. */
+function isLiteralInit(stmt: Node): boolean {
+  if (/^import/.test(stmt.type)) return true;
+  if (stmt.type === 'lexical_declaration' || stmt.type === 'variable_declaration') {
+    const values = stmt.namedChildren.filter((c): c is Node => !!c && c.type === 'variable_declarator').map((d) => d.childForFieldName('value'));
+    return values.length > 0 && values.every(isLiteral);
+  }
+  if (stmt.type === 'expression_statement' && stmt.namedChildCount === 1) {
+    const e = stmt.namedChild(0);
+    return !!e && (e.type === 'assignment' || e.type === 'assignment_expression') && isLiteral(e.childForFieldName('right'));
+  }
+  return false;
+}
+
 function insideFunction(leaf: Node): boolean {
   for (let p = leaf.parent; p; p = p.parent) if (functionTypes.has(p.type) && !p.type.startsWith('class')) return true;
   return false;
@@ -90,9 +116,15 @@ export async function readShape(grammar: GrammarId, text: string): Promise<Sourc
     statementLines.add(row);
     if (insideFunction(leaf)) functionLines.add(row);
   }
+  const literalInitLines = new Set<number>();
+  const visit = (n: Node) => {
+    if (/(_statement|_declaration)$/.test(n.type) && n.startPosition.row === n.endPosition.row && isLiteralInit(n)) literalInitLines.add(n.startPosition.row + 1);
+    for (const c of n.namedChildren) if (c) visit(c);
+  };
+  visit(tree.rootNode);
   const err = firstError(tree.rootNode);
   const syntaxError = err
     ? { line: err.startPosition.row + 1, message: err.isMissing ? `syntax error: missing ${err.type}` : `syntax error near "${err.text.slice(0, 40)}"` }
     : undefined;
-  return { tree, statementLines, functionLines, syntaxError };
+  return { tree, statementLines, functionLines, literalInitLines, syntaxError };
 }
