@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import type { CodeAction, Diagnostic, Hover, MarkupContent, ShowMessageParams, TextEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Methods, type RepairParams, type RepairResult, type TestRunResult } from '../../common/protocol';
+import { Methods, type PreviewFixArgs, type RepairParams, type RepairResult, type TestRunResult } from '../../common/protocol';
 import { ensureBuilt, repoRoot, TestClient, uriOf } from './client';
 import { leftovers, processTable } from './processes';
 
@@ -138,6 +138,43 @@ describe('LSP: localization and verified repair', function () {
       assert.deepStrictEqual(suspicious(client, source), [], 'a passing run clears the suspicious lines');
     });
   }
+
+  it('keeps test diagnostics and suspicious lines side by side; the fix command; the preview action for clients that preview', async () => {
+    const folder = copyRepairFixture('raises');
+    const source = join(folder, 'average.py');
+    client = new TestClient();
+    await client.connection.sendRequest('initialize', {
+      processId: process.pid,
+      workspaceFolders: [{ uri: uriOf(folder), name: 'raises' }],
+      capabilities: { window: { workDoneProgress: true }, experimental: { loopwisePreviewFix: true } },
+    });
+    await client.connection.sendNotification('initialized', {});
+    const runTests = () => client!.connection.sendRequest<TestRunResult>(Methods.runTests, { folderUri: uriOf(folder) });
+    await runTests();
+    const bySource = (src: string) => (client!.diagnostics(source) ?? []).filter((d) => d.source === src && d.range.start.line === 4);
+    const [raised] = bySource('loopwise') as Plain[];
+    assert.ok(raised, 'the ZeroDivisionError is shown where it is raised');
+
+    const result = await client.connection.sendRequest<RepairResult>('workspace/executeCommand', { command: 'loopwise.server.fix', arguments: [uriOf(folder)] });
+    assert.strictEqual(result.status, 'fixed', JSON.stringify({ status: result.status, message: result.message }));
+    assert.strictEqual(bySource('loopwise').length, 1, 'the test diagnostic stays next to the suspicious line');
+    assert.match((bySource('loopwise-localize')[0] as Plain | undefined)?.message ?? '', /^Suspicious line \(rank 1,/);
+    await runTests();
+    assert.strictEqual(bySource('loopwise').length, 1, 'a new failing run republishes its diagnostic');
+    assert.strictEqual(bySource('loopwise-localize').length, 1, 'and keeps the suspicious line');
+
+    const actions = await codeActions(client, source, 4, [raised]);
+    assert.deepStrictEqual(actions.map((a) => a.title), [
+      'Apply verified fix (makes 1 test pass: test_no_values_is_zero)',
+      'Preview verified fix (makes 1 test pass: test_no_values_is_zero)',
+    ]);
+    const [args] = actions[1].command!.arguments as PreviewFixArgs[];
+    assert.strictEqual(actions[1].command!.command, 'loopwise.previewFix');
+    assert.strictEqual(args.title, 'Verified fix: makes 1 test pass: test_no_values_is_zero');
+    assert.deepStrictEqual(args.files.map((f) => f.uri), [uriOf(source)]);
+    assert.strictEqual(args.files[0].originalText, readFileSync(source, 'utf8'));
+    assert.match(args.files[0].newText, /return 0\n/, 'the fixed text returns 0 for no values');
+  });
 
   it('says calmly that no fix was found within a tiny budget and keeps the localization', async () => {
     const folder = copyRepairFixture('nofix');

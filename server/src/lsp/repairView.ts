@@ -67,7 +67,8 @@ function valuesText(values: RuntimeValues[]): string {
     lines.push(`# ${testName(v.test)}`);
     for (const s of v.snapshots.slice(0, maxSnapshots)) {
       lines.push(`hit ${s.hit}: ${assignments(s.before)}`);
-      if (s.after) lines.push(`  after: ${assignments(s.after)}`);
+      const changed = s.after ? changedLocals(s.before, s.after) : {};
+      if (Object.keys(changed).length) lines.push(`  then: ${assignments(changed)}`);
       if (s.returned !== undefined) lines.push(`  returned: ${cut(s.returned)}`);
     }
     const more = v.omitted + Math.max(0, v.snapshots.length - maxSnapshots);
@@ -75,6 +76,11 @@ function valuesText(values: RuntimeValues[]): string {
   }
   const text = lines.join('\n');
   return text.length > maxValuesChars ? `${text.slice(0, maxValuesChars)}\n…` : text;
+}
+
+/** Locals the line set or changed: the rest repeats what `before` already shows. */
+function changedLocals(before: Record<string, string>, after: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(after).filter(([k, v]) => before[k] !== v));
 }
 
 function assignments(locals: Record<string, string>): string {
