@@ -36,7 +36,9 @@ function fileHint(info: string, lineAbove: string, code: string): string | undef
   return lineAbove.trim() ? lineAbove.match(fileName)?.[1] : undefined;
 }
 
-export function parseReply(text: string): ParsedReply {
+export function parseReply(raw: string): ParsedReply {
+  // Reasoning models think aloud (with drafts of code) before answering: only the answer counts.
+  const text = raw.replace(/<think>[\s\S]*?(<\/think>|$)/g, '');
   const blocks: CodeBlock[] = [];
   const diffs: string[] = [];
   const prose: string[] = [];
@@ -56,7 +58,12 @@ export function parseReply(text: string): ParsedReply {
     const code = dedent(body.split('\n').map((l) => (indent && l.startsWith(indent) ? l.slice(indent.length) : l)).join('\n')).replace(/\s+$/, '') + '\n';
     const info = infoRaw.trim();
     const lang = info.split(/[\s:{]/)[0] ?? '';
-    if (isDiff(lang, code)) diffs.push(code);
+    if (/^(markdown|md)$/i.test(lang)) {
+      // The whole answer wrapped in a markdown fence: its inner blocks are the code.
+      const inner = parseReply(body);
+      blocks.push(...inner.blocks);
+      diffs.push(...inner.diffs);
+    } else if (isDiff(lang, code)) diffs.push(code);
     else if (code.trim()) blocks.push({ lang, file: fileHint(info, lineAbove, code), code });
     if (end < 0) { last = text.length; break; }
     const closeLine = rest.slice(end).match(/^[^\n]*\n?/)?.[0] ?? '';

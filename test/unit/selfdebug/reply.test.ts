@@ -59,6 +59,19 @@ describe('self-debugging reply parsing and application', () => {
     assert.deepEqual(c.changed, ['stack.py: mean']);
   });
 
+  it('ignores the code a reasoning model drafts while thinking', async () => {
+    const text = '<think>Maybe\n```python\ndef mean(xs):\n    return 0\n```\nno.</think>\nThe divisor is wrong.\n```python\ndef mean(xs):\n    return sum(xs) / len(xs)\n```\n';
+    const p = parseReply(text);
+    assert.equal(p.blocks.length, 1);
+    assert.equal(p.explanation, 'The divisor is wrong.');
+    assert.match(ok(await candidateFromReply(p, task)).files['stack.py'], /return sum\(xs\) \/ len\(xs\)/);
+  });
+
+  it('finds the code in an answer wrapped in a markdown fence', async () => {
+    const c = ok(await candidateFromReply(parseReply('```markdown\nThe divisor is wrong.\n```python\ndef mean(xs):\n    return sum(xs) / len(xs)\n```\n```\n'), task));
+    assert.deepEqual(c.changed, ['stack.py: mean']);
+  });
+
   it('rejects prose only', async () => {
     const c = await candidate('prose-only');
     assert.ok(!c.ok && c.reason === 'prose', JSON.stringify(c));
