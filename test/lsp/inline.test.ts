@@ -1,0 +1,175 @@
+// Inline completion through LSP: the built server (dist/server.js --stdio) answers textDocument/inlineCompletion
+// from the fake OpenAI-compatible model, applies both gate stages for a client that does not gate itself
+// (skip before the model call, hide after it, explore with the propensity logged), appends the events to the
+// store in the folder the client names, and retrains the gate after N decisions, sending the new model.
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { InitializeResult, InlineCompletionList } from 'vscode-languageserver-protocol';
+import type { SuggestionEvent } from '../../common/events';
+import { thresholdFor } from '../../common/gate/index';
+import { GateCommands, Methods, type GateModelNotification } from '../../common/protocol';
+import { loadDefaultGate } from '../../server/src/gate/default';
+import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai/server';
+import { ensureBuilt, TestClient, uriOf } from './client';
+
+const defaultGate = () => loadDefaultGate().model;
+
+describe('lsp: inline completion', function () {
+  this.timeout(60000);
+  let client: TestClient | undefined;
+  let fake: FakeOpenAI | undefined;
+  let dir = '';
+
+  before(() => ensureBuilt());
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'loopwise inline-')); });
+  afterEach(async () => {
+    await client?.stop();
+    await fake?.close();
+    client = fake = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function start(settings: Record<string, unknown>, reply: (prompt: string) => string = () => 'a + b'): Promise<{ result: InitializeResult; file: string }> {
+    fake = await startFakeOpenAI({ script: (req) => ({ content: reply(String(req.body?.prompt ?? '')) }) });
+    client = new TestClient();
+    client.settings = { llm: { baseUrl: fake.url, models: { completion: 'coder' } }, ...settings };
+    const result = await client.connection.sendRequest<InitializeResult>('initialize', {
+      processId: process.pid, rootUri: uriOf(dir), workspaceFolders: [{ uri: uriOf(dir), name: 'w' }],
+      capabilities: { workspace: { configuration: true }, experimental: { loopwiseInline: { storageDir: join(dir, 'events') } } },
+    });
+    await client.connection.sendNotification('initialized', {});
+    const file = join(dir, 'calc.py');
+    return { result, file };
+  }
+
+  function open(file: string, text: string): void {
+    writeFileSync(file, text);
+    client!.open(file, 'python');
+  }
+
+  const request = (file: string, line: number, character: number) => client!.connection.sendRequest<InlineCompletionList | null>('textDocument/inlineCompletion', {
+    textDocument: { uri: uriOf(file) }, position: { line, character }, context: { triggerKind: 2 },
+  });
+
+  /** The stored events, once `count` of them are on disk (the store flushes every 250 ms). */
+  async function stored(count: number): Promise<SuggestionEvent[]> {
+    const path = join(dir, 'events', 'events.jsonl');
+    for (let i = 0; i < 100; i++) {
+      const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : [];
+      if (lines.length >= count) return lines.map((l) => JSON.parse(l) as SuggestionEvent);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`fewer than ${count} events were stored in ${path}`);
+  }
+
+  it('advertises inline completion and answers from the model with FIM, logging requested and shown', async () => {
+    const { result, file } = await start({ gate: { keepRate: 1 } });
+    assert.equal(result.capabilities.inlineCompletionProvider, true);
+    open(file, 'def add(a, b):\n    return \n\nprint(add(1, 2))\n');
+    const list = await request(file, 1, 11);
+    assert.equal(list?.items[0].insertText, 'a + b');
+    const fim = fake!.generations()[0];
+    assert.equal(fim.path, '/v1/completions');
+    assert.equal(fim.body.prompt, 'def add(a, b):\n    return ');
+    assert.equal(fim.body.suffix, '\n\nprint(add(1, 2))\n');
+    const events = await stored(2);
+    assert.deepEqual(events.map((e) => e.type), ['requested', 'shown']);
+    assert.equal(events[0].sid, events[1].sid);
+    assert.equal(events[1].sug?.text, 'a + b');
+    assert.equal(events[1].gate?.stage, 2);
+    assert.equal(events[1].ctx?.prefix, 'def add(a, b):\n    return ');
+    // the same spot again comes from the cache: no second model call
+    assert.equal((await request(file, 1, 11))?.items[0].insertText, 'a + b');
+    assert.equal(fake!.generations().length, 1);
+  });
+
+  it('truncates a multi-line body at the last line that keeps the file parsing', async () => {
+    const { file } = await start({ gate: { keepRate: 1 } }, () => 's = 0\n    for x in xs:\n        s += x\n    print(s,\n    return s');
+    open(file, 'def total(xs):\n    \n');
+    const list = await request(file, 1, 4);
+    assert.equal(list?.items[0].insertText, 's = 0\n    for x in xs:\n        s += x');
+  });
+
+  it('says once, without an error, that no model is configured', async () => {
+    const { file } = await start({});
+    client!.settings = {};
+    await client!.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    open(file, 'x = \n');
+    for (let i = 0; i < 3; i++) assert.equal(await request(file, 0, 4), null);
+    const status = client!.notifications.filter((n) => n.method === Methods.completionStatus);
+    assert.equal(status.length, 1);
+    assert.equal((status[0].params as { state: string }).state, 'noModel');
+    assert.equal(fake!.generations().length, 0);
+  });
+
+  it('stage 1 skips the model call after a run of rejections, logging the skip with its score', async () => {
+    const { file } = await start({ gate: { keepRate: 0.8, exploreRate: 0.001 } });
+    const now = Date.now();
+    const history: SuggestionEvent[] = [];
+    for (let i = 0; i < 20; i++) {
+      const base = { v: 1 as const, user: 'u', kind: 'completion' as const, sid: `old${i}` };
+      history.push({ ...base, id: `s${i}`, ts: now - 60000 + i * 2000, type: 'shown' }, { ...base, id: `r${i}`, ts: now - 59000 + i * 2000, type: 'rejected' });
+    }
+    await client!.connection.sendNotification(Methods.events, { events: history });
+    open(file, 'import os\n\n');
+    const list = await request(file, 2, 0);
+    const skipped = (await stored(41)).slice(40);
+    assert.equal(skipped[0].type, 'skipped', 'the gate did not skip: the default model scores this context higher than the test assumes');
+    assert.equal(list, null);
+    assert.equal(fake!.generations().length, 0);
+    assert.equal(skipped[0].gate?.stage, 1);
+    assert.ok(skipped[0].gate!.score < skipped[0].gate!.threshold);
+    assert.equal(skipped[0].gate!.threshold, thresholdFor(defaultGate().stage1, 0.8));
+  });
+
+  it('stage 2 hides a poor suggestion (or shows it as exploration, with the propensity logged)', async () => {
+    const { file } = await start({ gate: { keepRate: 0.8, exploreRate: 0.5 } }, () => ')');
+    open(file, 'def add(a, b):\n    return \n');
+    const results: Array<InlineCompletionList | null> = [];
+    for (let i = 0; i < 6; i++) results.push(await request(file, 1, 11));
+    const events = await stored(12);
+    const decided = events.filter((e) => e.type === 'shown' || e.type === 'suppressed');
+    assert.equal(decided.length, 6);
+    decided.forEach((e, i) => {
+      assert.equal(e.gate?.stage, 2);
+      assert.ok(e.gate!.score < e.gate!.threshold, 'this suggestion should score below the keep-0.8 threshold');
+      assert.equal(e.gate!.propensity, 0.5);
+      assert.equal(e.type === 'shown', e.gate!.explore === true);
+      assert.equal(results[i] !== null, e.type === 'shown', 'an item is returned exactly when exploration shows it');
+    });
+  });
+
+  it('retrains after N decisions and sends the new model; trains on command', async () => {
+    const { file } = await start({ gate: { retrainEvery: 30 } });
+    open(file, 'x = 1\n');
+    await client!.waitFor('the initial model', () => client!.count(Methods.gateModel) >= 1);
+    assert.equal((client!.notifications.find((n) => n.method === Methods.gateModel)!.params as GateModelNotification).source, 'default');
+    const events: SuggestionEvent[] = [];
+    const t0 = Date.now() - 3_600_000;
+    for (let i = 0; i < 30; i++) {
+      const base = { v: 1 as const, user: 'u', kind: 'completion' as const, sid: `s${i}` };
+      const text = i % 3 === 0 ? 'return total' : 'pass  # '.repeat(i % 5 + 1);
+      const ctx = { lang: 'python', prefix: `def f${i}(x):\n    `, docLen: 100 + i, offset: 20 + i };
+      events.push({ ...base, id: `a${i}`, ts: t0 + i * 10000, type: 'shown', ctx, sug: { text, chars: text.length, lines: 1 } });
+      events.push({ ...base, id: `b${i}`, ts: t0 + i * 10000 + 3000, type: i % 3 === 0 ? 'accepted' : 'rejected' });
+    }
+    await client!.connection.sendNotification(Methods.events, { events });
+    await client!.waitFor('a retrained model', () => client!.count(Methods.gateModel) >= 2);
+    const note = client!.notifications.filter((n) => n.method === Methods.gateModel)[1].params as GateModelNotification;
+    assert.equal(note.source, 'trained');
+    assert.equal(note.model.trainedOn.decisions, 30);
+    assert.ok(existsSync(join(dir, 'events', 'gate-model.json')));
+    const r = await client!.connection.sendRequest<{ trained: boolean; decisions: number }>('workspace/executeCommand', { command: GateCommands.train, arguments: [] });
+    assert.equal(r.trained, true);
+    assert.equal(r.decisions, 30);
+    await client!.waitFor('the model sent after the command', () => client!.count(Methods.gateModel) >= 3);
+    const out = join(dir, 'export.jsonl');
+    const exported = await client!.connection.sendRequest<{ events: number }>('workspace/executeCommand', { command: GateCommands.exportEvents, arguments: [out] });
+    assert.equal(exported.events, 60);
+    assert.equal(readFileSync(out, 'utf8').split('\n').filter(Boolean).length, 60);
+    await client!.connection.sendRequest('workspace/executeCommand', { command: GateCommands.deleteEvents, arguments: [] });
+    assert.equal(existsSync(join(dir, 'events', 'events.jsonl')), false);
+  });
+});
