@@ -113,7 +113,7 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
     }));
     const withTests = { ...base, failingTests, passingTests: passing.length };
     if (!run.tests.length) {
-      return finish({ ...withTests, status: 'runFailed', reason: `no test ran: ${lastLines(run.output)}` });
+      return finish({ ...withTests, status: 'runFailed', reason: `no test ran: ${lastLines(run.output)}`, lines: linesInOutput(run.output, o.sources) });
     }
     if (!failing.length) {
       return finish({ ...withTests, status: 'allPassing', reason: `all ${passing.length} tests pass: nothing to localize` });
@@ -130,7 +130,11 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
     let lines = rankLines(rankInput);
     timings.rankingMs = Date.now() - t1;
     if (!lines.length) {
-      return finish({ ...withTests, status: 'noCoverage', reason: 'the failing tests ran no line of the source files (is the error in a test file or at import time?)' });
+      const fromFrames = failingTests.flatMap((t) => [...t.traceback].reverse()).filter((f) => o.sources.includes(f.file));
+      return finish({
+        ...withTests, status: 'noCoverage', lines: pointAt(fromFrames),
+        reason: 'the failing tests ran no line of the source files during the tests (is the error in a test file or at import time?)',
+      });
     }
 
     const valueLines = o.valueLines ?? 5;
@@ -173,6 +177,26 @@ export function withExtraScores(loc: Localization, extra: Record<string, number>
   lines.sort((a, b) => b.score - a.score || a.rank - b.rank);
   lines.forEach((l, i) => { l.rank = i + 1; });
   return { ...loc, lines };
+}
+
+/** A ranking that only points at places (e.g. where importing a source failed), most relevant first. */
+function pointAt(places: { file: string; line: number }[]): SuspiciousLine[] {
+  const seen = new Set<string>();
+  const unique = places.filter((p) => !seen.has(lineKey(p.file, p.line)) && seen.add(lineKey(p.file, p.line)));
+  return unique.map((p, i) => ({
+    file: p.file, line: p.line, score: 1 / (i + 1), rank: i + 1, ochiai: 0,
+    evidence: { failedCovering: 0, passedCovering: 0, totalFailed: 0, totalPassed: 0, ochiai: 0, dstar: 0, statement: true, tracebackDepth: i + 1 },
+  }));
+}
+
+/** Source locations a runner printed (e.g. a traceback of an import error), deepest first. */
+function linesInOutput(output: string, sources: string[]): SuspiciousLine[] {
+  const found: { file: string; line: number; at: number }[] = [];
+  for (const file of sources) {
+    const name = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    for (const m of output.matchAll(new RegExp(`(?:^|[\\s"/(])${name}(?:", line |:)(\\d+)`, 'gm'))) found.push({ file, line: Number(m[1]), at: m.index ?? 0 });
+  }
+  return pointAt(found.sort((a, b) => b.at - a.at));
 }
 
 function lastLines(output: string): string {

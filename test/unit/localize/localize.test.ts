@@ -80,6 +80,18 @@ describe('localize', function () {
     });
   }
 
+  for (const [language, dir, file, test, status] of [
+    ['python', 'py-import-error', 'scaled.py', 'test_scaled.py', 'runFailed'],
+    ['javascript', 'js-import-error', 'scaled.js', 'scaled.test.js', 'noCoverage'],
+  ] as const) {
+    it(`points at the line that fails when a ${language} source is imported`, async () => {
+      const loc = await localize({ root: join(fixtures, dir), language, sources: [file], tests: [test] });
+      assert.equal(loc.status, status);
+      assert.ok(loc.reason);
+      assert.deepEqual(loc.lines.map((l) => [l.file, l.line, l.rank]), [[file, 2, 1]]);
+    });
+  }
+
   for (const [language, dir, file, test] of [
     ['python', 'py-hang', 'count.py', 'test_count.py'],
     ['javascript', 'js-hang', 'count.js', 'count.test.js'],
