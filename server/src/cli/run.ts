@@ -56,6 +56,8 @@ export default async function run(args: string[]): Promise<number> {
   if (!values.json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
 
   const blocked = result.tests.length === 0 && result.problems.some((p) => environmentProblems.includes(p.kind));
+  // `loopwise run … | head` closes stdout early: that is not an error of the run.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0); });
   if (values.json) console.log(JSON.stringify(result, null, 2));
   else if (blocked) throw new UsageError(result.problems.filter((p) => environmentProblems.includes(p.kind)).map((p) => p.message).join('\n'));
   else printHuman(result);

@@ -1,6 +1,7 @@
 // What every framework driver shares: the run context, the sandboxed call with the standard limits,
 // reading the JSON-lines results file the shipped plugins write, and mapping frames to the workspace.
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { RunProblem, SourceLocation, StackFrame, TestResult } from '../../../common/results';
 import { scrubbedEnv } from './env';
@@ -114,4 +115,14 @@ export function lineOf(path: string, title: string): number | undefined {
 
 export function formatBytes(n: number): string {
   return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} bytes`;
+}
+
+/** How a process ended, e.g. "SIGKILL" or "exit code 1" (bubblewrap reports a signal as exit code 128+n). */
+export function describeExit(run: { code: number | null; signal: NodeJS.Signals | null }): string {
+  if (run.signal) return run.signal;
+  if (run.code !== null && run.code > 128 && run.code < 160) {
+    const name = Object.entries(constants.signals).find(([, n]) => n === run.code! - 128)?.[0];
+    if (name) return name;
+  }
+  return `exit code ${run.code}`;
 }

@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { RunProblem, TestResult, TestStatus } from '../../../common/results';
-import { type DriverContext, type DriverOutput, formatBytes, lineOf, mapFrames, readEvents, runInScratch, tail, toWorkspacePath } from './driver';
+import { describeExit, type DriverContext, type DriverOutput, formatBytes, lineOf, mapFrames, readEvents, runInScratch, tail, toWorkspacePath } from './driver';
 import { isTypeScript } from './files';
 import { nodeReporterSource, nodeWatchdogSource } from './nodeTools';
 import type { SandboxResult } from './sandbox';
@@ -104,7 +104,7 @@ function fileOutcome(ctx: DriverContext, file: string, run: SandboxResult, repor
   if (run.truncated) problems.push({ kind: 'outputTruncated', message: `${file} printed more than ${formatBytes(1 << 20)}; the rest of its output was dropped` });
   if (reported || run.aborted || run.timedOut) return { tests: [], problems };
   if (run.code === 0) return { tests: [{ id: file, name: file, file, status: 'passed' }], problems };
-  const error: TestResult = { id: file, name: file, file, status: 'error', message: `${file} failed to load (${run.signal ?? `exit code ${run.code}`}):\n${tail(run.stderr || run.stdout)}` };
+  const error: TestResult = { id: file, name: file, file, status: 'error', message: `${file} failed to load (${describeExit(run)}):\n${tail(run.stderr || run.stdout)}` };
   const syntax = /^(\/[^\n]+?):(\d+)\n[\s\S]*?\n(SyntaxError: [^\n]+)/m.exec(run.stderr);
   const where = syntax && toWorkspacePath(ctx.scratch, syntax[1]);
   if (syntax && where) {

@@ -110,25 +110,64 @@ def pytest_collectreport(report):
         _check_syntax(c)
 
 
+def _arm():
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, _timeout)
+    # Backstop for code the alarm cannot interrupt (long C calls, swallowed BaseException): exit the
+    # process; the runner sees the .hang file, reports this test as timed out and resumes after it.
+    faulthandler.dump_traceback_later(_timeout + 5, exit=True, file=_hang)
+
+
+def _disarm():
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    faulthandler.cancel_dump_traceback_later()
+
+
+# The alarm is armed only while a phase runs user code (each inside pytest's CallInfo, which records the
+# exception): firing inside pytest's own reporting code could lose the outcome of the test.
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_setup(item):
+    _arm()
+    try:
+        yield
+    finally:
+        _disarm()
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_call(item):
+    _arm()
+    try:
+        yield
+    finally:
+        _disarm()
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    _arm()
+    try:
+        yield
+    finally:
+        _disarm()
+
+
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_runtest_protocol(item, nextitem):
     _state['compare'] = None
     rec = _state['rec'] = {'status': 'passed', 'output': '', 'started': time.time()}
     line = item.location[1]
     _emit({'event': 'start', 'id': item.nodeid, 'file': str(item.path), 'line': None if line is None else line + 1})
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, _timeout)
-    # Backstop for code the alarm cannot interrupt (long C calls, swallowed BaseException): exit the
-    # process; the runner sees the .hang file, reports this test as timed out and resumes after it.
-    faulthandler.dump_traceback_later(_timeout + 5, exit=True, file=_hang)
+    previous = signal.getsignal(signal.SIGALRM)
     try:
-        yield
+        outcome = yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        _disarm()
         signal.signal(signal.SIGALRM, previous)
-        faulthandler.cancel_dump_traceback_later()
+    if outcome.excinfo is not None and rec['status'] == 'passed':
+        rec['status'] = 'error'
+        rec['message'] = 'pytest failed while running this test: %r' % (outcome.excinfo[1],)
     output = rec['output']
-    line = item.location[1]
     _emit({'event': 'result', 'id': item.nodeid, 'name': item.name, 'file': str(item.path),
            'line': None if line is None else line + 1, 'status': rec['status'],
            'durationMs': int((time.time() - rec['started']) * 1000), 'message': rec.get('message'),
@@ -162,7 +201,10 @@ def pytest_runtest_makereport(item, call):
             rec['status'] = 'failed' if call.when == 'call' else 'error'
         rec['message'] = (exc.exconly() if exc is not None else str(report.longrepr))[:4000]
         if exc is not None:
-            rec['frames'] = [{'file': str(e.path), 'line': e.lineno + 1, 'function': e.name} for e in exc.traceback]
+            try:
+                rec['frames'] = [{'file': str(e.path), 'line': e.lineno + 1, 'function': e.name} for e in exc.traceback]
+            except Exception:
+                pass
             if call.when == 'call' and _state.get('compare') and isinstance(exc.value, AssertionError):
                 rec['actual'], rec['expected'] = _state['compare']
 

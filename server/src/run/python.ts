@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { RunProblem, TestResult, TestStatus } from '../../../common/results';
-import { type DriverContext, type DriverOutput, formatBytes, mapFrames, readEvents, runInScratch, tail, toWorkspacePath, watchProgress } from './driver';
+import { describeExit, type DriverContext, type DriverOutput, formatBytes, mapFrames, readEvents, runInScratch, tail, toWorkspacePath, watchProgress } from './driver';
 import { pytestPluginModule, pytestPluginSource } from './pytestPlugin';
 import type { PythonInfo } from './toolchain';
 import { unittestRunnerSource } from './unittestRunner';
@@ -81,7 +81,10 @@ export async function runPython(ctx: DriverContext, py: PythonInfo, framework: '
       problems.push({ kind: 'runTimedOut', message: `the test run hit its time limit and was stopped; ${results.size} results were collected before that` });
       break;
     }
-    if (finished) {
+    // pytest ends with 2 (interrupted) or 3 (internal error) when a test broke the session itself: report
+    // that test like a crash below and resume; anything else is the normal end of the run.
+    const brokeOff = finished && (finished.exitstatus === 2 || finished.exitstatus === 3) && started;
+    if (finished && !brokeOff) {
       if (finished.exitstatus === 5 && results.size === 0) problems.push(noTests(ctx));
       if (finished.exitstatus >= 2 && finished.exitstatus <= 4 && results.size === 0) problems.push(crashed(framework, run.stdout + run.stderr));
       break;
@@ -94,7 +97,7 @@ export async function runPython(ctx: DriverContext, py: PythonInfo, framework: '
       const hung = await fs.stat(resultsPath + '.hang').then((s) => s.size > 0, () => false);
       results.set(started, hung
         ? { ...placeholder(ctx, started, startedAt), status: 'timedOut', message: `timed out after ${ctx.testTimeoutS} s and could not be interrupted (a long call outside Python, or the timeout was caught)` }
-        : { ...placeholder(ctx, started, startedAt), status: 'error', message: `the test process died while running this test (${run.signal ?? `exit code ${run.code}`})\n${tail(run.stderr, 10)}` });
+        : { ...placeholder(ctx, started, startedAt), status: 'error', message: `the test run broke off while running this test (${describeExit(run)})\n${tail(run.stderr || run.stdout, 10)}` });
     }
     targets = (collected ?? []).filter((id) => !results.has(id));
     if (!targets.length) break;

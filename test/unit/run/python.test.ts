@@ -86,6 +86,16 @@ describe('run: Python', function () {
     assert.strictEqual(byName(r, 'test_last').status, 'failed');
   });
 
+  it('reports a test that kills the interpreter and still runs the tests after it', async () => {
+    const r = await runTests({ root: fixture('py-crash') });
+    const crash = byName(r, 'test_kills_the_interpreter');
+    assert.strictEqual(crash.status, 'error');
+    assert.match(crash.message ?? '', /broke off while running this test \(SIGKILL\)/);
+    assert.strictEqual(crash.line, 9);
+    assert.strictEqual(byName(r, 'test_before').status, 'passed');
+    assert.strictEqual(byName(r, 'test_after').status, 'failed');
+  });
+
   it('times out a test file that loops while being imported, and runs the other files', async () => {
     const r = await runTests({ root: fixture('py-import-loop'), testTimeoutS: 1 });
     const hung = r.tests.find((t) => t.file === 'test_hangs_on_import.py');
