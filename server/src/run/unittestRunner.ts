@@ -87,7 +87,13 @@ class Result(unittest.TestResult):
                'expected': rec.get('expected'), 'actual': rec.get('actual'), 'frames': rec.get('frames'),
                'module': name if failed_import else None})
 
+    # Each outcome hook first stops the alarm, so that it cannot fire while the outcome is being recorded.
+    def addSuccess(self, test):
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        super().addSuccess(test)
+
     def _failed(self, test, err, status):
+        signal.setitimer(signal.ITIMER_REAL, 0)
         super().addError(test, err) if status == 'error' else super().addFailure(test, err)
         kind, value, tb = err
         if kind is LoopwiseTimeout:
@@ -105,14 +111,17 @@ class Result(unittest.TestResult):
         self._failed(test, err, 'failed')
 
     def addSkip(self, test, reason):
+        signal.setitimer(signal.ITIMER_REAL, 0)
         super().addSkip(test, reason)
         self._rec.update(status='skipped', message=reason)
 
     def addExpectedFailure(self, test, err):
+        signal.setitimer(signal.ITIMER_REAL, 0)
         super().addExpectedFailure(test, err)
         self._rec.update(status='skipped', message='expected failure')
 
     def addUnexpectedSuccess(self, test):
+        signal.setitimer(signal.ITIMER_REAL, 0)
         super().addUnexpectedSuccess(test)
         self._rec.update(status='failed', message='unexpected success (the test is marked expectedFailure)')
 
