@@ -103,6 +103,7 @@ export class RepairFeature implements Feature {
         throw err;
       }
       const originals = new Map(task.sources.map((f) => [f, readText(join(folder.path, f)) ?? '']));
+      this.warnUnsaved(originals, folder.path);
       if (controller.signal.aborted) throw cancelled();
       begun = true;
       progress.begin('Loopwise: finding a verified fix', 0, folder.name, true);
@@ -176,6 +177,17 @@ export class RepairFeature implements Feature {
       message = `Loopwise: ${r.message ?? 'no repair was searched.'}`;
     }
     void this.ctx.connection.sendNotification(ShowMessageNotification.type, { type, message });
+  }
+
+  /** The search verifies the saved files: a fix for them cannot be applied over unsaved edits. */
+  private warnUnsaved(originals: Map<string, string>, root: string): void {
+    const unsaved = [...originals].filter(([file, text]) => {
+      const open = this.ctx.documents.get(pathToUri(join(root, file)))?.document.getText();
+      return open !== undefined && open !== text;
+    }).map(([file]) => file);
+    if (!unsaved.length) return;
+    const message = `Loopwise: ${unsaved.join(', ')} ${unsaved.length === 1 ? 'has' : 'have'} unsaved changes; the search uses the saved files, so save and search again to get a fix you can apply.`;
+    void this.ctx.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
   }
 
   private onHover(params: HoverParams): Hover | null {
