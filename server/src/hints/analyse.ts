@@ -11,6 +11,8 @@ import { runTests } from '../run';
 import { verifyCandidate } from '../verify';
 import { defaultPolicy, readAssignment, type HintPolicy } from './assignment';
 import { failingTests } from './failing';
+import { repairSyntax, type SyntaxFix } from './syntax';
+import { grammarFor } from '../parse/parser';
 
 export interface Exercise {
   task: RepairTask;
@@ -39,6 +41,8 @@ export interface Analysis {
   failing: TestResult[];
   repair?: RepairResult;
   fix?: VerifiedFix;
+  /** The program does not parse: the parser's message and the simple repair that makes it parse, if any. */
+  syntax?: { file: string; line: number; message: string; original: string; fix?: SyntaxFix };
   /** Reference solutions that differ from the student's program in more lines than this do not locate the bug. */
   referenceNote?: string;
 }
@@ -80,7 +84,15 @@ export async function analyse(ex: Exercise, o: { budgetS?: number; signal?: Abor
   const run = await runTests({ root: task.root, signal: o.signal });
   const failing = failingTests(run);
   const a: Analysis = { exercise: ex, run, failing };
-  if (!failing.length || run.problems.some((p) => p.kind === 'syntaxError')) return a;
+  const syntax = run.problems.find((p) => p.kind === 'syntaxError' && p.location);
+  if (syntax?.location) {
+    const { file, line } = syntax.location;
+    const original = readFileSync(join(task.root, file), 'utf8');
+    const message = syntax.message.replace(/^[^:]*:\d+:\s*/, '');
+    a.syntax = { file, line, message, original, fix: await repairSyntax(file, grammarFor(file) ?? 'python', original, line) };
+    return a;
+  }
+  if (!failing.length) return a;
   a.repair = await repair({ root: task.root, language: task.language, sources: task.sources, tests: task.tests, budgetS: o.budgetS ?? 20, signal: o.signal });
   const best = a.repair.fixes[0];
   if (best?.edits.length) {

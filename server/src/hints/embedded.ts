@@ -9,6 +9,7 @@ import type { Analysis } from './analyse';
 import { describeTest, hintTest } from './failing';
 import { addedLines, checkLeak } from './leakGuard';
 import { describeProblem } from './problem';
+import { syntaxHint } from './syntax';
 
 const nudge = 'Work through this input by hand, one line at a time, and compare what your code computes with what it should compute.';
 
@@ -26,6 +27,11 @@ export function noHintReason(a: Analysis): HintResponse | undefined {
 }
 
 export async function embeddedHint(a: Analysis, requested: HintLevel): Promise<HintResponse & { leaksBlocked: number }> {
+  if (a.syntax) {
+    const s = a.syntax;
+    const hint = await syntaxHint(s, s.fix, s.message, grammarFor(s.file) ?? 'python', s.original, requested, a.exercise.policy.maxLevel);
+    return { status: 'hint', hint, leaksBlocked: 0 };
+  }
   const none = noHintReason(a);
   if (none) return { ...none, leaksBlocked: 0 };
   const maxLevel = a.exercise.policy.maxLevel;
@@ -42,8 +48,8 @@ export async function embeddedHint(a: Analysis, requested: HintLevel): Promise<H
   const where = kind.where.replace(/line \d+/, `line ${line}`);
   const texts: Record<HintLevel, string> = {
     1: `${about} ${nudge}`,
-    2: `${about} Look at ${where} of ${fix.file}.`,
-    3: `${about} Look at ${where} of ${fix.file}. ${kind.concept}`,
+    2: `${about} In ${fix.file}, look at ${where}.`,
+    3: `${about} In ${fix.file}, look at ${where}. ${kind.concept}`,
   };
   let leaksBlocked = 0;
   const guard = { grammar, original: fix.original, added: addedLines(fix.diff) };

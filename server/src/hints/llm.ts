@@ -15,6 +15,7 @@ import type { Analysis } from './analyse';
 import { embeddedHint } from './embedded';
 import { hintTest } from './failing';
 import { addedLines, checkLeak } from './leakGuard';
+import { syntaxLlmHint } from './syntaxLlm';
 import { grammarFor } from '../parse/parser';
 
 export interface LlmHintOptions {
@@ -83,6 +84,11 @@ async function studentSuccesses(a: Analysis, v: Verifier, hint: string | undefin
 }
 
 export async function llmHint(a: Analysis, level: HintLevel, o: LlmHintOptions): Promise<LlmHintResponse> {
+  if (a.syntax) {
+    const budget = o.budget ?? new TokenBudget(o.client.config.tokenBudget, 'hint');
+    const r = await syntaxLlmHint(a, level, { client: o.client, n: o.n ?? 5, budget, signal: o.signal });
+    return { status: 'hint', hint: r.hint, leaksBlocked: r.leaksBlocked, engineNote: r.note, tokens: budget.used };
+  }
   if (!a.failing.length || !a.fix) {
     const r = await embeddedHint(a, level);
     return { ...r, engineNote: a.failing.length ? 'no verified fix to ground a tutor-model hint: embedded fallback' : undefined };

@@ -60,7 +60,7 @@ function classify(stmt: Node | undefined, edit: RepairEdit, test: HintTest | und
     const empty = test?.input && emptyInput.test(test.input);
     return {
       problem: empty ? 'missing case for an empty input' : 'missing case',
-      where: empty ? `a missing case for an empty input, before line ${n}` : `a case the code does not handle yet, around line ${n}`,
+      where: empty ? `line ${n}: a case for an empty input is not handled before it` : `line ${n}: some inputs need a case the code does not handle yet`,
       concept: empty
         ? 'When the input is empty, the code after this point does not do what the test expects (a loop over nothing never runs its body). Decide what the answer should be for an empty input and make sure the function gives it.'
         : 'Some inputs need their own handling: follow the failing input through the code by hand and find where it should take a different path.',
