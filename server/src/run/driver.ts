@@ -126,3 +126,24 @@ export function describeExit(run: { code: number | null; signal: NodeJS.Signals 
   }
   return `exit code ${run.code}`;
 }
+
+/** Attaches what each test printed (the watchdog's 'output' events, keyed by the name it saw). */
+export function attachOutput(tests: TestResult[], events: Record<string, unknown>[], nameOf: (t: TestResult) => string): void {
+  const printed = new Map<string, { output: string; bytes: number }>();
+  for (const e of events) if (e.event === 'output') printed.set(String(e.name), { output: String(e.output), bytes: Number(e.bytes) });
+  for (const t of tests) {
+    const p = printed.get(nameOf(t));
+    if (!p) continue;
+    t.output = p.output;
+    if (p.bytes > Buffer.byteLength(p.output)) t.outputBytes = p.bytes;
+  }
+}
+
+/** One 'outputTruncated' problem per test whose printed output was cut. */
+export function outputProblems(tests: Iterable<TestResult>): RunProblem[] {
+  return [...tests].filter((r) => r.outputBytes).map((r) => ({
+    kind: 'outputTruncated' as const,
+    message: `${r.id} printed ${formatBytes(r.outputBytes!)}; only the first ${formatBytes(r.output?.length ?? 0)} are kept`,
+    location: r.line ? { file: r.file, line: r.line } : undefined,
+  }));
+}

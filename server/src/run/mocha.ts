@@ -4,7 +4,7 @@
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunProblem, TestResult, TestStatus } from '../../../common/results';
-import { type DriverContext, type DriverOutput, lineOf, mapFrames, readEvents, runInScratch, tail, toWorkspacePath } from './driver';
+import { attachOutput, type DriverContext, type DriverOutput, lineOf, outputProblems, mapFrames, readEvents, runInScratch, tail, toWorkspacePath } from './driver';
 import { parseStack } from './nodeTest';
 import { mochaWatchdogSource } from './nodeTools';
 import type { NodeInfo } from './toolchain';
@@ -71,6 +71,8 @@ export async function runMocha(ctx: DriverContext, node: NodeInfo, mochaBin: str
       break;
     }
     const tests = toResults(ctx, parsed);
+    attachOutput(tests, evs, (t) => t.name);
+    problems.push(...outputProblems(tests));
     if (!tests.length && !timedOut.length) problems.push({ kind: 'noTests', message: 'mocha found no tests (by default it runs ./test/*.{js,cjs,mjs}; see .mocharc for spec)' });
     return { tests: [...tests.filter((r) => !skip.includes(r.name)), ...timedOut], problems };
   }

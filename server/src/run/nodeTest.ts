@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { RunProblem, TestResult, TestStatus } from '../../../common/results';
-import { describeExit, type DriverContext, type DriverOutput, formatBytes, lineOf, mapFrames, readEvents, runInScratch, tail, toWorkspacePath } from './driver';
+import { attachOutput, describeExit, type DriverContext, type DriverOutput, outputProblems, formatBytes, lineOf, mapFrames, readEvents, runInScratch, tail, toWorkspacePath } from './driver';
 import { isTypeScript } from './files';
 import { nodeReporterSource, nodeWatchdogSource } from './nodeTools';
 import type { SandboxResult } from './sandbox';
@@ -64,9 +64,12 @@ async function runFile(ctx: DriverContext, node: NodeInfo, file: string, args: s
   }
   if (!last) return { tests: timedOut, problems: [] };
   const tests = collectResults(ctx, file, last.events, new Set(skip), timedOut);
+  attachOutput(tests, last.events, (t) => t.name.split(' > ').pop()!);
   const outcome = fileOutcome(ctx, file, last.run, tests.length + timedOut.length);
   const all = [...tests, ...timedOut, ...outcome.tests].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  return { tests: all, problems: outcome.problems };
+  const perTest = outputProblems(tests);
+  const problems = perTest.length ? outcome.problems.filter((p) => p.kind !== 'outputTruncated') : outcome.problems;
+  return { tests: all, problems: [...problems, ...perTest] };
 }
 
 function collectResults(ctx: DriverContext, file: string, events: Event[], skipped: Set<string>, timedOut: TestResult[]): TestResult[] {

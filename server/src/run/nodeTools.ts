@@ -1,6 +1,7 @@
-// The two files Loopwise writes into the scratch folder to run node:test files: a reporter that appends
-// one JSON line per finished test to $LOOPWISE_RESULTS (synchronously, so a killed process loses
-// nothing), and a preloaded watchdog that kills the process when a test overruns its time limit.
+// The files Loopwise writes into the scratch folder to run node:test and mocha files: a reporter that
+// appends one JSON line per finished test to $LOOPWISE_RESULTS (synchronously, so a killed process loses
+// nothing), and a preloaded watchdog that kills the process when a test overruns its time limit and
+// records what each test prints.
 // node:test cannot interrupt a synchronous infinite loop, and --test-timeout in Node 20 also
 // limits a whole file; the watchdog runs in a worker thread so it still fires while the main thread spins.
 
@@ -73,8 +74,30 @@ const skip = new Set(JSON.parse(process.env.LOOPWISE_SKIP || '[]'));
 const clock = new Float64Array(new SharedArrayBuffer(16));
 clock[1] = Date.now();
 setInterval(() => { clock[1] = Date.now(); }, 200).unref();
-const begin = (name, more) => { appendFileSync(out, JSON.stringify({ event: 'begin', name, ...more }) + '\n'); clock[0] = Date.now(); };
-const end = () => { clock[0] = 0; };
+// What a test prints is kept per test (capped) and still passed through to the real stream.
+const maxOutput = 65536;
+let current = null, captured = '', capturedBytes = 0;
+for (const stream of [process.stdout, process.stderr]) {
+  const write = stream.write.bind(stream);
+  stream.write = (chunk, ...rest) => {
+    if (current !== null) {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      capturedBytes += Buffer.byteLength(text);
+      if (captured.length < maxOutput) captured += text.slice(0, maxOutput - captured.length);
+    }
+    return write(chunk, ...rest);
+  };
+}
+const begin = (name, more) => {
+  appendFileSync(out, JSON.stringify({ event: 'begin', name, ...more }) + '\n');
+  current = name; captured = ''; capturedBytes = 0;
+  clock[0] = Date.now();
+};
+const end = () => {
+  clock[0] = 0;
+  if (current !== null && captured) appendFileSync(out, JSON.stringify({ event: 'output', name: current, output: captured, bytes: capturedBytes }) + '\n');
+  current = null;
+};
 new Worker(${JSON.stringify(watchdogWorkerSource)}, { eval: true, workerData: { clock, timeoutMs, out } }).unref();
 `;
 

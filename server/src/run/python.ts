@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { RunProblem, TestResult, TestStatus } from '../../../common/results';
-import { describeExit, type DriverContext, type DriverOutput, formatBytes, mapFrames, readEvents, runInScratch, tail, toWorkspacePath, watchProgress } from './driver';
+import { describeExit, type DriverContext, type DriverOutput, mapFrames, outputProblems, readEvents, runInScratch, tail, toWorkspacePath, watchProgress } from './driver';
 import { pytestPluginModule, pytestPluginSource } from './pytestPlugin';
 import type { PythonInfo } from './toolchain';
 import { unittestRunnerSource } from './unittestRunner';
@@ -105,7 +105,7 @@ export async function runPython(ctx: DriverContext, py: PythonInfo, framework: '
   }
   if (framework === 'unittest' && results.size === 0 && !problems.length) problems.push(noTests(ctx));
   if (collected && results.size === 0 && !problems.length) problems.push(noTests(ctx));
-  return { tests: [...results.values()], problems: [...problems, ...outputProblems(results)] };
+  return { tests: [...results.values()], problems: [...problems, ...outputProblems(results.values())] };
 }
 
 function toResult(ctx: DriverContext, e: Event, framework: 'pytest' | 'unittest'): TestResult {
@@ -162,10 +162,3 @@ function crashed(framework: string, output: string): RunProblem {
   return { kind: 'runnerCrashed', message: `${framework} could not run the tests:\n${tail(output, 20)}` };
 }
 
-function outputProblems(results: Map<string, TestResult>): RunProblem[] {
-  return [...results.values()].filter((r) => r.outputBytes).map((r) => ({
-    kind: 'outputTruncated' as const,
-    message: `${r.id} printed ${formatBytes(r.outputBytes!)}; only the first ${formatBytes(r.output?.length ?? 0)} are kept`,
-    location: r.line ? { file: r.file, line: r.line } : undefined,
-  }));
-}

@@ -46,6 +46,16 @@ describe('run: JavaScript', function () {
     assert.strictEqual(byName(r, 'fine').status, 'passed');
   });
 
+  it('keeps what each test printed, capped, and says when it was cut', async () => {
+    const r = await runTests({ root: fixture('js-huge-output') });
+    const noisy = byName(r, 'noisy');
+    assert.strictEqual(noisy.status, 'failed');
+    assert.strictEqual(noisy.output?.length, 65536);
+    assert.ok((noisy.outputBytes ?? 0) > 5_000_000);
+    assert.strictEqual(byName(r, 'quiet').output, 'just one line\n');
+    assert.deepStrictEqual(r.problems.map((p) => p.kind), ['outputTruncated']);
+  });
+
   it('reports a syntax error in a source file at its line', async () => {
     const r = await runTests({ root: fixture('js-syntax') });
     const p = r.problems.find((x) => x.kind === 'syntaxError');
