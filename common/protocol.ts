@@ -162,6 +162,15 @@ export interface InlineSuggestionInfo {
   sug: SuggestionEvent['sug'];
 }
 
+/** The event schema keeps at most this much text before the cursor (DESIGN.md), and a short head after it. */
+export const EVENT_PREFIX_CHARS = 1000;
+export const EVENT_SUFFIX_CHARS = 200;
+
+/** The `ctx` of a completion event at `offset`: computed the same way by the server and by the gating client. */
+export function eventContext(text: string, offset: number, lang: string): NonNullable<SuggestionEvent['ctx']> {
+  return { lang, docLen: text.length, offset, prefix: text.slice(Math.max(0, offset - EVENT_PREFIX_CHARS), offset), suffix: text.slice(offset, offset + EVENT_SUFFIX_CHARS) };
+}
+
 /** Argument of the client command loopwise.previewFix (offered when the client declares experimental.loopwisePreviewFix). */
 export interface PreviewFixArgs {
   /** "Verified fix: makes 2 tests pass (test_a, test_b)". */

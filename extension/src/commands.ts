@@ -9,6 +9,13 @@ export const CommandIds = {
   showOutput: 'loopwise.showOutput',
   /** Registered by fixes.ts: diff preview of a verified fix offered by the server's code action. */
   previewFix: 'loopwise.previewFix',
+  /** Registered by inline/: the inline item's acceptance hook (hidden from the palette). */
+  inlineAccepted: 'loopwise.inlineAccepted',
+  showGateDecisions: 'loopwise.showGateDecisions',
+  toggleGate: 'loopwise.toggleGate',
+  trainGate: 'loopwise.trainGate',
+  exportEvents: 'loopwise.exportEvents',
+  deleteEvents: 'loopwise.deleteEvents',
 } as const;
 
 export function registerCommands(runner: TestRunner, output: vscode.LogOutputChannel): vscode.Disposable[] {

@@ -6,6 +6,7 @@ import type { TestRunResult } from '../../common/protocol';
 import { createClient } from './client';
 import { registerCommands } from './commands';
 import { registerFixes } from './fixes';
+import { registerInline } from './inline/index';
 import { ResultsHub } from './results';
 import { TestRunner } from './runner';
 import { StatusBar } from './statusBar';
@@ -32,6 +33,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Loopwi
   client = createClient(context, output);
   // Before start(): the fix preview is declared in the initialize request's capabilities.
   context.subscriptions.push(...registerFixes(client));
+  context.subscriptions.push(...registerInline(context, client, output));
   const hub = new ResultsHub();
   const ready = client.start().then(() => true, (err: unknown) => {
     output.error(`the language server did not start: ${err instanceof Error ? err.message : String(err)}`);

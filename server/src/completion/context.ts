@@ -1,13 +1,11 @@
 // Step 1 of the inline-completion pipeline: the cursor context cut from the document (prompt windows for the
 // model, the shorter prefix/suffix the event schema stores) and the single-line/multi-line decision.
 import type { EventContext } from '../../../common/events';
+import { eventContext } from '../../../common/protocol';
 
 /** Characters of prompt context sent to the model on each side of the cursor. */
 export const PROMPT_PREFIX_CHARS = 4000;
 export const PROMPT_SUFFIX_CHARS = 1500;
-/** The event schema keeps at most this much prefix (DESIGN.md). */
-export const EVENT_PREFIX_CHARS = 1000;
-const EVENT_SUFFIX_CHARS = 200;
 
 export interface CursorContext {
   lang: string;
@@ -23,7 +21,7 @@ export function cursorContext(text: string, offset: number, lang: string): Curso
   const suffix = text.slice(offset, offset + PROMPT_SUFFIX_CHARS);
   return {
     lang, prefix, suffix,
-    event: { lang, docLen: text.length, offset, prefix: prefix.slice(-EVENT_PREFIX_CHARS), suffix: suffix.slice(0, EVENT_SUFFIX_CHARS) },
+    event: eventContext(text, offset, lang),
     multiline: wantsMultiline(prefix, suffix, lang),
   };
 }

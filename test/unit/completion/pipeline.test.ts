@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { CancellationTokenSource } from 'vscode-languageserver';
 import { contextKey, LruCache } from '../../../server/src/completion/cache';
-import { cursorContext, EVENT_PREFIX_CHARS, wantsMultiline } from '../../../server/src/completion/context';
+import { EVENT_PREFIX_CHARS } from '../../../common/protocol';
+import { cursorContext, wantsMultiline } from '../../../server/src/completion/context';
 import { Debouncer } from '../../../server/src/completion/debounce';
 import { errorCounter } from '../../../server/src/completion/syntax';
 import { cutAtDedent, dropSuffixOverlap, truncateSuggestion } from '../../../server/src/completion/truncate';

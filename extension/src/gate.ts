@@ -1,0 +1,67 @@
+// The client's gate: the model the server sent (loopwise/gateModel), the user's history folded from every
+// event this client logs, and the two decisions on the UI path (microseconds: common/gate scoring, no I/O).
+// Scores the event in the privacy level's form, as stored, so training later sees what was scored here.
+// Keeps the last decisions for "Show Gate Decisions". No 'vscode' import: unit-tested in plain node.
+import { redactEvent, type PrivacyLevel, type SuggestionEvent } from '../../common/events';
+import { decide, loadGateModel, newHistory, observe, type CompiledGate, type GateDecision, type GateHistory } from '../../common/gate/index';
+import type { GateDecisionRecord, GateModelNotification, GateSettings } from '../../common/protocol';
+
+const KEEP_DECISIONS = 50;
+
+export interface GateState {
+  enabled: boolean;
+  keepRate: number;
+  /** Undefined until the server sent a model. */
+  source?: GateModelNotification['source'];
+  trainedOn?: number;
+}
+
+export class ClientGate {
+  private gate: CompiledGate | undefined;
+  private source: GateModelNotification['source'] | undefined;
+  private readonly history: GateHistory = newHistory();
+  private readonly recent: GateDecisionRecord[] = [];
+
+  constructor(
+    private readonly settings: () => GateSettings & { privacy: PrivacyLevel },
+    private readonly rng: () => number = Math.random,
+  ) {}
+
+  /** A model from the server; a malformed one is refused and the current one kept. */
+  setModel(note: GateModelNotification): void {
+    this.gate = loadGateModel(note.model);
+    this.source = note.source;
+  }
+
+  get ready(): boolean {
+    return this.gate !== undefined;
+  }
+
+  state(): GateState {
+    const s = this.settings();
+    return { enabled: s.enabled, keepRate: s.keepRate, source: this.source, trainedOn: this.gate?.model.trainedOn.decisions };
+  }
+
+  /**
+   * Stage 1 (context only, before the request) or stage 2 (with the suggestion). Undefined while no model has
+   * arrived yet: then everything is shown and nothing is logged as a gate decision.
+   */
+  decide(stage: 1 | 2, event: SuggestionEvent, preview: string): GateDecision | undefined {
+    if (!this.gate) return undefined;
+    const s = this.settings();
+    const d = decide(this.gate, stage, redactEvent(event, s.privacy), this.history, { enabled: s.enabled, keepRate: s.keepRate, exploreRate: s.exploreRate, rng: this.rng });
+    this.recent.push({ ts: event.ts, sid: event.sid, stage, show: d.show, score: d.score, threshold: d.threshold, explore: d.explore, preview });
+    if (this.recent.length > KEEP_DECISIONS) this.recent.shift();
+    return d;
+  }
+
+  /** Every event this client logs goes through here, in order, so the history matches the stored stream. */
+  observe(event: SuggestionEvent): void {
+    observe(this.history, redactEvent(event, this.settings().privacy));
+  }
+
+  /** The last decisions, newest first. */
+  decisions(): readonly GateDecisionRecord[] {
+    return [...this.recent].reverse();
+  }
+}
