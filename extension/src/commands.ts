@@ -9,6 +9,9 @@ export const CommandIds = {
   showOutput: 'loopwise.showOutput',
   /** Registered by fixes.ts: diff preview of a verified fix offered by the server's code action. */
   previewFix: 'loopwise.previewFix',
+  /** Registered by llm.ts: the API key goes to SecretStorage. */
+  setLlmApiKey: 'loopwise.setLlmApiKey',
+  clearLlmApiKey: 'loopwise.clearLlmApiKey',
   /** Registered by inline/: the inline item's acceptance hook (hidden from the palette). */
   inlineAccepted: 'loopwise.inlineAccepted',
   showGateDecisions: 'loopwise.showGateDecisions',
@@ -16,6 +19,9 @@ export const CommandIds = {
   trainGate: 'loopwise.trainGate',
   exportEvents: 'loopwise.exportEvents',
   deleteEvents: 'loopwise.deleteEvents',
+  /** Registered by team.ts: the team token goes to SecretStorage; upload the queued events now. */
+  setTeamToken: 'loopwise.setTeamToken',
+  uploadEventsNow: 'loopwise.uploadEventsNow',
 } as const;
 
 export function registerCommands(runner: TestRunner, output: vscode.LogOutputChannel): vscode.Disposable[] {

@@ -6,10 +6,12 @@ import type { TestRunResult } from '../../common/protocol';
 import { createClient } from './client';
 import { registerCommands } from './commands';
 import { registerFixes } from './fixes';
+import { registerLlm } from './llm';
 import { registerInline } from './inline/index';
 import { ResultsHub } from './results';
 import { TestRunner } from './runner';
 import { StatusBar } from './statusBar';
+import { registerTeam } from './team';
 import { TestingView, type ShownStatus } from './testing';
 
 /** What activate() returns: used by the real-VS-Code tests and the activation benchmark. */
@@ -32,8 +34,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Loopwi
   const output = vscode.window.createOutputChannel('Loopwise', { log: true });
   client = createClient(context, output);
   // Before start(): the fix preview is declared in the initialize request's capabilities.
-  context.subscriptions.push(...registerFixes(client));
+  context.subscriptions.push(...registerFixes(client), ...registerLlm(context, client, output));
   context.subscriptions.push(...registerInline(context, client, output));
+  context.subscriptions.push(...registerTeam(context, client, output));
   const hub = new ResultsHub();
   const ready = client.start().then(() => true, (err: unknown) => {
     output.error(`the language server did not start: ${err instanceof Error ? err.message : String(err)}`);
