@@ -57,6 +57,16 @@ export class SuggestionLifecycle {
     return this.visible?.sid;
   }
 
+  /**
+   * The rest of the visible suggestion when the cursor is where typing along left it: the provider offers this
+   * rest again (same suggestion) instead of asking for a new one, so typing along does not end it.
+   */
+  continuation(uri: string, offset: number): { sid: string; rest: string } | undefined {
+    const v = this.visible;
+    if (!v || v.uri !== uri || offset !== v.start + v.consumed || v.consumed >= v.text.length) return undefined;
+    return { sid: v.sid, rest: v.text.slice(v.consumed) };
+  }
+
   /** A suggestion appeared at `offset` of `uri`. A previous one still visible is left. */
   shown(sid: string, uri: string, offset: number, text: string, ts: number): void {
     if (this.visible && this.visible.sid !== sid) this.end(ts);

@@ -85,6 +85,17 @@ describe('lsp: inline completion', function () {
     assert.equal(fake!.generations().length, 1);
   });
 
+  it('stores no code text at privacy level noCode', async () => {
+    const { file } = await start({ gate: { keepRate: 1 }, events: { privacy: 'noCode' } });
+    open(file, 'def add(a, b):\n    return \n');
+    assert.equal((await request(file, 1, 11))?.items[0].insertText, 'a + b');
+    const events = await stored(2);
+    const raw = readFileSync(join(dir, 'events', 'events.jsonl'), 'utf8');
+    assert.ok(!raw.includes('return') && !raw.includes('a + b'), raw);
+    assert.equal(events[1].sug?.chars, 5);
+    assert.equal(events[1].ctx?.offset, 26);
+  });
+
   it('truncates a multi-line body at the last line that keeps the file parsing', async () => {
     const { file } = await start({ gate: { keepRate: 1 } }, () => 's = 0\n    for x in xs:\n        s += x\n    print(s,\n    return s');
     open(file, 'def total(xs):\n    \n');

@@ -22,8 +22,11 @@ export class GatedInlineProvider implements vscode.InlineCompletionItemProvider 
 
   async provideInlineCompletionItems(document: vscode.TextDocument, position: vscode.Position, context: vscode.InlineCompletionContext, token: vscode.CancellationToken): Promise<vscode.InlineCompletionItem[]> {
     if (!this.enabled() || !this.client.isRunning()) return [];
-    const text = document.getText();
     const offset = document.offsetAt(position);
+    const uri = document.uri.toString();
+    const along = this.tracker.continuation(uri, offset);
+    if (along) return [this.item(along.rest, position, along.info)];
+    const text = document.getText();
     const ctx = eventContext(text, offset, document.languageId);
     const sid = randomUUID();
     const line = document.lineAt(position.line).text.slice(0, position.character).trim().slice(0, 60);
@@ -56,7 +59,11 @@ export class GatedInlineProvider implements vscode.InlineCompletionItemProvider 
       return [];
     }
     this.tracker.log({ ...shown, gate: d2 ? gateField(d2) : undefined });
-    this.tracker.shown(sid, document.uri.toString(), offset, insert);
-    return [new vscode.InlineCompletionItem(insert, new vscode.Range(position, position), { title: 'Loopwise: suggestion accepted', command: CommandIds.inlineAccepted, arguments: [info] })];
+    this.tracker.shown({ ...info, sid }, uri, offset, insert);
+    return [this.item(insert, position, { ...info, sid })];
+  }
+
+  private item(text: string, position: vscode.Position, info: InlineSuggestionInfo): vscode.InlineCompletionItem {
+    return new vscode.InlineCompletionItem(text, new vscode.Range(position, position), { title: 'Loopwise: suggestion accepted', command: CommandIds.inlineAccepted, arguments: [info] });
   }
 }

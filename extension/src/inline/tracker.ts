@@ -6,7 +6,7 @@ import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { SuggestionEvent } from '../../../common/events';
-import { Methods, type EventsNotification } from '../../../common/protocol';
+import { Methods, type EventsNotification, type InlineSuggestionInfo } from '../../../common/protocol';
 import type { ClientGate } from '../gate';
 import { SuggestionLifecycle, type LifecycleEvent } from '../lifecycle';
 
@@ -18,6 +18,7 @@ export class SuggestionTracker implements vscode.Disposable {
   private readonly session = randomUUID();
   private readonly user = userName();
   private queue: SuggestionEvent[] = [];
+  private visibleInfo: InlineSuggestionInfo | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -50,8 +51,15 @@ export class SuggestionTracker implements vscode.Disposable {
     this.timer ??= setTimeout(() => this.send(), SEND_AFTER_MS);
   }
 
-  shown(sid: string, uri: string, offset: number, text: string): void {
-    this.lifecycle.shown(sid, uri, offset, text, Date.now());
+  shown(info: InlineSuggestionInfo, uri: string, offset: number, text: string): void {
+    this.visibleInfo = info;
+    this.lifecycle.shown(info.sid, uri, offset, text, Date.now());
+  }
+
+  /** The visible suggestion's rest when the user is typing along it (offered again instead of a new request). */
+  continuation(uri: string, offset: number): { rest: string; info: InlineSuggestionInfo } | undefined {
+    const c = this.lifecycle.continuation(uri, offset);
+    return c && this.visibleInfo?.sid === c.sid ? { rest: c.rest, info: this.visibleInfo } : undefined;
   }
 
   /** The accept command of an item ran. */

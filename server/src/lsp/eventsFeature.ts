@@ -32,7 +32,8 @@ export class EventsFeature implements Feature {
   register(connection: Connection, ctx: ServerContext): void {
     this.connection = connection;
     const cap = (ctx.client().experimental as { loopwiseInline?: InlineClientCapability } | undefined)?.loopwiseInline;
-    this.store = new EventStore({ dir: cap?.storageDir || defaultEventsDir() });
+    // noCode until the setting is read: code text is never stored before the user's choice is known
+    this.store = new EventStore({ dir: cap?.storageDir || defaultEventsDir(), privacy: 'noCode' });
     const refreshPrivacy = () => void ctx.settings.get().then((s) => { if (this.store) this.store.privacy = privacyOf(s.events.privacy); });
     refreshPrivacy();
     ctx.settings.onDidChange(refreshPrivacy);

@@ -51,6 +51,9 @@ describe('suggestion lifecycle labels', () => {
     lc.cursor(A, 2, 400);
     assert.equal(lc.current, 's1');
     assert.deepEqual(types(), []);
+    assert.deepEqual(lc.continuation(A, 2), { sid: 's1', rest: 'int(x)' });
+    assert.equal(lc.continuation(A, 3), undefined);
+    assert.equal(lc.continuation(B, 2), undefined);
     lc.change(A, { offset: 2, deleteCount: 0, text: 'o' }, 1000);
     assert.deepEqual(types(), ['rejected']);
   });
