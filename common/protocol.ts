@@ -18,6 +18,7 @@ export interface LoopwiseSettings {
   completions: CompletionSettings;
   gate: GateSettings;
   events: EventSettings;
+  team: TeamSettings;
 }
 
 /** loopwise.completions.*: inline suggestions from the 'completion' model. */
@@ -41,6 +42,18 @@ export interface GateSettings {
 export interface EventSettings {
   /** 'noCode': no code text (prefix, suffix, suggestion) is ever stored. */
   privacy: PrivacyLevel;
+}
+
+/** loopwise.team.*: uploading events to the team collector and using its gate model. The token is never a setting. */
+export interface TeamSettings {
+  /** Upload events to the team collector (also needs VS Code telemetry on, checked before every request). */
+  enabled: boolean;
+  /** Collector base URL, e.g. https://loopwise.example.com (POST /v1/events, GET /v1/model). */
+  endpoint: string;
+  /** 'noCode' (default): no prefix, suffix or suggestion text is uploaded. */
+  privacy: PrivacyLevel;
+  /** Fetch the team's gate model from the collector and gate with it. */
+  useTeamModel: boolean;
 }
 
 /** loopwise.repair.*: the embedded repair engine ("Find a verified fix"). */
@@ -75,6 +88,7 @@ export const defaultSettings: LoopwiseSettings = {
   completions: { enabled: true },
   gate: { enabled: true, keepRate: 0.95, exploreRate: 0.02, retrainEvery: 200 },
   events: { privacy: 'all' },
+  team: { enabled: false, endpoint: '', privacy: 'noCode', useTeamModel: true },
 };
 
 /** Custom requests and notifications, by method name. */
@@ -95,6 +109,10 @@ export const Methods = {
   gateModel: 'loopwise/gateModel',
   /** server -> client: whether inline suggestions can work (CompletionStatusNotification), sent on changes only. */
   completionStatus: 'loopwise/completionStatus',
+  /** server -> client request before EVERY upload: may events be sent now (TeamUploadAllowedResponse)? */
+  teamUploadAllowed: 'loopwise/teamUploadAllowed',
+  /** server -> client request: the team token from SecretStorage (TeamTokenResponse). Never logged. */
+  teamToken: 'loopwise/teamToken',
 } as const;
 
 /** Server commands (workspace/executeCommand) of the gate and the event store. */
@@ -108,6 +126,38 @@ export const GateCommands = {
   /** () -> GateDecisionRecord[]: the server's own recent decisions (clients that do not gate themselves). */
   decisions: 'loopwise.server.gateDecisions',
 } as const;
+
+/** Server commands of the team uploader. */
+export const TeamCommands = {
+  /** () -> TeamStatus: sends the queued events now (also after a refused token was replaced). */
+  upload: 'loopwise.server.teamUpload',
+  /** () -> TeamStatus */
+  status: 'loopwise.server.teamStatus',
+} as const;
+
+export interface TeamUploadAllowedResponse {
+  allowed: boolean;
+  /** Why not, e.g. "VS Code telemetry is disabled". */
+  reason?: string;
+}
+
+export interface TeamTokenResponse {
+  /** Absent when no token was set (command "Loopwise: Set Team Token"). */
+  token?: string;
+}
+
+/** What the uploader is doing, for the "Upload Events Now" command and logs. */
+export interface TeamStatus {
+  state: 'idle' | 'sending' | 'waiting' | 'notConfigured' | 'notAllowed' | 'unauthorized' | 'misconfigured' | 'stopped' | 'off';
+  message: string;
+  pending: number;
+  sent: number;
+  duplicates: number;
+  parked: number;
+  dropped: number;
+  nextAttemptAt?: number;
+  model?: { etag?: string; message: string };
+}
 
 /**
  * Client capability experimental.loopwiseInline: the client gates suggestions itself (scores with the model
@@ -126,7 +176,7 @@ export interface EventsNotification {
 export interface GateModelNotification {
   model: GateModel;
   /** 'default': the shipped model; 'trained': trained on this user's events. */
-  source: 'default' | 'trained';
+  source: 'default' | 'trained' | 'team';
 }
 
 export interface CompletionStatusNotification {

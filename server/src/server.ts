@@ -6,6 +6,7 @@ import type { Feature } from './lsp/features';
 import { GateFeature } from './lsp/gateFeature';
 import { InlineFeature } from './lsp/inlineFeature';
 import { startServer } from './lsp/lifecycle';
+import { TeamFeature } from './lsp/teamFeature';
 import { RepairFeature } from './lsp/repairFeature';
 import { TestRunsFeature } from './lsp/testRuns';
 import { runTests } from './run';
@@ -18,6 +19,7 @@ const features: Feature[] = [
   events,
   gate,
   new InlineFeature(events, gate),
+  new TeamFeature(events, (model) => gate.useTeamModel(model)),
 ];
 
 if (!process.argv.some((a) => /^--(stdio|node-ipc|socket=|pipe=)/.test(a))) {

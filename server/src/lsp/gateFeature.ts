@@ -75,6 +75,14 @@ export class GateFeature implements Feature {
     }
   }
 
+  /** Gates with the team collector's model, or (undefined) with the local one again. Sent to the client. */
+  useTeamModel(model: GateModel | undefined): void {
+    this.source = 'default';
+    this.gate = model ? loadGateModel(model) : this.loadModel();
+    if (model) this.source = 'team';
+    this.sendModel();
+  }
+
   get model(): GateModel {
     return this.required().model;
   }
@@ -84,7 +92,8 @@ export class GateFeature implements Feature {
     if (e.kind !== 'completion' || !isDecision(e)) return;
     this.sinceTraining++;
     void this.settings().then((s) => {
-      if (this.sinceTraining < s.retrainEvery || this.training) return;
+      // while the team model is in use, local retraining would silently replace it
+      if (this.sinceTraining < s.retrainEvery || this.training || this.source === 'team') return;
       const r = this.train();
       this.connection?.console.info(`gate retrained after ${s.retrainEvery} decisions: ${r.message}`);
       // too little data yet: try again after the next N decisions rather than on every one
