@@ -79,11 +79,19 @@ function common(res: Response, json: Record<string, unknown> | undefined): Extra
   const message = typeof json?.error === 'string' ? json.error : `HTTP ${res.status}`;
   if (res.status === 401 || res.status === 403) return { kind: 'unauthorized', message };
   if (res.status === 429) {
-    const s = Number(res.headers.get('retry-after'));
-    return { kind: 'rateLimited', retryAfterS: Number.isFinite(s) && s >= 0 ? s : 1 };
+    return { kind: 'rateLimited', retryAfterS: retryAfterSeconds(res.headers.get('retry-after')) };
   }
   if (res.status >= 500 || res.status === 408) return { kind: 'transient', message: `HTTP ${res.status}: ${message}` };
   return { kind: 'misconfigured', message: `HTTP ${res.status}: ${message}` };
+}
+
+/** Retry-After as delay-seconds or an HTTP date (RFC 9110); 1 s when absent or unreadable. */
+export function retryAfterSeconds(value: string | null, now = Date.now()): number {
+  if (value === null || value.trim() === '') return 1;
+  const s = Number(value);
+  if (Number.isFinite(s)) return Math.max(0, s);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? 1 : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 function networkMessage(err: unknown): string {

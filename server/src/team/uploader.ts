@@ -3,6 +3,7 @@
 // privacy level, and reacts to each reply: ack (200), park refused events (400), split (413), wait Retry-After
 // (429), stop until reconfigured (401), exponential backoff with jitter (network errors, 5xx).
 import { redactEvent, validateEvent, type PrivacyLevel, type SuggestionEvent } from '../../../common/events';
+import type { TeamStatus } from '../../../common/protocol';
 import { postEvents, type PostOutcome } from './client';
 import type { QueueBatch, UploadQueue } from './queue';
 
@@ -28,7 +29,7 @@ export interface UploaderOptions {
   post?: typeof postEvents;
 }
 
-export type UploadState = 'idle' | 'sending' | 'waiting' | 'notConfigured' | 'notAllowed' | 'unauthorized' | 'misconfigured' | 'stopped';
+export type UploadState = Exclude<TeamStatus['state'], 'off'>;
 
 export interface UploadStatus {
   state: UploadState;
@@ -205,10 +206,8 @@ export class Uploader {
     return 'done';
   }
 
-  /** Full-jitter exponential backoff: uniform in [base, min(max, base * 2^failures)]. */
   private backoff(): number {
-    const ceiling = Math.min(this.o.backoffMaxMs, this.o.backoffBaseMs * 2 ** Math.min(this.failures, 30));
-    return Math.round(this.o.backoffBaseMs + this.o.random() * Math.max(0, ceiling - this.o.backoffBaseMs));
+    return backoffDelay(this.failures, this.o.backoffBaseMs, this.o.backoffMaxMs, this.o.random);
   }
 
   private parkEvents(events: unknown[], reason: string): void {
@@ -221,4 +220,10 @@ export class Uploader {
     this.status.state = state;
     this.status.message = message;
   }
+}
+
+/** Full-jitter exponential backoff after `failures` failures in a row: uniform in [base, min(max, base * 2^failures)]. */
+export function backoffDelay(failures: number, baseMs: number, maxMs: number, random: () => number): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(failures, 30));
+  return Math.round(baseMs + random() * Math.max(0, ceiling - baseMs));
 }

@@ -2,7 +2,7 @@
 // request, noCode redaction, an outage with a restart in between, 413 splitting, 400 parking, 429 Retry-After,
 // 401 stop, and the token never appearing in a log line.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { codeEvent, codeEvents, collector, recordedUploader, stored, storedCount, teamToken, tempDir, until, type Collector } from './helpers';
 
@@ -114,6 +114,27 @@ describe('team uploader against the real collector', function () {
     const ids = (await stored(c!, teamId)).map((e) => e.id);
     assert.equal(ids.length, 28);
     for (const e of during) assert.ok(ids.includes(e.id), `${e.id} was lost`);
+  });
+
+  it('a crash after the collector stored a batch but before the queue noted it resends it as duplicates, not new events', async () => {
+    await open();
+    const { token } = await teamToken(c!);
+    const queueDir = join(dir, 'queue');
+    const r = recordedUploader(queueDir, c!.url, token);
+    r.uploader.enqueue(codeEvents(12));
+    r.uploader.stop();
+    cpSync(queueDir, join(dir, 'before-ack'), { recursive: true });
+    const again = recordedUploader(queueDir, c!.url, token);
+    assert.equal((await again.uploader.uploadNow()).sent, 12);
+    // The disk as it was before the acknowledgement was saved:
+    rmSync(queueDir, { recursive: true });
+    cpSync(join(dir, 'before-ack'), queueDir, { recursive: true });
+    const restarted = recordedUploader(queueDir, c!.url, token);
+    assert.equal(restarted.queue.pending, 12);
+    const s = await restarted.uploader.uploadNow();
+    assert.equal(s.sent, 0);
+    assert.equal(s.duplicates, 12);
+    assert.equal(await storedCount(c!), 12);
   });
 
   it('retries with backoff by itself once the collector is back', async () => {
