@@ -19,6 +19,17 @@ export interface LoopwiseSettings {
   gate: GateSettings;
   events: EventSettings;
   team: TeamSettings;
+  /** 'tutor': hints only, no fix code is ever sent to the editor. */
+  mode: LoopwiseMode;
+  hints: HintSettings;
+}
+
+/** loopwise.hints.*: the teacher's precision knob for validated LLM hints (an assignment file overrides it). */
+export interface HintSettings {
+  /** Accept a hint when students given it fix the program at least this often ... */
+  alpha: number;
+  /** ... or this much more often than without it. */
+  beta: number;
 }
 
 /** loopwise.completions.*: inline suggestions from the 'completion' model. */
@@ -89,6 +100,8 @@ export const defaultSettings: LoopwiseSettings = {
   gate: { enabled: true, keepRate: 0.95, exploreRate: 0.02, retrainEvery: 200 },
   events: { privacy: 'all' },
   team: { enabled: false, endpoint: '', privacy: 'noCode', useTeamModel: true },
+  mode: 'developer',
+  hints: { alpha: 0.5, beta: 0.25 },
 };
 
 /** Custom requests and notifications, by method name. */
@@ -288,6 +301,8 @@ export interface HintTest {
 }
 
 export interface TutorHint {
+  /** Set by the server per hint shown: feedback on it refers to this id (the `sid` of its events). */
+  id?: string;
   /** 'embedded': built from localization + a verified fix; 'llm': tutor model, validated; 'fallback': failing test and localization only (no verified fix). */
   source: 'embedded' | 'llm' | 'fallback' | 'syntax';
   level: HintLevel;
@@ -320,6 +335,7 @@ export interface HintResponse {
 /** client -> server: the student rated a hint or asked for more help; stored as a `hint` event. */
 export interface HintFeedbackParams {
   folderUri: string;
+  hintId: string;
   action: 'helpful' | 'notHelpful' | 'moreHelp' | 'shown';
   level: HintLevel;
   source: TutorHint['source'];

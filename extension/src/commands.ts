@@ -22,6 +22,8 @@ export const CommandIds = {
   /** Registered by team.ts: the team token goes to SecretStorage; upload the queued events now. */
   setTeamToken: 'loopwise.setTeamToken',
   uploadEventsNow: 'loopwise.uploadEventsNow',
+  /** Registered by hintPanel.ts: the tutor hint panel for the active file's folder. */
+  showHint: 'loopwise.showHint',
 } as const;
 
 export function registerCommands(runner: TestRunner, output: vscode.LogOutputChannel): vscode.Disposable[] {

@@ -6,6 +6,7 @@ import type { TestRunResult } from '../../common/protocol';
 import { createClient } from './client';
 import { registerCommands } from './commands';
 import { registerFixes } from './fixes';
+import { registerHintPanel } from './hintPanel';
 import { registerLlm } from './llm';
 import { registerInline } from './inline/index';
 import { ResultsHub } from './results';
@@ -37,6 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Loopwi
   context.subscriptions.push(...registerFixes(client), ...registerLlm(context, client, output));
   context.subscriptions.push(...registerInline(context, client, output));
   context.subscriptions.push(...registerTeam(context, client, output));
+  context.subscriptions.push(...registerHintPanel(context, client));
   const hub = new ResultsHub();
   const ready = client.start().then(() => true, (err: unknown) => {
     output.error(`the language server did not start: ${err instanceof Error ? err.message : String(err)}`);

@@ -4,6 +4,7 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { EventsFeature } from './lsp/eventsFeature';
 import type { Feature } from './lsp/features';
 import { GateFeature } from './lsp/gateFeature';
+import { HintFeature } from './lsp/hintFeature';
 import { InlineFeature } from './lsp/inlineFeature';
 import { startServer } from './lsp/lifecycle';
 import { TeamFeature } from './lsp/teamFeature';
@@ -19,6 +20,7 @@ const features: Feature[] = [
   events,
   gate,
   new InlineFeature(events, gate),
+  new HintFeature(events),
   new TeamFeature(events, (model) => gate.useTeamModel(model)),
 ];
 
