@@ -195,6 +195,20 @@ describe('LSP: localization and verified repair', function () {
     assert.strictEqual(actions[0].command?.command, 'loopwise.server.fix');
   });
 
+  it('offers no fix in tutor mode and refuses the search with a clear reason', async () => {
+    const folder = copyRepairFixture('raises');
+    const source = join(folder, 'average.py');
+    client = new TestClient();
+    client.settings = { mode: 'tutor' };
+    await client.initialize(folder);
+    await client.connection.sendRequest<TestRunResult>(Methods.runTests, { folderUri: uriOf(folder) });
+    const failure = (client.diagnostics(source) ?? []).find((d) => d.source === 'loopwise') as Plain | undefined;
+    assert.ok(failure, 'the failure is shown in tutor mode too');
+    assert.deepStrictEqual(await codeActions(client, source, failure.range.start.line, [failure]), []);
+    const refused = await client.connection.sendRequest(Methods.repair, { folderUri: uriOf(folder) }).then(() => 'resolved', (err: Error) => err.message);
+    assert.match(refused, /tutor mode/);
+  });
+
   it('cancels a running search and leaves no process behind', async () => {
     const folder = copyRepairFixture('nofix');
     client = new TestClient();

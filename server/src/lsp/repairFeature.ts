@@ -94,7 +94,10 @@ export class RepairFeature implements Feature {
         previous.controller.abort();
         await previous.finished;
       }
-      const budgetS = budgetGiven ?? (await this.ctx.settings.get(folder.uri)).repair.budgetSeconds;
+      const settings = await this.ctx.settings.get(folder.uri);
+      // Tutor mode: students get hints (loopwise/hint), never fix code.
+      if (settings.mode === 'tutor') throw new ResponseError(LSPErrorCodes.RequestFailed, 'Loopwise is in tutor mode (loopwise.mode): it gives hints, not fixes; ask for a hint instead');
+      const budgetS = budgetGiven ?? settings.repair.budgetSeconds;
       let task: RepairTask;
       try {
         task = loadTask(folder.path);
@@ -116,15 +119,17 @@ export class RepairFeature implements Feature {
         this.ctx.connection.console.error(`repair in ${folder.path} failed: ${errorText(err)}`);
         throw new ResponseError(LSPErrorCodes.RequestFailed, `the repair search failed: ${errorText(err)}`);
       }
-      let localization = result.localization;
-      if (localization?.status === 'ranked' && !controller.signal.aborted) {
-        progress.report(99, 'recording runtime values at the suspicious lines');
-        localization = await this.withValues(task, localization, result, controller.signal);
-      }
-      const state: FolderRepair = { root: folder.path, folderUri: folder.uri, result: { ...result, localization }, localization, originals, tests: new Set(task.tests), budgetS };
+      const state: FolderRepair = { root: folder.path, folderUri: folder.uri, result, localization: result.localization, originals, tests: new Set(task.tests), budgetS };
+      // Lines and outcome first; the values for the hovers follow (a cold instrumented run of a few seconds).
       this.show(state);
       if (controller.signal.aborted) throw cancelled();
       this.tell(state);
+      if (state.localization?.status === 'ranked') {
+        progress.report(99, 'recording runtime values at the suspicious lines');
+        state.localization = await this.withValues(task, state.localization, result, controller.signal);
+        state.result = { ...result, localization: state.localization };
+        if (controller.signal.aborted) throw cancelled();
+      }
       return state.result;
     } finally {
       for (const s of subscriptions) s?.dispose();
@@ -200,10 +205,12 @@ export class RepairFeature implements Feature {
     return line ? { contents: hoverFor(state, line) } : null;
   }
 
-  private onCodeAction(params: CodeActionParams): CodeAction[] {
+  private async onCodeAction(params: CodeActionParams): Promise<CodeAction[]> {
     const path = uriToPath(params.textDocument.uri);
     const folder = this.ctx.folders.folderFor(params.textDocument.uri);
     if (!path || !folder) return [];
+    // Tutor mode gives hints, never fixes: no fix actions at all (the hint feature offers its own).
+    if ((await this.ctx.settings.get(params.textDocument.uri)).mode === 'tutor') return [];
     const experimental = this.ctx.client().experimental as { loopwisePreviewFix?: boolean } | undefined;
     return repairActions({
       folder,
