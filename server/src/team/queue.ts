@@ -42,8 +42,8 @@ export class UploadQueue {
     this.dir = opts.dir;
     this.maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
     this.segmentBytes = opts.segmentBytes ?? 1024 * 1024;
-    mkdirSync(this.dir, { recursive: true });
-    this.segments = readdirSync(this.dir).map((f) => SEGMENT.exec(f)).filter((m) => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
+    // The folder is made on the first write: an editor with team uploads off gets no empty folder.
+    this.segments = (existsSync(this.dir) ? readdirSync(this.dir) : []).map((f) => SEGMENT.exec(f)).filter((m) => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
     this.cursor = this.readCursor();
     this.pendingCount = this.countPending();
   }
@@ -63,6 +63,7 @@ export class UploadQueue {
       this.segments.push(last);
     }
     // A torn last line (crash mid-append) would swallow the next record: start on a fresh line.
+    mkdirSync(this.dir, { recursive: true });
     const file = this.path(last);
     const prefix = existsSync(file) && !endsWithNewline(file) ? '\n' : '';
     appendFileSync(file, prefix + data);
@@ -114,6 +115,7 @@ export class UploadQueue {
   park(events: unknown[], reason: string): void {
     if (!events.length) return;
     const at = Date.now();
+    mkdirSync(this.dir, { recursive: true });
     appendFileSync(join(this.dir, PARKED), events.map((event) => JSON.stringify({ at, reason, event } satisfies ParkedEvent) + '\n').join(''));
   }
 
