@@ -39,6 +39,6 @@ export function describeTest(t: HintTest, status?: TestResult['status']): string
   const which = t.input ? ` (test ${t.id})` : '';
   if (status === 'timedOut') return `${what} does not finish${which}: something keeps running for this input.`;
   if (t.expected !== undefined && t.actual !== undefined) return `${what} should give ${t.expected} but gives ${t.actual}${which}.`;
-  if (t.message) return `${what} fails${which}: ${t.message}`;
+  if (t.message) return `${what} fails${which}: ${t.message.replace(/[.!?]?\s*$/, '.')}`;
   return `${what} fails${which}.`;
 }
