@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { InitializeResult, InlineCompletionList } from 'vscode-languageserver-protocol';
 import type { SuggestionEvent } from '../../common/events';
 import { thresholdFor } from '../../common/gate/index';
-import { GateCommands, Methods, type GateModelNotification } from '../../common/protocol';
+import { GateCommands, Methods, type GateDecisionRecord, type GateModelNotification } from '../../common/protocol';
 import { loadDefaultGate } from '../../server/src/gate/default';
 import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai/server';
 import { ensureBuilt, TestClient, uriOf } from './client';
@@ -115,6 +115,21 @@ describe('lsp: inline completion', function () {
     assert.equal(fake!.generations().length, 0);
   });
 
+  it('reports a failing endpoint once through the status, never as an error reply', async () => {
+    const { file } = await start({ gate: { keepRate: 1 } });
+    await fake!.close();
+    fake = await startFakeOpenAI({ script: () => ({ fault: 'status', status: 401, message: 'bad key' }) });
+    client!.settings = { llm: { baseUrl: fake.url, models: { completion: 'coder' } }, gate: { keepRate: 1 } };
+    await client!.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    open(file, 'x = \n');
+    assert.equal(await request(file, 0, 4), null);
+    assert.equal(await request(file, 0, 4), null);
+    const status = client!.notifications.filter((n) => n.method === Methods.completionStatus).map((n) => n.params as { state: string; message: string });
+    assert.equal(status.length, 1);
+    assert.equal(status[0].state, 'error');
+    assert.match(status[0].message, /401|key|auth/i);
+  });
+
   it('stage 1 skips the model call after a run of rejections, logging the skip with its score', async () => {
     const { file } = await start({ gate: { keepRate: 0.8, exploreRate: 0.001 } });
     const now = Date.now();
@@ -150,6 +165,10 @@ describe('lsp: inline completion', function () {
       assert.equal(e.type === 'shown', e.gate!.explore === true);
       assert.equal(results[i] !== null, e.type === 'shown', 'an item is returned exactly when exploration shows it');
     });
+    // the server lists its decisions with scores and thresholds, newest first
+    const listed = await client!.connection.sendRequest<GateDecisionRecord[]>('workspace/executeCommand', { command: GateCommands.decisions, arguments: [] });
+    assert.deepEqual(listed.filter((d) => d.stage === 2).map((d) => d.score), decided.map((e) => e.gate!.score).reverse());
+    assert.ok(listed.every((d) => typeof d.threshold === 'number' && d.preview.length > 0));
   });
 
   it('retrains after N decisions and sends the new model; trains on command', async () => {
