@@ -81,8 +81,8 @@ describe('LSP: localization and verified repair', function () {
   });
 
   const cases = [
-    { name: 'python', source: 'stats.py', test: 'test_stats.py', bugLine: 4, bugCode: 'if v < best:', lang: 'python', fixed: /if v > best:/, tests: ['test_ascending', 'test_mixed'] },
-    { name: 'javascript', source: 'range.js', test: 'range.test.js', bugLine: 4, bugCode: 'for (let i = 1; i < n; i++) {', lang: 'javascript', fixed: /i <= n/, tests: ['sum to 3'] },
+    { name: 'python', source: 'stats.py', test: 'test_stats.py', bugLine: 4, bugCode: 'if v < best:', lang: 'python', fixed: /if v > best:/, tests: ['test_ascending', 'test_mixed'], inEditor: true },
+    { name: 'javascript', source: 'range.js', test: 'range.test.js', bugLine: 4, bugCode: 'for (let i = 1; i < n; i++) {', lang: 'javascript', fixed: /i <= n/, tests: ['sum to 3'], inEditor: false },
   ];
   for (const c of cases) {
     it(`${c.name}: suspicious lines, a hover with values, and "Apply verified fix" that makes loopwise run pass`, async () => {
@@ -124,16 +124,25 @@ describe('LSP: localization and verified repair', function () {
       assert.ok(apply, `no "Apply verified fix" among ${JSON.stringify(actions.map((a) => a.title))}`);
       for (const t of c.tests) assert.ok(apply.title.includes(t), `the title names ${t}: ${apply.title}`);
       assert.deepStrictEqual(applyToDisk(apply), [source], 'only the source file is edited');
-      // As an editor does after applying the edit to the open document.
-      void client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uriOf(source), version: 2 }, contentChanges: [{ text: readFileSync(source, 'utf8') }] });
       assert.match(readFileSync(source, 'utf8'), c.fixed);
       assert.strictEqual(readFileSync(testFile, 'utf8'), originalTest);
       const run = loopwiseRun(folder);
       assert.strictEqual(run.status, 0, `loopwise run after the fix:\n${run.output}`);
 
-      // The file changed since the search: the fix is no longer offered; a passing run clears the lines.
+      if (c.inEditor) {
+        // As an editor does after applying the edit to the open document: the fixed code needs no more pointers.
+        void client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uriOf(source), version: 2 }, contentChanges: [{ text: readFileSync(source, 'utf8') }] });
+        await client.waitFor('the suspicious lines to clear', () => suspicious(client!, source).length === 0);
+        const after = await codeActions(client, source, c.bugLine - 1, [top]);
+        assert.ok(!after.some((a) => a.title.startsWith('Apply')), 'the applied fix is not offered again');
+        return;
+      }
+      // Changed on disk by something else (the document closed): the fix is no longer offered, and a
+      // passing test run clears the suspicious lines.
+      void client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: uriOf(source) } });
       const stale = await codeActions(client, source, c.bugLine - 1, [top]);
-      assert.ok(!stale.some((a) => a.title.startsWith('Apply')), 'a fix is not offered on changed code');
+      assert.deepStrictEqual(stale.map((a) => a.title), ['Find a verified fix (Loopwise)'], 'a fix is not offered on changed code');
+      assert.ok(suspicious(client, source).length > 0, 'the lines stay until the tests run');
       await client.connection.sendRequest<TestRunResult>(Methods.runTests, { folderUri: uriOf(folder) });
       assert.deepStrictEqual(suspicious(client, source), [], 'a passing run clears the suspicious lines');
     });

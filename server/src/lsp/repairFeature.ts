@@ -54,6 +54,20 @@ export class RepairFeature implements Feature {
     ctx.results.onDidUpdate((entry) => {
       if (this.states.has(entry.root) && ![...entry.tests.values()].some((t) => t.status === 'failed' || t.status === 'error' || t.status === 'timedOut')) this.clear(entry.root);
     });
+    // So does applying the verified fix: it makes every test pass (that is what verified means).
+    ctx.documents.onDidChange((doc) => this.clearIfFixApplied(doc.uri));
+  }
+
+  private clearIfFixApplied(uri: string): void {
+    const folder = this.ctx.folders.folderFor(uri);
+    const state = folder && this.states.get(folder.path);
+    const fix = state?.result.fixes[0];
+    if (!state || !fix) return;
+    const applied = fix.files.every((f) => {
+      const path = join(state.root, f.path);
+      return (this.ctx.documents.get(pathToUri(path))?.document.getText() ?? readText(path)) === f.newText;
+    });
+    if (applied) this.clear(state.root);
   }
 
   private async onRequest(params: RepairParams, token: CancellationToken): Promise<RepairResult> {
