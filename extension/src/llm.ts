@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Methods, type LlmApiKeyResponse, type LlmUsageNotification } from '../../common/protocol';
+import { CommandIds } from './commands';
 
 const secretKey = 'loopwise.llm.apiKey';
 
@@ -28,7 +29,7 @@ export function registerLlm(context: vscode.ExtensionContext, client: LanguageCl
       clearTimeout(hideTimer);
       hideTimer = setTimeout(() => usage.hide(), 60_000);
     }),
-    vscode.commands.registerCommand('loopwise.setLlmApiKey', async () => {
+    vscode.commands.registerCommand(CommandIds.setLlmApiKey, async () => {
       const value = await vscode.window.showInputBox({
         title: 'Loopwise: LLM API key',
         prompt: 'Stored in VS Code secret storage, never in settings. Leave empty for local servers that need none.',
@@ -40,7 +41,7 @@ export function registerLlm(context: vscode.ExtensionContext, client: LanguageCl
       else await context.secrets.store(secretKey, value.trim());
       void vscode.window.showInformationMessage(value.trim() ? 'Loopwise: LLM API key saved in secret storage.' : 'Loopwise: LLM API key removed.');
     }),
-    vscode.commands.registerCommand('loopwise.clearLlmApiKey', async () => {
+    vscode.commands.registerCommand(CommandIds.clearLlmApiKey, async () => {
       await context.secrets.delete(secretKey);
       void vscode.window.showInformationMessage('Loopwise: LLM API key removed.');
     }),
