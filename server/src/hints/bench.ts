@@ -9,11 +9,10 @@ import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import type { HintLevel } from '../../../common/protocol';
 import { UsageError } from '../cli/usage';
-import { changedOriginalLines } from './analyse';
-import { hintFromAnalysis, type PipelineResponse } from './pipeline';
-import { analyse, loadExercise } from './analyse';
+import { hintClient, hintFromAnalysis, type PipelineResponse } from './pipeline';
+import { analyse, changedOriginalLines, loadExercise } from './analyse';
 
-const usage = 'usage: loopwise bench hints <suite-dir> [--json out.json] [--engine embedded|llm] [--budget-s N] [--limit N]';
+const usage = 'usage: loopwise bench hints <suite-dir> [--json out.json] [--engine embedded|llm] [--base-url URL] [--model NAME] [--budget-s N] [--limit N]';
 
 interface TaskRow {
   id: string;
@@ -40,7 +39,7 @@ function groundTruthLines(taskDir: string, file: string): number[] | undefined {
 export default async function benchHints(args: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'string' }, engine: { type: 'string' }, 'budget-s': { type: 'string' }, limit: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'string' }, engine: { type: 'string' }, 'base-url': { type: 'string' }, model: { type: 'string' }, 'budget-s': { type: 'string' }, limit: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\n${usage}`);
   }
@@ -51,11 +50,18 @@ export default async function benchHints(args: string[]): Promise<number> {
   if (!existsSync(suite) || !statSync(suite).isDirectory()) throw new UsageError(`suite folder not found: ${suite}`);
   const engine = v.engine ?? 'embedded';
   if (engine !== 'embedded' && engine !== 'llm') throw new UsageError(`unknown engine '${engine}' (expected embedded or llm)`);
+  // A benchmark of the LLM pipeline without a model would silently measure the embedded one.
+  const llm = { baseUrl: v['base-url'], model: v.model };
+  if (engine === 'llm') {
+    const { note } = hintClient(llm);
+    if (note) throw new UsageError(`--engine llm: ${note}`);
+  }
   const budgetS = Number(v['budget-s'] ?? 10);
   if (!(budgetS > 0)) throw new UsageError(`--budget-s must be a positive number, got '${v['budget-s']}'`);
   const ids = readdirSync(suite).filter((d) => existsSync(join(suite, d, 'task.json'))).sort().slice(0, v.limit ? Number(v.limit) : undefined);
   if (!ids.length) throw new UsageError(`no tasks (folders with task.json) in ${suite}`);
   const rows: TaskRow[] = [];
+  let tokens = 0;
   for (const id of ids) {
     const scratch = mkdtempSync(join(tmpdir(), 'loopwise-hints-'));
     const started = Date.now();
@@ -67,7 +73,8 @@ export default async function benchHints(args: string[]): Promise<number> {
       let r: PipelineResponse | undefined;
       let leaks = 0;
       for (const level of [1, 2, 3] as HintLevel[]) {
-        r = await hintFromAnalysis(analysis, { level, engine: engine as 'embedded' | 'llm' });
+        r = await hintFromAnalysis(analysis, { level, engine: engine as 'embedded' | 'llm', ...llm });
+        tokens += r.tokens ?? 0;
         leaks += r.leaksBlocked;
         if (engine === 'llm') break;
       }
@@ -99,6 +106,7 @@ export default async function benchHints(args: string[]): Promise<number> {
     lineMatchesGroundTruth: rows.filter((r) => r.lineMatchesGroundTruth).length,
     withGroundTruth: rows.filter((r) => r.lineMatchesGroundTruth !== undefined).length,
     medianSeconds: secs[Math.floor(secs.length / 2)],
+    ...(engine === 'llm' ? { tokensUsed: tokens } : {}),
   };
   console.log(JSON.stringify(summary, null, 2));
   if (v.json) writeFileSync(v.json, JSON.stringify({ ...summary, rows }, null, 2));

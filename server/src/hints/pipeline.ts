@@ -22,7 +22,7 @@ export interface HintOptions {
   llm?: Partial<Pick<LlmHintOptions, 'n' | 'budget'>>;
 }
 
-export type PipelineResponse = HintResponse & { engineNote?: string; leaksBlocked: number; analysis?: Analysis };
+export type PipelineResponse = HintResponse & { engineNote?: string; leaksBlocked: number; tokens?: number; analysis?: Analysis };
 
 /** The LLM client for hints, or why there is none (both the tutor and the student role need a model). */
 export function hintClient(o: HintOptions): { client?: LlmClient; note?: string } {

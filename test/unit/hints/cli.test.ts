@@ -5,14 +5,16 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startFakeOpenAI } from '../../fake-openai/server';
 
 const repo = join(__dirname, '..', '..', '..');
 const project = join(repo, 'test', 'fixtures', 'hints', 'count-project');
 
-function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const env = { ...process.env };
+    const env: NodeJS.ProcessEnv = { ...process.env };
     for (const k of ['OPENAI_BASE_URL', 'OPENAI_API_KEY', 'LOOPWISE_LLM_MODEL']) delete env[k];
+    Object.assign(env, extraEnv);
     const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'server', 'src', 'cli.ts'), ...args], { cwd: repo, env });
     let out = '';
     let err = '';
@@ -59,5 +61,28 @@ describe('loopwise hint / bench hints', function () {
     const s = JSON.parse(readFileSync(out, 'utf8'));
     assert.deepEqual([s.tasks, s.withHint, s.validated, s.leaksBlocked, s.lineMatchesGroundTruth], [1, 1, 1, 0, 1]);
     assert.equal(s.rows[0].location, 'solution.py:4');
+  });
+
+  it('bench hints --engine llm validates with the student model and counts tokens; without a model it refuses', async () => {
+    const refused = await cli(['bench', 'hints', join(dir, 'suite'), '--engine', 'llm']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.err, /--engine llm: no model configured/);
+    const fixed = '```python\n' + readFileSync(join(dir, 'suite', 'count-1', 'fixed', 'solution.py'), 'utf8') + '```';
+    const fake = await startFakeOpenAI({ script: (q) => {
+      const text = JSON.stringify(q.body.messages);
+      if (text.includes('programming tutor')) return { content: 'EXPLANATION: equal values are missed.\nHINT: What should happen when an element equals the limit?' };
+      return { content: text.includes('Hint from the tutor') ? fixed : 'No idea.' };
+    } });
+    try {
+      const out = join(dir, 'llm.json');
+      const r = await cli(['bench', 'hints', join(dir, 'suite'), '--engine', 'llm', '--model', 'fake', '--json', out], { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-test-000' });
+      assert.equal(r.code, 0, r.err);
+      const s = JSON.parse(readFileSync(out, 'utf8'));
+      assert.deepEqual([s.tasks, s.withHint, s.validated, s.leaksBlocked], [1, 1, 1, 0]);
+      assert.equal(s.rows[0].source, 'llm');
+      assert.ok(s.tokensUsed > 0);
+    } finally {
+      await fake.close();
+    }
   });
 });
