@@ -73,8 +73,21 @@ function classify(stmt: Node | undefined, edit: RepairEdit, test: HintTest | und
       concept: 'Check which values the loop variable takes: write down its first and last value for the failing input. An off-by-one in a range or loop condition skips or repeats one element.',
     };
   }
-  if (['comparison', 'condition', 'negate', 'addClause', 'swap'].includes(k) && (comparison || type === 'if_statement' || type === 'while_statement' || type === 'elif_clause')) {
-    const boundary = /[<>]=?/.test(edit.before) && /[<>]=?/.test(edit.after);
+  const conditionKinds = ['comparison', 'condition', 'negate', 'addClause', 'swap'];
+  // A clause added around the old condition: the condition misses a case (often the empty input).
+  if (conditionKinds.includes(k) && edit.before && edit.after.includes(edit.before) && edit.after.length > edit.before.length) {
+    const empty = Boolean(test?.input && emptyInput.test(test.input));
+    return {
+      problem: empty ? 'missing case for an empty input' : 'missing case in a condition',
+      where: `the condition on line ${n}${empty ? ', which does not consider an empty input' : ''}`,
+      concept: empty
+        ? 'Before this condition looks at the input\'s elements, ask what happens when there are none: the condition has to cover that case too.'
+        : 'The condition is right for most inputs but misses a case: find the failing input\'s path through it and ask which extra situation it should also cover.',
+    };
+  }
+  if (conditionKinds.includes(k) && (comparison || type === 'if_statement' || type === 'while_statement' || type === 'elif_clause')) {
+    const strict = (t: string) => t.replace(/([<>])=/g, '$1');
+    const boundary = edit.before !== edit.after && /[<>]/.test(edit.before) && strict(edit.before) === strict(edit.after);
     return {
       problem: loop ? 'loop condition' : 'comparison',
       where: loop ? `the loop condition on line ${n}` : `the ${type === 'if_statement' || type === 'elif_clause' ? 'condition' : 'comparison'} on line ${n}`,
