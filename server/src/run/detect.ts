@@ -1,6 +1,6 @@
 // Working out what a workspace is: its language, its test framework and test files, and the toolchain
 // that runs them; or, when it cannot be run, a problem that says what to install.
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, realpathSync } from 'node:fs';
 import { delimiter, dirname, extname, join } from 'node:path';
 import type { Framework, RunProblem, TestRunResult } from '../../../common/results';
 import { isJsTest, isPythonTest, isTypeScript, listFiles } from './files';
@@ -67,7 +67,10 @@ async function inspectJs(root: string, files: string[], tests: string[], languag
   const usesMocha = 'mocha' in deps || /\bmocha\b/.test(testScript) || files.some((f) => /^\.mocharc\./.test(f)) || existsSync(join(root, '.mocharc.json'))
     || existsSync(join(root, '.mocharc.js')) || existsSync(join(root, '.mocharc.yml')) || existsSync(join(root, '.mocharc.cjs'));
   if (usesMocha) {
-    const mocha = [root, ...ancestorModules(root).map(dirname)].map((d) => join(d, 'node_modules', 'mocha', 'bin', 'mocha.js')).find(existsSync);
+    const found = [root, ...ancestorModules(root).map(dirname)].map((d) => join(d, 'node_modules', 'mocha', 'bin', 'mocha.js')).find(existsSync);
+    // The real path: the sandbox mounts linked dependency folders at their targets, and a project under
+    // /tmp is not visible inside it (its /tmp is private).
+    const mocha = found && realpathSync(found);
     if (!mocha) {
       return { language, framework: 'mocha', tests, node, problems: [{ kind: 'frameworkMissing', message: 'This project uses mocha (package.json) but it is not installed: run `npm install` in the project folder.' }] };
     }
