@@ -8,19 +8,13 @@ import {
   type CancellationToken, type Connection, type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { Methods, type RunProblem, type RunTestsParams, type TestResultsNotification, type TestRunResult } from '../../../common/protocol';
+import type { RunOptions } from '../run';
 import type { Feature, ServerContext } from './features';
 import { uriToPath, type Folder } from './folders';
 import { DiagnosticsPublisher } from './publisher';
 
 /** The runner's entry point (server/src/run): injected so the feature can be exercised with any runner. */
-export type RunTestsFn = (options: {
-  root: string;
-  files?: string[];
-  testTimeoutS?: number;
-  runTimeoutS?: number;
-  signal?: AbortSignal;
-  onProgress?: (message: string, done?: number, total?: number) => void;
-}) => Promise<TestRunResult>;
+export type RunTestsFn = (options: RunOptions) => Promise<TestRunResult>;
 
 type ProblemMessages = 'never' | 'always' | 'whenChanged';
 
