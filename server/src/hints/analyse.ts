@@ -8,9 +8,9 @@ import type { RepairEdit, RepairResult, TestResult, TestRunResult } from '../../
 import { repair } from '../repair/repair';
 import { loadTask, type RepairTask } from '../repair/task';
 import { runTests } from '../run';
-import { verifyCandidate } from '../verify';
 import { defaultPolicy, readAssignment, type HintPolicy } from './assignment';
 import { failingTests } from './failing';
+import { fixFromReference } from './reference';
 import { repairSyntax, type SyntaxFix } from './syntax';
 import { grammarFor } from '../parse/parser';
 
@@ -33,6 +33,8 @@ export interface VerifiedFix {
   /** 1-based lines of the original the fix changes (an insertion counts the line it goes before). */
   changedLines: number[];
   edit: RepairEdit;
+  /** Reference fixes at function granularity: the function whose reference version fixes the failing test. */
+  functionName?: string;
 }
 
 export interface Analysis {
@@ -43,12 +45,9 @@ export interface Analysis {
   fix?: VerifiedFix;
   /** The program does not parse: the parser's message and the simple repair that makes it parse, if any. */
   syntax?: { file: string; line: number; message: string; original: string; fix?: SyntaxFix };
-  /** Reference solutions that differ from the student's program in more lines than this do not locate the bug. */
+  /** Why the reference gave no verified fix, when it did not. */
   referenceNote?: string;
 }
-
-/** Reference diffs up to this many changed lines are close enough to point at a line. */
-const maxReferenceLines = 4;
 
 export function loadExercise(folder: string): Exercise {
   const task = loadTask(folder);
@@ -104,27 +103,10 @@ export async function analyse(ex: Exercise, o: { budgetS?: number; signal?: Abor
       a.fix = { origin: 'embedded', file: edit.file, original, fixed: file.newText, diff, changedLines: changedOriginalLines(diff), edit };
     }
   }
-  if (!a.fix && ex.referencePath) await useReference(a, ex);
-  return a;
-}
-
-/** The reference as the student's solution file: a verified fix when all tests pass and it differs a little. */
-async function useReference(a: Analysis, ex: Exercise): Promise<void> {
-  const { task } = ex;
-  const file = ex.solutionFile ?? (task.sources.length === 1 ? task.sources[0] : undefined);
-  if (!file) { a.referenceNote = 'the reference could not be matched to one source file (set solutionFile in the assignment)'; return; }
-  const fixed = readFileSync(ex.referencePath!, 'utf8');
-  const verdict = await verifyCandidate(task, { [file]: fixed });
-  if (verdict.status !== 'passed') { a.referenceNote = `the reference solution does not pass the tests (${verdict.status})`; return; }
-  const original = readFileSync(join(task.root, file), 'utf8');
-  const diff = createTwoFilesPatch(`a/${file}`, `b/${file}`, original, fixed);
-  const changedLines = changedOriginalLines(diff);
-  if (!changedLines.length || changedLines.length > maxReferenceLines) {
-    a.referenceNote = `the reference solution is written differently (${changedLines.length} lines differ), so it does not point at one line`;
-    return;
+  if (!a.fix && ex.referencePath) {
+    const r = await fixFromReference(ex, a.failing[0].id);
+    a.fix = r.fix;
+    a.referenceNote = r.note;
   }
-  const at = changedLines[0];
-  const before = original.split('\n')[at - 1] ?? '';
-  const removedAt = diff.split('\n').some((l) => l.startsWith('-') && !l.startsWith('---'));
-  a.fix = { origin: 'reference', file, original, fixed, diff, changedLines, edit: { file, line: at, kind: removedAt ? 'condition' : 'insertStatement', before, after: '' } };
+  return a;
 }

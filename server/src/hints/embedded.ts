@@ -11,6 +11,8 @@ import { addedLines, checkLeak } from './leakGuard';
 import { describeProblem } from './problem';
 import { syntaxHint } from './syntax';
 
+/** Concept help when the reference locates the bug in a whole function rather than one line. */
+const functionConcept = 'List the cases this function has to handle (for example: no match, exactly one, several) and check what it returns in each; the failing input is one of them.';
 const nudge = 'Work through this input by hand, one line at a time, and compare what your code computes with what it should compute.';
 
 export function clampLevel(level: number | undefined, max: HintLevel): HintLevel {
@@ -42,7 +44,9 @@ export async function embeddedHint(a: Analysis, requested: HintLevel): Promise<H
   if (!fix) return { status: 'hint', hint: fallbackHint(a, clampLevel(requested, maxLevel), maxLevel, about, test), leaksBlocked: 0 };
 
   const grammar = grammarFor(fix.file) ?? 'python';
-  const kind = await describeProblem(grammar, fix.original, fix.edit, test);
+  const kind = fix.functionName
+    ? { problem: 'function', where: `the function \`${fix.functionName}\`, from line ${fix.changedLines[0]}`, concept: functionConcept }
+    : await describeProblem(grammar, fix.original, fix.edit, test);
   // A fact check, not a formality: the line named must be one the verified fix changes.
   const line = fix.changedLines.includes(fix.edit.line) ? fix.edit.line : fix.changedLines[0];
   const where = kind.where.replace(/line \d+/, `line ${line}`);

@@ -75,7 +75,7 @@ function classify(stmt: Node | undefined, edit: RepairEdit, test: HintTest | und
   }
   const conditionKinds = ['comparison', 'condition', 'negate', 'addClause', 'swap'];
   // A clause added around the old condition: the condition misses a case (often the empty input).
-  if (conditionKinds.includes(k) && edit.before && edit.after.includes(edit.before) && edit.after.length > edit.before.length) {
+  if (conditionKinds.includes(k) && edit.before && edit.after.includes(edit.before) && /\b(or|and|not)\b|&&|\|\||!/.test(edit.after.replace(edit.before, ''))) {
     const empty = Boolean(test?.input && emptyInput.test(test.input));
     return {
       problem: empty ? 'missing case for an empty input' : 'missing case in a condition',

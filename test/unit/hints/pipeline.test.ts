@@ -7,6 +7,7 @@ import type { LlmSettings } from '../../../common/protocol';
 import { analyse, loadExercise, type Analysis } from '../../../server/src/hints/analyse';
 import { acceptHint, parseTutorReply } from '../../../server/src/hints/llm';
 import { hintFromAnalysis } from '../../../server/src/hints/pipeline';
+import { fixFromReference } from '../../../server/src/hints/reference';
 import { startFakeOpenAI, type FakeOpenAI, type FakeRequest } from '../../fake-openai/server';
 
 const fixtures = join(__dirname, '..', '..', 'fixtures', 'hints');
@@ -96,5 +97,19 @@ describe('tutor hints', function () {
       assert.equal(r.hint!.source, 'embedded');
       assert.match(r.engineNote!, /no model configured for the tutor and student role/);
     });
+  });
+});
+
+describe('tutor hints from a reference written differently', function () {
+  this.timeout(120_000);
+  it("points at the function whose reference version fixes the failing test, never showing the reference", async () => {
+    const ex = loadExercise(join(fixtures, 'reference-project'));
+    const r = await fixFromReference(ex, 'test_solution.py::test_absent');
+    assert.equal(r.fix?.functionName, 'is_unique', r.note);
+    assert.ok(r.fix!.changedLines.every((l) => l >= 9), 'only is_unique changes');
+    const a = await analyse(ex, { budgetS: 1 });
+    const h = await hintFromAnalysis({ ...a, fix: a.fix ?? r.fix }, { level: 3, engine: 'embedded' });
+    assert.match(h.hint!.text, /`is_unique\(9, \[2, 3, 2\]\)` should give False but gives True/);
+    assert.ok(!h.hint!.text.includes('== 1') && !h.hint!.text.includes('sum('), h.hint!.text);
   });
 });
