@@ -31,17 +31,8 @@ export interface UploaderOptions {
 
 export type UploadState = Exclude<TeamStatus['state'], 'off'>;
 
-export interface UploadStatus {
-  state: UploadState;
-  message: string;
-  pending: number;
-  sent: number;
-  duplicates: number;
-  parked: number;
-  dropped: number;
-  /** When the next attempt is planned (epoch ms), if one is. */
-  nextAttemptAt?: number;
-}
+/** The uploader's own part of TeamStatus: the model fetch and 'off' belong to the feature around it. */
+export type UploadStatus = Omit<TeamStatus, 'state' | 'model'> & { state: UploadState };
 
 export class Uploader {
   private readonly o: Required<Omit<UploaderOptions, 'queue' | 'config' | 'allowed' | 'log'>> & UploaderOptions;
