@@ -49,6 +49,8 @@ export interface LlmClientDeps {
 }
 
 interface RawUsage { prompt_tokens?: number; completion_tokens?: number }
+/** One chunk of a streamed chat or completions reply, as far as readStream looks at it. */
+interface StreamChunk<C> { choices?: C[]; usage?: RawUsage | null }
 interface AttemptResult { text: string; finishReason: string; usage?: RawUsage | null }
 interface Attempt {
   sdk: OpenAI;
@@ -86,25 +88,7 @@ export class LlmClient {
         return { text: content ?? '', finishReason: choice.finish_reason ?? 'stop', usage: r.usage };
       }
       const stream = await sdk.chat.completions.create({ ...base, stream: true, stream_options: { include_usage: true } }, { signal });
-      let text = '';
-      let finishReason = '';
-      let usage: RawUsage | null | undefined;
-      for await (const chunk of stream) {
-        if (chunk?.usage) usage = chunk.usage;
-        if (!Array.isArray(chunk?.choices)) {
-          if (chunk?.usage) continue;
-          throw this.wrongShape('choices[].delta in the stream');
-        }
-        const choice = chunk.choices[0];
-        const delta = choice?.delta?.content;
-        if (typeof delta === 'string' && delta) {
-          text += delta;
-          progress(delta);
-        } else progress('');
-        if (choice?.finish_reason) finishReason = choice.finish_reason;
-      }
-      if (!finishReason) throw new LlmError('badReply', `The reply stream from ${this.baseUrl()} ended before the reply was complete.`, { retryable: true });
-      return { text, finishReason, usage };
+      return this.readStream(stream, (choice) => choice?.delta?.content, 'choices[].delta in the stream', progress);
     });
   }
 
@@ -120,24 +104,7 @@ export class LlmClient {
         return { text: choice.text, finishReason: choice.finish_reason ?? 'stop', usage: r.usage };
       }
       const stream = await sdk.completions.create({ ...base, stream: true, stream_options: { include_usage: true } }, { signal });
-      let text = '';
-      let finishReason = '';
-      let usage: RawUsage | null | undefined;
-      for await (const chunk of stream) {
-        if (chunk?.usage) usage = chunk.usage;
-        if (!Array.isArray(chunk?.choices)) {
-          if (chunk?.usage) continue;
-          throw this.wrongShape('choices[].text in the stream');
-        }
-        const choice = chunk.choices[0];
-        if (typeof choice?.text === 'string' && choice.text) {
-          text += choice.text;
-          progress(choice.text);
-        } else progress('');
-        if (choice?.finish_reason) finishReason = choice.finish_reason;
-      }
-      if (!finishReason) throw new LlmError('badReply', `The reply stream from ${this.baseUrl()} ended before the reply was complete.`, { retryable: true });
-      return { text, finishReason, usage };
+      return this.readStream(stream, (choice) => choice?.text, 'choices[].text in the stream', progress);
     });
   }
 
@@ -170,6 +137,31 @@ export class LlmClient {
   private sdk(key: string | undefined, baseURL: string): OpenAI {
     // Keyless local servers (Ollama, llama.cpp) ignore the header; the SDK insists on some value.
     return new OpenAI({ apiKey: key ?? 'no-key-set', baseURL, maxRetries: 0, timeout: this.config.timeoutSeconds * 1000 + 5000, logLevel: 'off' });
+  }
+
+  /** Joins a streamed reply: `textOf` picks the text of a chunk's first choice (`what` names it for the shape error). */
+  private async readStream<C extends { finish_reason?: string | null }>(
+    stream: AsyncIterable<StreamChunk<C>>, textOf: (choice: C | undefined) => unknown, what: string, progress: (text: string) => void,
+  ): Promise<AttemptResult> {
+    let text = '';
+    let finishReason = '';
+    let usage: RawUsage | null | undefined;
+    for await (const chunk of stream) {
+      if (chunk?.usage) usage = chunk.usage;
+      if (!Array.isArray(chunk?.choices)) {
+        if (chunk?.usage) continue;
+        throw this.wrongShape(what);
+      }
+      const choice = chunk.choices[0];
+      const delta = textOf(choice);
+      if (typeof delta === 'string' && delta) {
+        text += delta;
+        progress(delta);
+      } else progress('');
+      if (choice?.finish_reason) finishReason = choice.finish_reason;
+    }
+    if (!finishReason) throw new LlmError('badReply', `The reply stream from ${this.baseUrl()} ended before the reply was complete.`, { retryable: true });
+    return { text, finishReason, usage };
   }
 
   private wrongShape(what: string): LlmError {
