@@ -1,55 +1,17 @@
 // The pytest plugin Loopwise writes into the scratch folder and loads with `-p loopwise_pytest`.
 // It streams one JSON object per line to $LOOPWISE_RESULTS (collected ids, test start, result with
 // frames and compared values, collection and syntax errors) and enforces the per-test timeout itself.
+import { pythonPrelude } from './pythonPrelude';
+
 export const pytestPluginModule = 'loopwise_pytest';
 
 export const pytestPluginSource = String.raw`
-import faulthandler, json, os, re, signal, time
+${pythonPrelude}
+import faulthandler, re, time
 import pytest
 
-_out = open(os.environ['LOOPWISE_RESULTS'], 'a', encoding='utf-8')
-_hang = open(os.environ['LOOPWISE_RESULTS'] + '.hang', 'w')
-_timeout = float(os.environ.get('LOOPWISE_TEST_TIMEOUT', '10'))
 _max_output = 65536
 _state = {'checked': set()}
-
-
-def _emit(obj):
-    _out.write(json.dumps(obj, default=repr) + '\n')
-    _out.flush()
-
-
-def _short(value, limit=2000):
-    try:
-        text = repr(value)
-    except Exception as e:
-        text = '<repr failed: %s>' % e
-    return text if len(text) <= limit else text[:limit] + '...'
-
-
-class LoopwiseTimeout(BaseException):
-    """Raised by the per-test alarm; a BaseException so that 'except Exception' in user code cannot swallow it."""
-
-
-def _alarm(signum, frame):
-    raise LoopwiseTimeout('test timed out after %g s' % _timeout)
-
-
-def _patch_assert_equal():
-    # unittest-style tests run under pytest: keep assertEqual's two values as actual/expected.
-    import unittest
-    original = unittest.TestCase.assertEqual
-
-    def assertEqual(self, first, second, msg=None):
-        try:
-            original(self, first, second, msg)
-        except AssertionError:
-            _state['compare'] = (_short(first), _short(second))
-            raise
-    unittest.TestCase.assertEqual = assertEqual
-
-
-_patch_assert_equal()
 
 
 def pytest_configure(config):
@@ -58,7 +20,7 @@ def pytest_configure(config):
 
 def pytest_assertrepr_compare(config, op, left, right):
     if op == '==':
-        _state['compare'] = (_short(left), _short(right))
+        _compare['values'] = (_short(left), _short(right))
     return None
 
 
@@ -66,18 +28,11 @@ def pytest_collection_finish(session):
     _emit({'event': 'collected', 'ids': [item.nodeid for item in session.items]})
 
 
-def _check_syntax(path):
+def _check_file(path):
     if not path or path in _state['checked'] or not path.endswith('.py') or not os.path.isfile(path):
         return
     _state['checked'].add(path)
-    try:
-        with open(path, 'rb') as f:
-            compile(f.read(), path, 'exec', dont_inherit=True)
-    except SyntaxError as e:
-        _emit({'event': 'syntaxError', 'file': e.filename or path, 'line': e.lineno or 1, 'column': e.offset,
-               'message': '%s: %s' % (type(e).__name__, e.msg)})
-    except Exception:
-        pass
+    _check_syntax(path)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -107,7 +62,7 @@ def pytest_collectreport(report):
     _emit({'event': 'collectError', 'file': path, 'message': text[-4000:]})
     candidates = [path] + re.findall(r'File "([^"]+)", line \d+', text) + re.findall(r'^(\S[^\n]*?\.py):\d+: ', text, re.M)
     for c in candidates:
-        _check_syntax(c)
+        _check_file(c)
 
 
 def _arm():
@@ -154,7 +109,7 @@ def pytest_runtest_teardown(item, nextitem):
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_runtest_protocol(item, nextitem):
-    _state['compare'] = None
+    _compare.clear()
     rec = _state['rec'] = {'status': 'passed', 'output': '', 'started': time.time()}
     line = item.location[1]
     _emit({'event': 'start', 'id': item.nodeid, 'file': str(item.path), 'line': None if line is None else line + 1})
@@ -205,8 +160,8 @@ def pytest_runtest_makereport(item, call):
                 rec['frames'] = [{'file': str(e.path), 'line': e.lineno + 1, 'function': e.name} for e in exc.traceback]
             except Exception:
                 pass
-            if call.when == 'call' and _state.get('compare') and isinstance(exc.value, AssertionError):
-                rec['actual'], rec['expected'] = _state['compare']
+            if call.when == 'call' and 'values' in _compare and isinstance(exc.value, AssertionError):
+                rec['actual'], rec['expected'] = _compare['values']
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -1,59 +1,11 @@
 // The unittest driver Loopwise writes into the scratch folder when pytest is not importable. It speaks
 // the same JSON-lines protocol as the pytest plugin (see pytestPlugin.ts), with the same per-test alarm.
 // argv: test files (workspace-relative) or test ids to load; none means discovery of test*.py and *_test.py.
+import { pythonPrelude } from './pythonPrelude';
+
 export const unittestRunnerSource = String.raw`
-import faulthandler, inspect, json, os, signal, sys, time, traceback, unittest
-
-_out = open(os.environ['LOOPWISE_RESULTS'], 'a', encoding='utf-8')
-_hang = open(os.environ['LOOPWISE_RESULTS'] + '.hang', 'w')
-_timeout = float(os.environ.get('LOOPWISE_TEST_TIMEOUT', '10'))
-_compare = {}
-
-
-def _emit(obj):
-    _out.write(json.dumps(obj, default=repr) + '\n')
-    _out.flush()
-
-
-def _short(value, limit=2000):
-    try:
-        text = repr(value)
-    except Exception as e:
-        text = '<repr failed: %s>' % e
-    return text if len(text) <= limit else text[:limit] + '...'
-
-
-class LoopwiseTimeout(BaseException):
-    pass
-
-
-def _alarm(signum, frame):
-    raise LoopwiseTimeout('test timed out after %g s' % _timeout)
-
-
-_assert_equal = unittest.TestCase.assertEqual
-
-
-def _recording_assert_equal(self, first, second, msg=None):
-    try:
-        _assert_equal(self, first, second, msg)
-    except AssertionError:
-        _compare['values'] = (_short(first), _short(second))
-        raise
-
-
-unittest.TestCase.assertEqual = _recording_assert_equal
-
-
-def _check_syntax(path):
-    try:
-        with open(path, 'rb') as f:
-            compile(f.read(), path, 'exec', dont_inherit=True)
-    except SyntaxError as e:
-        _emit({'event': 'syntaxError', 'file': e.filename or path, 'line': e.lineno or 1, 'column': e.offset,
-               'message': '%s: %s' % (type(e).__name__, e.msg)})
-    except Exception:
-        pass
+${pythonPrelude}
+import faulthandler, inspect, sys, time, traceback
 
 
 def _where(test):
