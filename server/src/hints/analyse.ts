@@ -25,7 +25,7 @@ export interface Exercise {
 }
 
 export interface VerifiedFix {
-  origin: 'embedded' | 'reference';
+  origin: 'embedded' | 'reference' | 'llm';
   file: string;
   original: string;
   fixed: string;

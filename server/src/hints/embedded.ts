@@ -65,7 +65,7 @@ export async function embeddedHint(a: Analysis, requested: HintLevel): Promise<H
     const hint: TutorHint = {
       source: 'embedded', level: level as HintLevel, maxLevel, text, test, problem: kind.problem,
       location: level >= 2 ? { file: fix.file, line } : undefined,
-      validation: { leakChecked: true, note: `verified fix from the ${fix.origin === 'reference' ? "teacher's reference solution" : 'embedded repair engine'}; line ${line} is one it changes` },
+      validation: { leakChecked: true, note: `verified fix from the ${{ reference: "teacher's reference solution", embedded: 'embedded repair engine', llm: 'LLM self-debugging engine' }[fix.origin]}; line ${line} is one it changes` },
     };
     return { status: 'hint', hint, leaksBlocked };
   }

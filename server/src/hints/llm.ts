@@ -8,10 +8,13 @@ import { join } from 'node:path';
 import type { HintLevel, HintResponse, TutorHint } from '../../../common/protocol';
 import { TokenBudget } from '../llm/budget';
 import type { ChatMessage, LlmClient } from '../llm/client';
+import { createTwoFilesPatch } from 'diff';
+import { isConfigured } from '../llm/config';
 import { candidateFromReply } from '../selfdebug/candidate';
+import { fixWithLlm } from '../selfdebug/session';
 import { parseReply } from '../selfdebug/reply';
 import { Verifier } from '../verify';
-import type { Analysis } from './analyse';
+import { changedOriginalLines, type Analysis, type VerifiedFix } from './analyse';
 import { embeddedHint } from './embedded';
 import { hintTest } from './failing';
 import { addedLines, checkLeak } from './leakGuard';
@@ -84,26 +87,28 @@ async function studentSuccesses(a: Analysis, v: Verifier, hint: string | undefin
 }
 
 export async function llmHint(a: Analysis, level: HintLevel, o: LlmHintOptions): Promise<LlmHintResponse> {
+  const budget = o.budget ?? new TokenBudget(o.client.config.tokenBudget, 'hint');
   if (a.syntax) {
-    const budget = o.budget ?? new TokenBudget(o.client.config.tokenBudget, 'hint');
     const r = await syntaxLlmHint(a, level, { client: o.client, n: o.n ?? 5, budget, signal: o.signal });
     return { status: 'hint', hint: r.hint, leaksBlocked: r.leaksBlocked, engineNote: r.note, tokens: budget.used };
   }
+  // No fix from the embedded engine or the reference: the self-debugging engine may find one (verified).
+  if (a.failing.length && !a.fix && isConfigured(o.client.config, 'fixer')) a.fix = await fixFromLlm(a, o.client, budget, o.signal);
   if (!a.failing.length || !a.fix) {
     const r = await embeddedHint(a, level);
     return { ...r, engineNote: a.failing.length ? 'no verified fix to ground a tutor-model hint: embedded fallback' : undefined };
   }
   const n = o.n ?? 5;
   const { alpha, beta, maxLevel } = a.exercise.policy;
-  const budget = o.budget ?? new TokenBudget(o.client.config.tokenBudget, 'hint');
   const fix = a.fix;
   const guard = { grammar: grammarFor(fix.file) ?? 'python' as const, original: fix.original, added: addedLines(fix.diff) };
   const v = await Verifier.open(a.exercise.task, { workers: 1 });
   let leaksBlocked = 0;
   let previous: string | undefined;
   const notes: string[] = [];
+  // Students without the hint are only asked once a hint passed the leak guard.
+  let without: number | undefined;
   try {
-    const without = await studentSuccesses(a, v, undefined, { ...o, n, budget });
     for (let round = 0; round < 2; round++) {
       const reply = await o.client.chat('tutor', tutorPrompt(a, previous), { temperature: 0.3 + round * 0.4, budget, signal: o.signal });
       const { hint } = parseTutorReply(reply.text);
@@ -111,6 +116,7 @@ export async function llmHint(a: Analysis, level: HintLevel, o: LlmHintOptions):
       if (!hint) { notes.push('the tutor model gave no hint'); continue; }
       const leak = await checkLeak(hint, guard);
       if (leak.leaks) { leaksBlocked++; notes.push(`hint blocked by the leak guard: ${leak.reason}`); continue; }
+      without ??= await studentSuccesses(a, v, undefined, { ...o, n, budget });
       const withHint = await studentSuccesses(a, v, hint, { ...o, n, budget });
       if (acceptHint(withHint, without, n, alpha, beta)) {
         const test = hintTest(a.exercise.task.root, a.failing[0]);
@@ -126,4 +132,18 @@ export async function llmHint(a: Analysis, level: HintLevel, o: LlmHintOptions):
     await v.close();
   }
   return { status: 'withheld', message: `no hint passed validation (${notes.join('; ')})`, leaksBlocked, tokens: budget.used };
+}
+
+/** A fix from the LLM self-debugging engine, verified by running all tests, as a hint's grounding. */
+async function fixFromLlm(a: Analysis, client: LlmClient, budget: TokenBudget, signal?: AbortSignal): Promise<VerifiedFix | undefined> {
+  const { task, description } = a.exercise;
+  const r = await fixWithLlm({ ...task, description }, { client, budget, signal, timeBudgetMs: 120_000 }).catch(() => undefined);
+  const proposed = r && 'fix' in r ? r.fix : undefined;
+  const file = proposed && Object.keys(proposed.files)[0];
+  if (!proposed || !file) return undefined;
+  const original = readFileSync(join(task.root, file), 'utf8');
+  const diff = createTwoFilesPatch(`a/${file}`, `b/${file}`, original, proposed.files[file]);
+  const changedLines = changedOriginalLines(diff);
+  if (!changedLines.length) return undefined;
+  return { origin: 'llm', file, original, fixed: proposed.files[file], diff, changedLines, edit: { file, line: changedLines[0], kind: 'llmFunction', before: '', after: '' } };
 }

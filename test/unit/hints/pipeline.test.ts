@@ -92,6 +92,19 @@ describe('tutor hints', function () {
       assert.equal(fake.generations().filter(hasHint).length, 0);
     });
 
+    it('grounds the hint in a fix from the LLM self-debugging engine when no other verified fix exists', async () => {
+      fake = await startFakeOpenAI({ script: (r) => {
+        if (r.body.model === 'fixer-m') return { content: 'Equal values are not counted.\n\n' + fixedProgram };
+        return { content: isTutor(r) ? goodHint : hasHint(r) ? fixedProgram : wrongProgram };
+      } });
+      const r = await hintFromAnalysis({ ...count, fix: undefined }, { level: 1, settings: { baseUrl: fake.url, models: { fixer: 'fixer-m', tutor: 'tutor-m', student: 'student-m', completion: '' } }, llm: { n: 2 } });
+      assert.equal(r.status, 'hint', r.message);
+      assert.equal(r.hint!.source, 'llm');
+      assert.ok(fake.generations().some((q) => q.body.model === 'fixer-m'));
+      const tutor = fake.generations().find(isTutor)!;
+      assert.match(JSON.stringify(tutor.body), /x >= limit/, 'the tutor sees the LLM fix');
+    });
+
     it('uses the embedded engine and says so when no model is configured', async () => {
       const r = await hintFromAnalysis(count, { level: 2, settings: { baseUrl: '', models: { fixer: '', tutor: '', student: '', completion: '' } } });
       assert.equal(r.hint!.source, 'embedded');
