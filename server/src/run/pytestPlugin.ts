@@ -80,8 +80,9 @@ def _disarm():
 
 # The alarm is armed only while a phase runs user code (each inside pytest's CallInfo, which records the
 # exception): firing inside pytest's own reporting code could lose the outcome of the test.
+# One wrapper serves the three phases (pluggy accepts a hook taking a subset of the spec's arguments).
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
-def pytest_runtest_setup(item):
+def _armed_phase(item):
     _arm()
     try:
         yield
@@ -89,22 +90,7 @@ def pytest_runtest_setup(item):
         _disarm()
 
 
-@pytest.hookimpl(hookwrapper=True, tryfirst=True)
-def pytest_runtest_call(item):
-    _arm()
-    try:
-        yield
-    finally:
-        _disarm()
-
-
-@pytest.hookimpl(hookwrapper=True, tryfirst=True)
-def pytest_runtest_teardown(item, nextitem):
-    _arm()
-    try:
-        yield
-    finally:
-        _disarm()
+pytest_runtest_setup = pytest_runtest_call = pytest_runtest_teardown = _armed_phase
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
