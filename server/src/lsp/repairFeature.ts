@@ -14,15 +14,11 @@ import type { RepairResult } from '../../../common/repair';
 import { localize } from '../localize/localize';
 import { loadTask, repair, TaskError, type RepairTask } from '../repair';
 import type { Feature, ServerContext } from './features';
+import { FolderJobs } from './folderJobs';
 import { pathToUri, uriToPath, type Folder } from './folders';
 import { LayeredDiagnostics, suspiciousDiagnostics } from './localizeDiagnostics';
 import { fixCommand, repairActions } from './repairActions';
 import { hoverFor, suspiciousAt, testsPhrase, type FolderRepair } from './repairView';
-
-interface ActiveRepair {
-  controller: AbortController;
-  finished: Promise<void>;
-}
 
 const progressIntervalMs = 200;
 /** Top lines that get the failing tests' runtime values, and the time allowed to record them. */
@@ -37,7 +33,7 @@ export class RepairFeature implements Feature {
   private readonly states = new Map<string, FolderRepair>();
   /** URIs holding suspicious-line diagnostics, per folder. */
   private readonly published = new Map<string, string[]>();
-  private readonly active = new Map<string, ActiveRepair>();
+  private readonly jobs = new FolderJobs();
 
   capabilities(): ServerCapabilities {
     return { hoverProvider: true, codeActionProvider: { codeActionKinds: ['quickfix'] } };
@@ -95,62 +91,51 @@ export class RepairFeature implements Feature {
 
   /** One search per folder: a newer one cancels the running one. */
   private async run(folder: Folder, budgetGiven: number | undefined, progress: WorkDoneProgressReporter, token: CancellationToken): Promise<RepairResult> {
-    const controller = new AbortController();
-    let release!: () => void;
-    const active: ActiveRepair = { controller, finished: new Promise<void>((r) => (release = r)) };
-    const previous = this.active.get(folder.path);
-    this.active.set(folder.path, active);
-    const cancel = () => controller.abort();
-    const subscriptions = [token.onCancellationRequested(cancel), (progress as Partial<WorkDoneProgressServerReporter>).token?.onCancellationRequested(cancel)];
-    let begun = false;
-    try {
-      if (previous) {
-        previous.controller.abort();
-        await previous.finished;
-      }
-      const settings = await this.ctx.settings.get(folder.uri);
-      // Tutor mode: students get hints (loopwise/hint), never fix code.
-      if (settings.mode === 'tutor') throw new ResponseError(LSPErrorCodes.RequestFailed, 'Loopwise is in tutor mode (loopwise.mode): it gives hints, not fixes; ask for a hint instead');
-      const budgetS = budgetGiven ?? settings.repair.budgetSeconds;
-      let task: RepairTask;
+    const progressToken = (progress as Partial<WorkDoneProgressServerReporter>).token;
+    return this.jobs.run(folder.path, undefined, [token, progressToken], async (signal) => {
+      let begun = false;
       try {
-        task = loadTask(folder.path);
-      } catch (err) {
-        if (err instanceof TaskError) throw new ResponseError(LSPErrorCodes.RequestFailed, `Loopwise cannot repair ${folder.name}: ${err.message}`);
-        throw err;
+        const settings = await this.ctx.settings.get(folder.uri);
+        // Tutor mode: students get hints (loopwise/hint), never fix code.
+        if (settings.mode === 'tutor') throw new ResponseError(LSPErrorCodes.RequestFailed, 'Loopwise is in tutor mode (loopwise.mode): it gives hints, not fixes; ask for a hint instead');
+        const budgetS = budgetGiven ?? settings.repair.budgetSeconds;
+        let task: RepairTask;
+        try {
+          task = loadTask(folder.path);
+        } catch (err) {
+          if (err instanceof TaskError) throw new ResponseError(LSPErrorCodes.RequestFailed, `Loopwise cannot repair ${folder.name}: ${err.message}`);
+          throw err;
+        }
+        const originals = new Map(task.sources.map((f) => [f, readText(join(folder.path, f)) ?? '']));
+        this.warnUnsaved(originals, folder.path);
+        if (signal.aborted) throw cancelled();
+        begun = true;
+        progress.begin('Loopwise: finding a verified fix', 0, folder.name, true);
+        const report = throttled(progress, budgetS);
+        let result: RepairResult;
+        try {
+          result = await repair({ ...task, budgetS, signal, onProgress: (p) => report(p.seconds, p.message) });
+        } catch (err) {
+          if (signal.aborted) throw cancelled();
+          this.ctx.connection.console.error(`repair in ${folder.path} failed: ${errorText(err)}`);
+          throw new ResponseError(LSPErrorCodes.RequestFailed, `the repair search failed: ${errorText(err)}`);
+        }
+        const state: FolderRepair = { root: folder.path, folderUri: folder.uri, result, localization: result.localization, originals, tests: new Set(task.tests), budgetS };
+        // Lines and outcome first; the values for the hovers follow (a cold instrumented run of a few seconds).
+        this.show(state);
+        if (signal.aborted) throw cancelled();
+        this.tell(state);
+        if (state.localization?.status === 'ranked') {
+          progress.report(99, 'recording runtime values at the suspicious lines');
+          state.localization = await this.withValues(task, state.localization, result, signal);
+          state.result = { ...result, localization: state.localization };
+          if (signal.aborted) throw cancelled();
+        }
+        return state.result;
+      } finally {
+        if (begun) progress.done();
       }
-      const originals = new Map(task.sources.map((f) => [f, readText(join(folder.path, f)) ?? '']));
-      this.warnUnsaved(originals, folder.path);
-      if (controller.signal.aborted) throw cancelled();
-      begun = true;
-      progress.begin('Loopwise: finding a verified fix', 0, folder.name, true);
-      const report = throttled(progress, budgetS);
-      let result: RepairResult;
-      try {
-        result = await repair({ ...task, budgetS, signal: controller.signal, onProgress: (p) => report(p.seconds, p.message) });
-      } catch (err) {
-        if (controller.signal.aborted) throw cancelled();
-        this.ctx.connection.console.error(`repair in ${folder.path} failed: ${errorText(err)}`);
-        throw new ResponseError(LSPErrorCodes.RequestFailed, `the repair search failed: ${errorText(err)}`);
-      }
-      const state: FolderRepair = { root: folder.path, folderUri: folder.uri, result, localization: result.localization, originals, tests: new Set(task.tests), budgetS };
-      // Lines and outcome first; the values for the hovers follow (a cold instrumented run of a few seconds).
-      this.show(state);
-      if (controller.signal.aborted) throw cancelled();
-      this.tell(state);
-      if (state.localization?.status === 'ranked') {
-        progress.report(99, 'recording runtime values at the suspicious lines');
-        state.localization = await this.withValues(task, state.localization, result, controller.signal);
-        state.result = { ...result, localization: state.localization };
-        if (controller.signal.aborted) throw cancelled();
-      }
-      return state.result;
-    } finally {
-      for (const s of subscriptions) s?.dispose();
-      if (begun) progress.done();
-      if (this.active.get(folder.path) === active) this.active.delete(folder.path);
-      release();
-    }
+    });
   }
 
   /** The search's localization records no values: record them at its top lines (the fix's lines first). */
@@ -232,20 +217,18 @@ export class RepairFeature implements Feature {
       lines: [params.range.start.line + 1, params.range.end.line + 1],
       diagnostics: params.context.diagnostics,
       state: this.states.get(folder.path),
-      searching: this.active.has(folder.path),
+      searching: this.jobs.has(folder.path),
       currentText: (p) => this.ctx.documents.get(pathToUri(p))?.document.getText() ?? readText(p),
       canPreview: experimental?.loopwisePreviewFix === true,
     });
   }
 
   dispose(): void {
-    for (const r of this.active.values()) r.controller.abort();
+    this.jobs.abortAll();
   }
 
-  async shutdown(): Promise<void> {
-    const runs = [...this.active.values()];
-    for (const r of runs) r.controller.abort();
-    await Promise.all(runs.map((r) => r.finished));
+  shutdown(): Promise<void> {
+    return this.jobs.shutdown();
   }
 }
 

@@ -10,6 +10,7 @@ import {
 import { Methods, type RunProblem, type RunTestsParams, type TestResultsNotification, type TestRunResult } from '../../../common/protocol';
 import type { RunOptions } from '../run';
 import type { Feature, ServerContext } from './features';
+import { FolderJobs } from './folderJobs';
 import { uriToPath, type Folder } from './folders';
 import { DiagnosticsPublisher } from './publisher';
 
@@ -17,12 +18,6 @@ import { DiagnosticsPublisher } from './publisher';
 export type RunTestsFn = (options: RunOptions) => Promise<TestRunResult>;
 
 type ProblemMessages = 'never' | 'always' | 'whenChanged';
-
-interface ActiveRun {
-  controller: AbortController;
-  /** Settles once the run has fully ended (its processes are gone). */
-  finished: Promise<void>;
-}
 
 /** Problems that are told as a message rather than as a diagnostic, and how loudly. */
 const messageType: Partial<Record<RunProblem['kind'], MessageType>> = {
@@ -44,7 +39,7 @@ export class TestRunsFeature implements Feature {
   readonly name = 'testRuns';
   private ctx!: ServerContext;
   private publisher!: DiagnosticsPublisher;
-  private readonly active = new Map<string, ActiveRun>();
+  private readonly jobs = new FolderJobs();
   /** Messages last shown per folder for runs on save, so repeated saves do not repeat them. */
   private readonly shown = new Map<string, string>();
 
@@ -107,53 +102,42 @@ export class TestRunsFeature implements Feature {
 
   /** Runs one folder's tests; a newer run of the same folder cancels this one (one sandbox per folder). */
   private async run(folder: Folder, fileUri: string | undefined, progress: WorkDoneProgressReporter, token: CancellationToken | undefined, messages: ProblemMessages): Promise<TestRunResult> {
-    const controller = new AbortController();
-    let release!: () => void;
-    const active: ActiveRun = { controller, finished: new Promise<void>((r) => (release = r)) };
-    const previous = this.active.get(folder.path);
-    this.active.set(folder.path, active);
-    const cancel = () => controller.abort();
-    const subscriptions = [token?.onCancellationRequested(cancel), (progress as Partial<WorkDoneProgressServerReporter>).token?.onCancellationRequested(cancel)];
-    let begun = false;
-    try {
-      if (previous) {
-        previous.controller.abort(superseded);
-        await previous.finished;
-      }
-      const filePath = fileUri ? uriToPath(fileUri) : undefined;
-      const scopeFile = filePath ? relative(folder.path, filePath) : undefined;
-      const settings = await this.ctx.settings.get(fileUri ?? folder.uri);
-      if (controller.signal.aborted) throw cancelled(controller.signal);
-      begun = true;
-      progress.begin('Loopwise: running tests', 0, scopeFile ? `tests related to ${scopeFile}` : folder.name, true);
-      let result: TestRunResult;
+    const progressToken = (progress as Partial<WorkDoneProgressServerReporter>).token;
+    return this.jobs.run(folder.path, superseded, [token, progressToken], async (signal) => {
+      let begun = false;
       try {
-        result = await this.runTests({
-          root: folder.path,
-          files: scopeFile ? [scopeFile] : undefined,
-          testTimeoutS: settings.testTimeoutSeconds,
-          runTimeoutS: settings.runTimeoutSeconds,
-          signal: controller.signal,
-          onProgress: throttledReporter(progress),
-        });
-      } catch (err) {
-        if (controller.signal.aborted) throw cancelled(controller.signal);
-        this.ctx.connection.console.error(`test run in ${folder.path} failed: ${errorText(err)}`);
-        throw new ResponseError(LSPErrorCodes.RequestFailed, `running the tests failed: ${errorText(err)}`);
+        const filePath = fileUri ? uriToPath(fileUri) : undefined;
+        const scopeFile = filePath ? relative(folder.path, filePath) : undefined;
+        const settings = await this.ctx.settings.get(fileUri ?? folder.uri);
+        if (signal.aborted) throw cancelled(signal);
+        begun = true;
+        progress.begin('Loopwise: running tests', 0, scopeFile ? `tests related to ${scopeFile}` : folder.name, true);
+        let result: TestRunResult;
+        try {
+          result = await this.runTests({
+            root: folder.path,
+            files: scopeFile ? [scopeFile] : undefined,
+            testTimeoutS: settings.testTimeoutSeconds,
+            runTimeoutS: settings.runTimeoutSeconds,
+            signal,
+            onProgress: throttledReporter(progress),
+          });
+        } catch (err) {
+          if (signal.aborted) throw cancelled(signal);
+          this.ctx.connection.console.error(`test run in ${folder.path} failed: ${errorText(err)}`);
+          throw new ResponseError(LSPErrorCodes.RequestFailed, `running the tests failed: ${errorText(err)}`);
+        }
+        if (signal.aborted) throw cancelled(signal);
+        this.ctx.results.update(folder.path, result, scopeFile);
+        this.publisher.update(folder.path, result, cachedReader(), scopeFile);
+        const notification: TestResultsNotification = { folderUri: folder.uri, result };
+        void this.ctx.connection.sendNotification(Methods.testResults, notification);
+        this.tellProblems(folder, result.problems, messages);
+        return result;
+      } finally {
+        if (begun) progress.done();
       }
-      if (controller.signal.aborted) throw cancelled(controller.signal);
-      this.ctx.results.update(folder.path, result, scopeFile);
-      this.publisher.update(folder.path, result, cachedReader(), scopeFile);
-      const notification: TestResultsNotification = { folderUri: folder.uri, result };
-      void this.ctx.connection.sendNotification(Methods.testResults, notification);
-      this.tellProblems(folder, result.problems, messages);
-      return result;
-    } finally {
-      for (const s of subscriptions) s?.dispose();
-      if (begun) progress.done();
-      if (this.active.get(folder.path) === active) this.active.delete(folder.path);
-      release();
-    }
+    });
   }
 
   /**
@@ -171,16 +155,12 @@ export class TestRunsFeature implements Feature {
     for (const p of told) void this.ctx.connection.sendNotification(ShowMessageNotification.type, { type: messageType[p.kind]!, message: `Loopwise: ${p.message}` });
   }
 
-  /** Aborting kills the runs' process trees synchronously, so this works inside process.on('exit'). */
   dispose(): void {
-    for (const r of this.active.values()) r.controller.abort();
+    this.jobs.abortAll();
   }
 
-  /** Cancels every run and waits until their processes are gone. */
-  async shutdown(): Promise<void> {
-    const runs = [...this.active.values()];
-    for (const r of runs) r.controller.abort();
-    await Promise.all(runs.map((r) => r.finished));
+  shutdown(): Promise<void> {
+    return this.jobs.shutdown();
   }
 }
 
