@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Methods, type LlmApiKeyResponse, type LlmUsageNotification } from '../../common/protocol';
 import { CommandIds } from './commands';
+import { askSecret } from './secretInput';
 
 const secretKey = 'loopwise.llm.apiKey';
 
@@ -29,17 +30,13 @@ export function registerLlm(context: vscode.ExtensionContext, client: LanguageCl
       clearTimeout(hideTimer);
       hideTimer = setTimeout(() => usage.hide(), 60_000);
     }),
+    // Awaited, not returned: a command's result is readable by any extension that executes it.
     vscode.commands.registerCommand(CommandIds.setLlmApiKey, async () => {
-      const value = await vscode.window.showInputBox({
-        title: 'Loopwise: LLM API key',
+      await askSecret(context.secrets, {
+        key: secretKey,
+        what: 'LLM API key',
         prompt: 'Stored in VS Code secret storage, never in settings. Leave empty for local servers that need none.',
-        password: true,
-        ignoreFocusOut: true,
       });
-      if (value === undefined) return;
-      if (value.trim() === '') await context.secrets.delete(secretKey);
-      else await context.secrets.store(secretKey, value.trim());
-      void vscode.window.showInformationMessage(value.trim() ? 'Loopwise: LLM API key saved in secret storage.' : 'Loopwise: LLM API key removed.');
     }),
     vscode.commands.registerCommand(CommandIds.clearLlmApiKey, async () => {
       await context.secrets.delete(secretKey);

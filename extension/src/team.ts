@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Methods, TeamCommands, type TeamStatus, type TeamTokenResponse, type TeamUploadAllowedResponse } from '../../common/protocol';
 import { CommandIds } from './commands';
+import { askSecret } from './secretInput';
 
 const secretKey = 'loopwise.team.token';
 
@@ -23,19 +24,14 @@ export function registerTeam(context: vscode.ExtensionContext, client: LanguageC
       return token ? { token } : {};
     }),
     vscode.commands.registerCommand(CommandIds.setTeamToken, async () => {
-      const value = await vscode.window.showInputBox({
-        title: 'Loopwise: team token',
+      const value = await askSecret(context.secrets, {
+        key: secretKey,
+        what: 'team token',
         prompt: 'The token printed by `loopwise collector token create` (lwt_...). Stored in VS Code secret storage. Leave empty to remove it.',
-        password: true,
-        ignoreFocusOut: true,
-        validateInput: (v) => (v.trim() === '' || /^lwt_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/.test(v.trim()) ? undefined : 'a team token looks like lwt_<16 hex>_<43 characters>'),
+        validate: (v) => (v.trim() === '' || /^lwt_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/.test(v.trim()) ? undefined : 'a team token looks like lwt_<16 hex>_<43 characters>'),
       });
-      if (value === undefined) return;
-      if (value.trim() === '') await context.secrets.delete(secretKey);
-      else await context.secrets.store(secretKey, value.trim());
-      void vscode.window.showInformationMessage(value.trim() ? 'Loopwise: team token saved in secret storage.' : 'Loopwise: team token removed.');
       // A token refused before stops uploads until it changes: try again with the new one.
-      if (value.trim() && client.isRunning()) await client.sendRequest('workspace/executeCommand', { command: TeamCommands.upload, arguments: [] }).catch(() => undefined);
+      if (value && client.isRunning()) await client.sendRequest('workspace/executeCommand', { command: TeamCommands.upload, arguments: [] }).catch(() => undefined);
     }),
     vscode.commands.registerCommand(CommandIds.uploadEventsNow, async () => {
       const status = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Loopwise: uploading events to the team collector' },
