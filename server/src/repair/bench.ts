@@ -163,6 +163,7 @@ export default async function benchRepair(args: string[]): Promise<number> {
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const outcomes: TaskOutcome[] = [];
   try {
     for (const dir of taskDirs) {
@@ -174,6 +175,7 @@ export default async function benchRepair(args: string[]): Promise<number> {
     }
   } finally {
     process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
   const suite = suiteDir.replace(/[\\/]+$/, '').split(/[\\/]/).pop()!;
   const s = summarize(suite, outcomes);
