@@ -11,6 +11,7 @@ import { mergeCapabilities, type Feature, type ServerContext } from './features'
 import { WorkspaceFolders } from './folders';
 import { ResultStore } from './results';
 import { SettingsStore } from './settings';
+import { guardSingleHandlers } from './singleHandlers';
 
 const baseCapabilities: ServerCapabilities = {
   textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -18,6 +19,7 @@ const baseCapabilities: ServerCapabilities = {
 };
 
 export function startServer(connection: Connection, features: Feature[], version: string): void {
+  guardSingleHandlers(connection);
   let client: ClientCapabilities = {};
   let documents: DocumentStore | undefined;
   const folders = new WorkspaceFolders();
