@@ -65,11 +65,10 @@ export class TeamFeature implements Feature {
   }
 
   async shutdown(): Promise<void> {
-    this.flushBuffer();
-    this.uploader?.stop();
-    this.fetcher?.stop();
+    this.dispose();
   }
 
+  /** Queued events go to disk first: the queue file outlives the process and is sent next session. */
   dispose(): void {
     this.flushBuffer();
     this.uploader?.stop();
