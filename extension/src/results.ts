@@ -1,5 +1,6 @@
 // One place where finished test runs arrive: the server's testResults notifications and the responses
 // to our own runTests requests. The same run reaches us both ways, so it is delivered to listeners once.
+import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Methods, type TestResult, type TestResultsNotification, type TestRunResult } from '../../common/protocol';
@@ -22,7 +23,8 @@ export class ResultsHub implements vscode.Disposable {
   }
 
   publish(run: TestResultsNotification): void {
-    const key = JSON.stringify(run);
+    // A digest, not the text: a run carries up to 64 KB of output per test, and 16 of them stay remembered.
+    const key = createHash('sha1').update(JSON.stringify(run)).digest('hex');
     if (this.seen.includes(key)) return;
     this.seen.push(key);
     if (this.seen.length > REMEMBERED_RUNS) this.seen.shift();
