@@ -113,6 +113,16 @@ export function lineOf(path: string, title: string): number | undefined {
   }
 }
 
+/** What a test stopped at the per-test limit says, in every framework. */
+export function timedOutMessage(ctx: DriverContext): string {
+  return `timed out after ${ctx.testTimeoutS} s (still running: an infinite loop or a very slow computation?)`;
+}
+
+/** A test the watchdog killed at the per-test limit (the run then resumes after it). */
+export function killedTest(ctx: DriverContext, file: string, name: string, line: number | undefined): TestResult {
+  return { id: `${file}::${name}`, name, file, ...(line ? { line } : {}), status: 'timedOut', message: timedOutMessage(ctx) };
+}
+
 export function formatBytes(n: number): string {
   return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} bytes`;
 }

@@ -4,7 +4,7 @@
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunProblem, TestResult, TestStatus } from '../../../common/results';
-import { attachOutput, type DriverContext, type DriverOutput, lineOf, outputProblems, mapFrames, readEvents, runInScratch, tail, toWorkspacePath } from './driver';
+import { attachOutput, type DriverContext, type DriverOutput, killedTest, lineOf, outputProblems, mapFrames, readEvents, runInScratch, tail, toWorkspacePath } from './driver';
 import { parseStack } from './nodeTest';
 import { mochaWatchdogSource } from './nodeTools';
 import type { NodeInfo } from './toolchain';
@@ -53,7 +53,7 @@ export async function runMocha(ctx: DriverContext, node: NodeInfo, mochaBin: str
       skip.push(name);
       const file = toWorkspacePath(ctx.scratch, begun?.file as string | undefined) ?? '';
       const line = file ? lineOf(join(ctx.scratch.workspace, file), String(begun?.title)) : undefined;
-      timedOut.push({ id: `${file}::${name}`, name, file, ...(line ? { line } : {}), status: 'timedOut', message: `timed out after ${ctx.testTimeoutS} s (still running: an infinite loop or a very slow computation?)` });
+      timedOut.push(killedTest(ctx, file, name, line));
       ctx.progress(`'${name}' timed out; running the other tests`);
       continue;
     }

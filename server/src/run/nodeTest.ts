@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { RunProblem, TestResult, TestStatus } from '../../../common/results';
-import { attachOutput, describeExit, type DriverContext, type DriverOutput, outputProblems, formatBytes, lineOf, mapFrames, readEvents, runInScratch, tail, toWorkspacePath } from './driver';
+import { attachOutput, describeExit, type DriverContext, type DriverOutput, outputProblems, formatBytes, killedTest, lineOf, mapFrames, readEvents, runInScratch, tail, toWorkspacePath } from './driver';
 import { isTypeScript } from './files';
 import { nodeReporterSource, nodeWatchdogSource } from './nodeTools';
 import type { SandboxResult } from './sandbox';
@@ -59,7 +59,7 @@ async function runFile(ctx: DriverContext, node: NodeInfo, file: string, args: s
     }
     skip.push(begun.name);
     const line = lineOf(join(ctx.scratch.workspace, file), begun.name);
-    timedOut.push({ id: `${file}::${begun.name}`, name: begun.name, file, ...(line ? { line } : {}), status: 'timedOut', message: `timed out after ${ctx.testTimeoutS} s (still running: an infinite loop or a very slow computation?)` });
+    timedOut.push(killedTest(ctx, file, begun.name, line));
     ctx.progress(`${file}: '${begun.name}' timed out; running the rest of the file`);
   }
   if (!last) return { tests: timedOut, problems: [] };

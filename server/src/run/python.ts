@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { RunProblem, TestResult, TestStatus } from '../../../common/results';
-import { describeExit, type DriverContext, type DriverOutput, mapFrames, outputProblems, readEvents, runInScratch, tail, toWorkspacePath, watchProgress } from './driver';
+import { describeExit, type DriverContext, type DriverOutput, mapFrames, outputProblems, readEvents, runInScratch, tail, timedOutMessage, toWorkspacePath, watchProgress } from './driver';
 import { pytestPluginModule, pytestPluginSource } from './pytestPlugin';
 import type { PythonInfo } from './toolchain';
 import { unittestRunnerSource } from './unittestRunner';
@@ -119,7 +119,7 @@ function toResult(ctx: DriverContext, e: Event, framework: 'pytest' | 'unittest'
     ...(e.line ? { line: e.line } : {}),
     ...(typeof e.durationMs === 'number' ? { durationMs: e.durationMs } : {}),
   };
-  if (e.status === 'timedOut') r.message = `timed out after ${ctx.testTimeoutS} s (still running: an infinite loop or a very slow computation?)`;
+  if (e.status === 'timedOut') r.message = timedOutMessage(ctx);
   else if (e.message) r.message = e.message;
   if (e.expected != null) r.expected = e.expected;
   if (e.actual != null) r.actual = e.actual;
