@@ -23,11 +23,11 @@ export class SettingsStore {
 
   /** Settings for a file or folder URI (undefined: the global scope). */
   get(scopeUri?: string): Promise<LoopwiseSettings> {
-    if (!this.supportsConfiguration) return Promise.resolve(this.sanitize(this.pushed));
-    const key = scopeUri ?? '';
+    // Pushed settings have one scope; checked once per change, so an invalid value is reported once too.
+    const key = this.supportsConfiguration ? scopeUri ?? '' : '';
     let value = this.cache.get(key);
     if (!value) {
-      value = this.connection.workspace.getConfiguration({ scopeUri, section: 'loopwise' }).then(
+      value = !this.supportsConfiguration ? Promise.resolve(this.sanitize(this.pushed)) : this.connection.workspace.getConfiguration({ scopeUri, section: 'loopwise' }).then(
         (raw) => this.sanitize(raw),
         (err) => {
           this.cache.delete(key);
