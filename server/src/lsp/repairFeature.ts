@@ -208,7 +208,7 @@ export class RepairFeature implements Feature {
     const path = uriToPath(params.textDocument.uri);
     const folder = this.ctx.folders.folderFor(params.textDocument.uri);
     if (!path || !folder) return [];
-    // Tutor mode gives hints, never fixes: no fix actions at all (the hint feature offers its own).
+    // Tutor mode gives hints, never fixes: no fix actions at all (hints come from loopwise/hint, not code actions).
     if ((await this.ctx.settings.get(params.textDocument.uri)).mode === 'tutor') return [];
     const experimental = this.ctx.client().experimental as { loopwisePreviewFix?: boolean } | undefined;
     return repairActions({
