@@ -1,6 +1,7 @@
 // The contract between the extension and the language server: every custom LSP message and
 // the shared types they carry. Both sides import this file; neither redefines these shapes.
 import type { PrivacyLevel, SuggestionEvent } from './events';
+import type { GateDecision } from './gate/decide';
 import type { GateModel } from './gate/model';
 import type { TestRunResult } from './results';
 
@@ -204,17 +205,12 @@ export interface GateTrainResult {
 }
 
 /** One gate decision as listed by "Show Gate Decisions". */
-export interface GateDecisionRecord {
+export type GateDecisionRecord = Omit<GateDecision, 'propensity'> & {
   ts: number;
   sid: string;
-  stage: 1 | 2;
-  show: boolean;
-  score: number;
-  threshold: number;
-  explore: boolean;
   /** Start of the line at the cursor or of the suggestion, for recognising it in the list. */
   preview: string;
-}
+};
 
 /** Argument of the inline item's command (the client's acceptance hook) and what the client logs about it. */
 export interface InlineSuggestionInfo {
