@@ -69,9 +69,13 @@ export interface TeamSettings {
 }
 
 /** loopwise.repair.*: the embedded repair engine ("Find a verified fix"). */
+/** Which engine searches for a fix: 'auto' races the embedded search and the LLM when a fixer model is set. */
+export type RepairEngineSetting = 'auto' | 'embedded' | 'llm' | 'both';
+
 export interface RepairSettings {
   /** Time budget of one repair search (localization included), in seconds. */
   budgetSeconds: number;
+  engine: RepairEngineSetting;
 }
 
 /** Who a model call is for; each role has its own model (loopwise.llm.models.<role>). */
@@ -96,7 +100,7 @@ export const defaultSettings: LoopwiseSettings = {
   testTimeoutSeconds: 10,
   runTimeoutSeconds: 120,
   llm: { baseUrl: '', models: { fixer: '', tutor: '', student: '', completion: '' }, timeoutSeconds: 60, tokenBudget: 50000 },
-  repair: { budgetSeconds: 30 },
+  repair: { budgetSeconds: 30, engine: 'auto' },
   completions: { enabled: true },
   gate: { enabled: true, keepRate: 0.95, exploreRate: 0.02, retrainEvery: 200 },
   events: { privacy: 'all' },

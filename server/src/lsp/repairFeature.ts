@@ -9,10 +9,13 @@ import {
   type ServerCapabilities, type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import type { Localization } from '../../../common/localize';
-import { Methods, type RepairParams } from '../../../common/protocol';
+import { Methods, type LoopwiseSettings, type RepairParams } from '../../../common/protocol';
 import type { RepairResult } from '../../../common/repair';
+import { configFromSettings, isConfigured } from '../llm/config';
+import { lspLlmClient, reportedBudget } from '../llm/lsp';
 import { localize } from '../localize/localize';
 import { loadTask, repair, TaskError, type RepairTask } from '../repair';
+import { runLlmEngine, type EngineResult } from '../selfdebug/cli';
 import type { Feature, ServerContext } from './features';
 import { FolderJobs } from './folderJobs';
 import { pathToUri, uriToPath, type Folder } from './folders';
@@ -114,7 +117,7 @@ export class RepairFeature implements Feature {
         const report = throttled(progress, budgetS);
         let result: RepairResult;
         try {
-          result = await repair({ ...task, budgetS, signal, onProgress: (p) => report(p.seconds, p.message) });
+          result = await this.search(task, settings, budgetS, signal, (seconds, message) => report(seconds, message));
         } catch (err) {
           if (signal.aborted) throw cancelled();
           this.ctx.connection.console.error(`repair in ${folder.path} failed: ${errorText(err)}`);
@@ -136,6 +139,29 @@ export class RepairFeature implements Feature {
         if (begun) progress.done();
       }
     });
+  }
+
+  /**
+   * The embedded search, or with a fixer model the LLM self-debugging loop (alone or raced against the search):
+   * whichever engine proposes a fix, it is verified by the same workers before it is offered.
+   */
+  private async search(task: RepairTask, settings: LoopwiseSettings, budgetS: number, signal: AbortSignal, report: (seconds: number, message: string) => void): Promise<RepairResult> {
+    const configured = isConfigured(configFromSettings(settings.llm), 'fixer');
+    const engine = settings.repair.engine === 'auto' ? (configured ? 'both' : 'embedded') : settings.repair.engine;
+    if (engine === 'embedded') return repair({ ...task, budgetS, signal, onProgress: (p) => report(p.seconds, p.message) });
+    if (!configured) {
+      throw new ResponseError(LSPErrorCodes.RequestFailed, `loopwise.repair.engine is '${engine}' but no fixer model is configured: set loopwise.llm.models.fixer (and loopwise.llm.baseUrl for a non-OpenAI endpoint), or choose the 'embedded' engine`);
+    }
+    report(0, engine === 'llm' ? 'asking the fixer model (explain, fix, verify)' : 'embedded search and fixer model in parallel');
+    const client = lspLlmClient(this.ctx.connection, settings.llm);
+    const budget = reportedBudget(this.ctx.connection, settings.llm.tokenBudget, 'fix');
+    const result = await runLlmEngine(task, engine, { client, budgetS, signal, budget });
+    if (result.explanation && result.fixes.length) this.ctx.connection.console.info(`LLM explanation of the fix in ${task.root}:\n${result.explanation}`);
+    if (!result.fixes.length && result.bestAttempt) {
+      // Viewable, never applied: the attempt did not pass every test.
+      this.ctx.connection.console.info(`Best unverified LLM attempt for ${task.root} (still failing: ${result.bestAttempt.failing.join(', ')}; not applied):\n${result.bestAttempt.diff}`);
+    }
+    return result;
   }
 
   /** The search's localization records no values: record them at its top lines (the fix's lines first). */
@@ -173,8 +199,16 @@ export class RepairFeature implements Feature {
     const fix = r.fixes[0];
     let type: MessageType = MessageType.Info;
     let message: string;
-    if (fix) message = `Loopwise: found a verified fix (${testsPhrase(fix)}); apply or preview it from the light bulb on a suspicious line.`;
-    else if (r.status === 'noFix') message = `No verified fix found within ${state.budgetS} s; the suspicious lines are still shown.`;
+    const llm = r as Partial<EngineResult>;
+    if (fix) {
+      const by = llm.fixedBy === 'llm' ? ' by the LLM' : '';
+      const why = llm.fixedBy === 'llm' && llm.explanation ? ` ${firstSentences(llm.explanation)}` : '';
+      message = `Loopwise: found a verified fix${by} (${testsPhrase(fix)}); apply or preview it from the light bulb on a suspicious line.${why}`;
+    }
+    else if (r.status === 'noFix') {
+      const attempt = llm.bestAttempt ? ' The best unverified LLM attempt is in Output > Loopwise (not applied).' : '';
+      message = `No verified fix found within ${state.budgetS} s; the suspicious lines are still shown.${attempt}`;
+    }
     else if (r.status === 'alreadyPassing') message = `Loopwise: ${r.message ?? 'all tests pass: nothing to repair.'}`;
     else {
       type = MessageType.Warning;
@@ -261,4 +295,10 @@ function throttled(progress: WorkDoneProgressReporter, budgetS: number): (second
     last = now;
     progress.report(Math.min(98, Math.round((seconds / budgetS) * 100)), message);
   };
+}
+
+/** The model's explanation, shortened for a notification (the whole text goes to the output). */
+function firstSentences(text: string, max = 240): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }

@@ -90,11 +90,11 @@ export function llmAsRepairResult(r: LlmFixResult, seconds: number): EngineResul
 }
 
 /** Runs the LLM engine, or both engines racing, on a task. */
-export async function runLlmEngine(task: LlmFixTask, engine: 'llm' | 'both', o: { client: LlmClient; budgetS: number; signal?: AbortSignal }): Promise<EngineResult> {
+export async function runLlmEngine(task: LlmFixTask, engine: 'llm' | 'both', o: { client: LlmClient; budgetS: number; signal?: AbortSignal; budget?: TokenBudget }): Promise<EngineResult> {
   const started = Date.now();
   const seconds = () => (Date.now() - started) / 1000;
-  if (engine === 'llm') return llmAsRepairResult(await fixWithLlm(task, { client: o.client, timeBudgetMs: o.budgetS * 1000, signal: o.signal }), seconds());
-  const r = await fixWithBoth(task, { client: o.client, budgetS: o.budgetS, signal: o.signal });
+  if (engine === 'llm') return llmAsRepairResult(await fixWithLlm(task, { client: o.client, budget: o.budget, timeBudgetMs: o.budgetS * 1000, signal: o.signal }), seconds());
+  const r = await fixWithBoth(task, { client: o.client, budget: o.budget, budgetS: o.budgetS, signal: o.signal });
   const llm = llmAsRepairResult(r.llm, seconds());
   const fromEmbedded = r.winner === 'embedded' || (!r.winner && r.embedded.status !== 'noFix');
   const chosen: EngineResult = fromEmbedded ? { ...r.embedded, engine: 'both' } : { ...llm, engine: 'both' };
