@@ -55,7 +55,8 @@ try {
     extensionPath: repo,
     testsPath,
     workspace: join(workspaceDir, 'loopwise-demo.code-workspace'),
-    env: { LOOPWISE_E2E_OUT: outDir },
+    // assist.test.ts adds a copy of this buggy project as a workspace folder for the fix and hint tests
+    env: { LOOPWISE_E2E_OUT: outDir, LOOPWISE_E2E_FIXTURE: join(repo, 'test/e2e/fixtures/python-average') },
     timeoutMs: TIMEOUT_MS,
     onLine: (line) => {
       if (line.startsWith(MOCHA_MARK)) console.log(line.slice(MOCHA_MARK.length));

@@ -12,6 +12,7 @@ export async function run(): Promise<void> {
   // The test files are bundled into this one, so give them mocha's globals before loading them.
   mocha.suite.emit('pre-require', globalThis, 'loopwise-e2e', mocha);
   await import('./extension.test');
+  await import('./assist.test');
   const stats = await new Promise<{ passed: number; failed: number; skipped: number }>((resolve) => {
     const runner = mocha.run(() => resolve({
       passed: runner.stats?.passes ?? 0,
