@@ -17,7 +17,7 @@ const maxAttempts = 20;
 export async function runNodeTests(ctx: DriverContext, node: NodeInfo, tsLoader: boolean): Promise<DriverOutput> {
   const tool = ctx.scratch.toolDir;
   const reporter = join(tool, 'loopwise-reporter.mjs');
-  const watchdog = join(tool, 'loopwise-watchdog.cjs');
+  const watchdog = join(tool, 'loopwise-watchdog.mjs');
   await fs.writeFile(reporter, nodeReporterSource);
   await fs.writeFile(watchdog, nodeWatchdogSource);
   const files = ctx.files ?? [];
@@ -26,7 +26,7 @@ export async function runNodeTests(ctx: DriverContext, node: NodeInfo, tsLoader:
   for (const [i, file] of files.entries()) {
     if (ctx.signal?.aborted || Date.now() >= ctx.deadline) break;
     ctx.progress(`running ${file}`, i, files.length);
-    const args = [...(tsLoader && isTypeScript(file) ? ['--import', 'tsx'] : []), '--require', watchdog, `--test-reporter=${reporter}`, file];
+    const args = [...(tsLoader && isTypeScript(file) ? ['--import', 'tsx'] : []), '--import', watchdog, `--test-reporter=${reporter}`, file];
     const out = await runFile(ctx, node, file, args);
     tests.push(...out.tests);
     problems.push(...out.problems);

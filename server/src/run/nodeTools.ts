@@ -98,21 +98,29 @@ const end = () => {
   if (current !== null && captured) appendFileSync(out, JSON.stringify({ event: 'output', name: current, output: captured, bytes: capturedBytes }) + '\n');
   current = null;
 };
-new Worker(${JSON.stringify(watchdogWorkerSource)}, { eval: true, workerData: { clock, timeoutMs, out } }).unref();
+const watchdog = new Worker(${JSON.stringify(watchdogWorkerSource)}, { eval: true, workerData: { clock, timeoutMs, out } });
 `;
 
-/** Preloaded with --require into node:test files. */
-export const nodeWatchdogSource = watchdogPrelude + String.raw`
+/**
+ * Preloaded with --import into node:test files (an ES module, so it can wait): a worker thread only boots while
+ * this thread's event loop turns, so top-level code that never yields would otherwise run with no watchdog.
+ */
+export const nodeWatchdogSource = String.raw`
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+` + watchdogPrelude + String.raw`
 const { beforeEach, afterEach } = require('node:test');
 beforeEach((t) => {
   if (skip.has(t.name)) throw new Error('loopwise: skipped, it timed out in an earlier attempt');
   begin(t.name);
 });
 afterEach(end);
+await new Promise((resolve) => watchdog.once('online', () => { watchdog.unref(); resolve(); }));
 `;
 
 /** Loaded with mocha --require: root hooks (mocha skips timed-out tests itself, through --grep --invert). */
 export const mochaWatchdogSource = watchdogPrelude + String.raw`
+watchdog.unref();
 exports.mochaHooks = {
   beforeEach() {
     const t = this.currentTest;
