@@ -132,7 +132,11 @@ function limitArgs(opts: SandboxOptions): string[] {
   return ['sh', '-c', script, 'sh'];
 }
 
-function bwrapArgs(opts: SandboxOptions): string[] {
+/**
+ * The bubblewrap command line for one sandboxed process. `keepCaps` are the capabilities left after
+ * --cap-drop ALL: only the verifier's long-lived workers need any (to drop candidates to nobody and kill them).
+ */
+export function bwrapArgs(opts: Pick<SandboxOptions, 'cwd' | 'writable' | 'readOnly'>, keepCaps: string[] = []): string[] {
   const a = ['bwrap', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--tmpfs', '/run'];
   // The real home holds credentials (~/.ssh, ~/.aws, ~/.npmrc): hide it; what tests need is re-mounted below.
   const home = homedir();
@@ -140,7 +144,7 @@ function bwrapArgs(opts: SandboxOptions): string[] {
   for (const p of opts.readOnly ?? []) a.push('--ro-bind-try', p, p);
   for (const p of opts.writable ?? [opts.cwd]) a.push('--bind', p, p);
   a.push('--unshare-net', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--die-with-parent', '--new-session',
-    '--cap-drop', 'ALL', '--chdir', opts.cwd, '--');
+    '--cap-drop', 'ALL', ...keepCaps.flatMap((c) => ['--cap-add', c]), '--chdir', opts.cwd, '--');
   return a;
 }
 
