@@ -170,6 +170,9 @@ def run_items(items, req, out):
         entry = {'id': item.nodeid, 'status': status, 'ms': round((time.perf_counter() - t0) * 1000, 3)}
         if PROBE['mode']:
             entry['snaps'] = PROBE['snaps']
+        failure = next((r.longrepr for r in reports if r.failed), None)
+        if failure is not None:
+            entry['message'] = str(failure)[:400]
         out.write(json.dumps(entry) + '\n')
         if fail_fast and status not in ('passed', 'skipped'):
             break

@@ -22,6 +22,8 @@ export interface TestOutcome {
   id: string;
   status: TestStatus;
   ms?: number;
+  /** The failure's one-line message (Python), for telling apart two ways of failing. */
+  message?: string;
 }
 
 export interface Verdict {
