@@ -60,6 +60,7 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
   const statementLines = new Map<string, Set<number>>();
   const functionLines = new Map<string, Set<number>>();
   const literalInitLines = new Map<string, Set<number>>();
+  const statementStart = new Map<string, Map<number, number>>();
   let unparsed: { file: string; line: number; message: string } | undefined;
   for (const file of o.sources) {
     let text: string;
@@ -75,6 +76,7 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
     statementLines.set(file, shape.statementLines);
     functionLines.set(file, shape.functionLines);
     literalInitLines.set(file, shape.literalInitLines);
+    statementStart.set(file, shape.statementStart);
     shape.tree.delete();
     if (shape.syntaxError && !unparsed) unparsed = { file, ...shape.syntaxError };
   }
@@ -126,7 +128,7 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
     const shared = run.loadLines.filter(([f, l]) => functionLines.get(f)?.has(l));
     const spectra = computeSpectra(shared.length ? run.tests.map((t) => ({ ...t, lines: [...t.lines, ...shared] })) : run.tests);
     const extraScores = o.extraScores ? new Map(Object.entries(o.extraScores)) : undefined;
-    const rankInput = { spectra, failingTests, statementLines, literalInitLines, extraScores, sources: o.sources };
+    const rankInput = { spectra, failingTests, statementLines, literalInitLines, statementStart, extraScores, sources: o.sources };
     let lines = rankLines(rankInput);
     timings.rankingMs = Date.now() - t1;
     if (!lines.length) {

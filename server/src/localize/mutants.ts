@@ -66,7 +66,7 @@ function editsFor(node: Node, python: boolean): Edit[] {
     }
   } else if (['true', 'false', 'True', 'False'].includes(node.type)) {
     const flip: Record<string, string> = { true: 'false', false: 'true', True: 'False', False: 'True' };
-    edits.push({ start: node.startIndex, end: node.endIndex, text: flip[node.type], kind: 'flip boolean' });
+    edits.push({ start: node.startIndex, end: node.endIndex, text: flip[node.text], kind: 'flip boolean' });
   } else if ((node.type === 'not_operator' || (node.type === 'unary_expression' && node.child(0)?.type === '!'))) {
     const arg = node.childForFieldName('argument') ?? node.namedChild(0);
     if (arg) edits.push({ start: node.startIndex, end: node.endIndex, text: arg.text, kind: 'drop negation' });

@@ -3,7 +3,7 @@
 // a mutant that makes failing tests pass (or flips them without breaking passing ones) marks its line.
 import type { SuspiciousLine } from '../../../common/localize';
 import { grammarFor, parse } from '../parse/parser';
-import { Verifier, type Verdict } from '../verify/verifier';
+import { Verifier, type TestOutcome, type Verdict } from '../verify/verifier';
 import { LocalizeCancelled } from './exec';
 import { mutantsAt, type Mutant } from './mutants';
 import { lineKey, type MutationEvidence } from './rank';
@@ -29,21 +29,37 @@ export interface MutationContext extends MutationOptions {
 
 /**
  * Metallaxis-style: Ochiai over the tests whose outcome a mutant changes, counting a failing test the
- * mutant makes pass fully and one it merely makes fail differently (an error, a hang) at a quarter,
- * since almost any mutant of executed code does that.
+ * mutant makes pass fully and one it merely makes fail differently (an error, a hang, another wrong
+ * value in the assertion) at a quarter, since almost any mutant of executed code does that.
  */
 function mutantScore(fixedFailing: number, otherChangedFailing: number, brokePassing: number, totalFailed: number): number {
   const ochiai = (f: number, p: number) => (f + p === 0 ? 0 : f / Math.sqrt(totalFailed * (f + p)));
   return ochiai(fixedFailing, brokePassing) * 0.75 + ochiai(fixedFailing + otherChangedFailing, brokePassing) * 0.25;
 }
 
+/** Object addresses differ from run to run; they say nothing about the outcome. */
+const normalized = (message: string | undefined) => message?.replace(/\b0x[0-9a-f]+\b/gi, '0x');
+
+/**
+ * True when a test ran with the mutant and its outcome differs from the original's: another status,
+ * or (where the runner reports it) another failure message, e.g. a different wrong value asserted.
+ */
+function failsDifferently(before: TestOutcome | undefined, after: TestOutcome | undefined): boolean {
+  if (!after) return false;
+  if (!before || before.status !== after.status) return true;
+  return before.message !== undefined && after.message !== undefined && normalized(before.message) !== normalized(after.message);
+}
+
 export async function mutationEvidence(ranked: SuspiciousLine[], ctx: MutationContext): Promise<Map<string, MutationEvidence>> {
   const started = Date.now();
-  // Every line tied near the top gets mutants (ties are what mutation must break), at least the top few.
+  // Every line tied near the top gets mutants (ties are what mutation must break), at least the top few:
+  // near the best combined score, or near the best spectrum score (a traceback may sit just after
+  // the faulty line, e.g. in the body of the loop whose condition is wrong).
   const statements = ranked.filter((l) => l.evidence.statement);
   const best = statements[0]?.score ?? 0;
-  const near = statements.filter((l) => l.score >= best - 0.15).length;
-  const lines = statements.slice(0, Math.min(Math.max(near, 6), ctx.maxLines ?? 16));
+  const bestOchiai = Math.max(0, ...statements.map((l) => l.ochiai));
+  const near = (l: SuspiciousLine, i: number) => i < 6 || l.score >= best - 0.15 || l.ochiai >= bestOchiai - 0.06;
+  const lines = statements.filter(near).slice(0, ctx.maxLines ?? 16);
   const perLine: Mutant[][] = [];
   for (const l of lines) {
     const text = ctx.texts.get(l.file);
@@ -60,13 +76,15 @@ export async function mutationEvidence(ranked: SuspiciousLine[], ctx: MutationCo
   if (!mutants.length) return evidence;
   const verifier = ctx.verifier ?? await Verifier.open({ root: ctx.root, language: ctx.language, sources: ctx.sources, tests: ctx.tests });
   try {
-    const { failing, passing } = verifier.baseline;
+    const { failing, passing, outcomes } = verifier.baseline;
     if (!failing.length) return evidence;
+    const original = new Map(outcomes.map((t) => [t.id, t]));
     const record = (m: Mutant, verdict: Verdict) => {
       if (verdict.status === 'invalid' || !verdict.tests.length) return;
+      const now = new Map(verdict.tests.map((t) => [t.id, t]));
       const status = new Map(verdict.tests.map((t) => [t.id, t.status]));
       const fixedFailing = failing.filter((id) => status.get(id) === 'passed').length;
-      const changedFailing = failing.filter((id) => status.has(id) && status.get(id) !== 'failed').length;
+      const changedFailing = failing.filter((id) => failsDifferently(original.get(id), now.get(id))).length;
       const brokePassing = passing.filter((id) => status.has(id) && status.get(id) !== 'passed').length;
       const key = lineKey(m.file, m.line);
       const prev = evidence.get(key) ?? { mutants: 0, fixedFailing: 0, brokePassing: 0, changedFailing: 0, score: 0, mean: 0 };

@@ -1,7 +1,8 @@
 // Combines the localization signals into one ranking: the spectrum (Ochiai) first, raised for lines
 // where failing tests crashed and for lines whose mutants change the failing tests' outcomes, lowered
 // for lines that hold no code of their own and a little for literal initialisations, plus any extra
-// score a caller feeds back.
+// score a caller feeds back. The lines of one statement written over several lines share its best
+// score (the evidence may land on any of them); exact ties go to the line nearest the point of failure.
 import type { FailingTest, SuspicionEvidence, SuspiciousLine } from '../../../common/localize';
 import type { Spectra } from './spectrum';
 
@@ -14,6 +15,8 @@ export interface RankInput {
   statementLines: Map<string, Set<number>>;
   /** Per file, lines that only import or set a literal (see statements.ts). */
   literalInitLines?: Map<string, Set<number>>;
+  /** Per file, the first line of each multi-line statement's lines (see statements.ts). */
+  statementStart?: Map<string, Map<number, number>>;
   mutation?: Map<string, MutationEvidence>;
   /** Extra score per "file:line" (e.g. from the repair search), added to the combined score. */
   extraScores?: Map<string, number>;
@@ -49,6 +52,10 @@ export function rankLines(input: RankInput): SuspiciousLine[] {
   const depths = tracebackDepths(input.failingTests, sources);
   const fileOrder = new Map(input.sources.map((f, i) => [f, i]));
   const ranked: SuspiciousLine[] = [];
+  const groupOf = (file: string, line: number) => {
+    const start = input.statementStart?.get(file)?.get(line);
+    return start === undefined ? undefined : lineKey(file, start);
+  };
   for (const s of spectra.lines) {
     if (s.failed === 0) continue;
     const key = lineKey(s.file, s.line);
@@ -72,10 +79,35 @@ export function rankLines(input: RankInput): SuspiciousLine[] {
     };
     ranked.push({ file: s.file, line: s.line, score, rank: 0, ochiai: s.ochiai, evidence });
   }
-  ranked.sort((a, b) => b.score - a.score || b.evidence.dstar - a.evidence.dstar
+  shareStatementScores(ranked, groupOf);
+  const distance = failureDistance(input.failingTests, sources);
+  ranked.sort((a, b) => b.score - a.score || b.evidence.dstar - a.evidence.dstar || distance(a) - distance(b)
     || (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.line - b.line);
   ranked.forEach((r, i) => { r.rank = i + 1; });
   return ranked;
+}
+
+/**
+ * Every statement line of a multi-line statement takes the statement's best score; its own score
+ * still orders the lines within the statement.
+ */
+function shareStatementScores(ranked: SuspiciousLine[], groupOf: (file: string, line: number) => string | undefined): void {
+  const best = new Map<string, number>();
+  for (const r of ranked) {
+    const g = r.evidence.statement ? groupOf(r.file, r.line) : undefined;
+    if (g !== undefined) best.set(g, Math.max(best.get(g) ?? -Infinity, r.score));
+  }
+  for (const r of ranked) {
+    const g = r.evidence.statement ? groupOf(r.file, r.line) : undefined;
+    const top = g === undefined ? undefined : best.get(g);
+    if (top !== undefined && top > r.score) r.score = top - 1e-3 * (top - r.score);
+  }
+}
+
+/** Lines away from the nearest line where a failing test raised, in the same file (Infinity elsewhere). */
+function failureDistance(failing: FailingTest[], sources: Set<string>): (l: SuspiciousLine) => number {
+  const raised = failing.map((t) => [...t.traceback].reverse().find((f) => sources.has(f.file))).filter((f) => !!f);
+  return (l) => Math.min(Infinity, ...raised.filter((f) => f.file === l.file).map((f) => Math.abs(f.line - l.line)));
 }
 
 /** The Ochiai-only ranking of the same spectra (the baseline benchmarks compare against). */

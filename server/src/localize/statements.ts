@@ -10,8 +10,13 @@ export interface SourceShape {
   statementLines: Set<number>;
   /** The statement lines that are inside a function or method body. */
   functionLines: Set<number>;
-  /** Lines that only import, or set a variable to a literal (`total = 0`, `let seen = [];`). */
+  /**
+   * Lines that only import, set a variable to a literal (`total = 0`, `let seen = [];`), or copy a
+   * constructor parameter into a field (`self.value = value`).
+   */
   literalInitLines: Set<number>;
+  /** For each line of a simple statement written over several lines, the statement's first line. */
+  statementStart: Map<number, number>;
   /** First syntax error, when the file does not parse. */
   syntaxError?: { line: number; message: string };
 }
@@ -74,9 +79,32 @@ function isLiteralInit(stmt: Node): boolean {
   }
   if (stmt.type === 'expression_statement' && stmt.namedChildCount === 1) {
     const e = stmt.namedChild(0);
-    return !!e && (e.type === 'assignment' || e.type === 'assignment_expression') && isLiteral(e.childForFieldName('right'));
+    if (e && (e.type === 'assignment' || e.type === 'assignment_expression') && isLiteral(e.childForFieldName('right'))) return true;
+  }
+  return isFieldCopy(stmt);
+}
+
+/** `self.name = name` / `this.name = name;` in a constructor: plumbing, seldom where a fault is. */
+function isFieldCopy(stmt: Node): boolean {
+  const e = stmt.type === 'expression_statement' && stmt.namedChildCount === 1 ? stmt.namedChild(0) : null;
+  if (!e || (e.type !== 'assignment' && e.type !== 'assignment_expression')) return false;
+  const left = e.childForFieldName('left');
+  const right = e.childForFieldName('right');
+  if (!left || right?.type !== 'identifier' || (left.type !== 'attribute' && left.type !== 'member_expression')) return false;
+  const receiver = left.childForFieldName('object')?.text;
+  if (receiver !== 'self' && receiver !== 'this') return false;
+  for (let p = stmt.parent; p; p = p.parent) {
+    if (p.type === 'function_definition') return p.childForFieldName('name')?.text === '__init__';
+    if (p.type === 'method_definition') return p.childForFieldName('name')?.text === 'constructor';
+    if (functionTypes.has(p.type)) return false;
   }
   return false;
+}
+
+const simpleStatementTypes = /^(expression_statement|return_statement|lexical_declaration|variable_declaration|assert_statement|raise_statement|throw_statement|delete_statement)$/;
+/** True when the node contains a body of statements (e.g. a callback written out in full). */
+function holdsStatements(n: Node): boolean {
+  return n.namedChildren.some((c) => !!c && (c.type === 'block' || c.type === 'statement_block' || holdsStatements(c)));
 }
 
 function insideFunction(leaf: Node): boolean {
@@ -117,8 +145,14 @@ export async function readShape(grammar: GrammarId, text: string): Promise<Sourc
     if (insideFunction(leaf)) functionLines.add(row);
   }
   const literalInitLines = new Set<number>();
+  const statementStart = new Map<number, number>();
   const visit = (n: Node) => {
-    if (/(_statement|_declaration)$/.test(n.type) && n.startPosition.row === n.endPosition.row && isLiteralInit(n)) literalInitLines.add(n.startPosition.row + 1);
+    const [first, last] = [n.startPosition.row, n.endPosition.row];
+    if (/(_statement|_declaration)$/.test(n.type) && first === last && isLiteralInit(n)) literalInitLines.add(first + 1);
+    if (simpleStatementTypes.test(n.type) && first < last && !holdsStatements(n)) {
+      for (let row = first; row <= last; row++) statementStart.set(row + 1, first + 1);
+      return;
+    }
     for (const c of n.namedChildren) if (c) visit(c);
   };
   visit(tree.rootNode);
@@ -126,5 +160,5 @@ export async function readShape(grammar: GrammarId, text: string): Promise<Sourc
   const syntaxError = err
     ? { line: err.startPosition.row + 1, message: err.isMissing ? `syntax error: missing ${err.type}` : `syntax error near "${err.text.slice(0, 40)}"` }
     : undefined;
-  return { tree, statementLines, functionLines, literalInitLines, syntaxError };
+  return { tree, statementLines, functionLines, literalInitLines, statementStart, syntaxError };
 }

@@ -3,10 +3,13 @@
 import assert from 'node:assert/strict';
 import { bugLines } from '../../../server/src/localize/ground-truth';
 import { instrumentJs } from '../../../server/src/localize/instrument';
+import { mutationEvidence } from '../../../server/src/localize/mutation';
 import { mutantsAt } from '../../../server/src/localize/mutants';
+import { rankLines } from '../../../server/src/localize/rank';
 import { computeSpectra, ochiai } from '../../../server/src/localize/spectrum';
 import { readShape } from '../../../server/src/localize/statements';
 import { parse } from '../../../server/src/parse/parser';
+import type { Verdict, Verifier } from '../../../server/src/verify/verifier';
 
 describe('localize parts', () => {
   it('computes Ochiai from per-test coverage, counting a line once per test', () => {
@@ -29,6 +32,33 @@ describe('localize parts', () => {
     assert.deepEqual([...(await readShape('javascript', js)).statementLines].sort(), [2, 3, 5]);
   });
 
+  it('groups the lines of a statement written over several lines, but not a callback with a body', async () => {
+    const py = 'def f(xs):\n    return any(\n        g(x) for x in xs\n    )\n';
+    assert.deepEqual([...(await readShape('python', py)).statementStart], [[2, 2], [3, 2], [4, 2]]);
+    const js = 'const f = (xs) => {\n  xs.forEach((x) => {\n    g(x);\n  });\n  return xs.map((x) =>\n    x + 1);\n};\n';
+    assert.deepEqual([...(await readShape('javascript', js)).statementStart], [[3, 3], [5, 5], [6, 5]].filter(([l]) => l !== 3));
+  });
+
+  it('counts a constructor copying its parameters into fields as plumbing, not other attribute writes', async () => {
+    const py = 'class Node:\n    def __init__(self, value):\n        self.value = value\n\ndef link(a, b):\n    a.next = b\n';
+    assert.deepEqual([...(await readShape('python', py)).literalInitLines], [3]);
+  });
+
+  it('gives every line of a multi-line statement its best evidence and breaks exact ties towards the failure', () => {
+    const spectra = computeSpectra([
+      { id: 'f', status: 'failed', lines: [['m.py', 2], ['m.py', 3], ['m.py', 4], ['m.py', 6], ['m.py', 7], ['m.py', 8]], frames: [] },
+      { id: 'p', status: 'passed', lines: [['m.py', 2], ['m.py', 3], ['m.py', 4], ['m.py', 6], ['m.py', 7], ['m.py', 8]], frames: [] },
+    ]);
+    const failingTests = [{ id: 'f', status: 'failed' as const, traceback: [{ file: 'm.py', line: 8 }] }];
+    const statementLines = new Map([['m.py', new Set([2, 3, 4, 6, 7, 8])]]);
+    const statementStart = new Map([['m.py', new Map([[3, 3], [4, 3]])]]);
+    const mutation = new Map([['m.py:4', { mutants: 1, fixedFailing: 1, changedFailing: 1, brokePassing: 0, score: 1, mean: 1 }]]);
+    const ranked = rankLines({ spectra, failingTests, statementLines, statementStart, mutation, sources: ['m.py'] });
+    assert.deepEqual(ranked.slice(0, 2).map((l) => l.line), [4, 3]);
+    // Lines 2, 6 and 7 tie on every signal: the one nearest the raising line 8 comes first.
+    assert.deepEqual(ranked.filter((l) => [2, 6, 7].includes(l.line)).map((l) => l.line), [7, 6, 2]);
+  });
+
   it('mutates operators, constants, conditions and variables on one line, or drops its conditional', async () => {
     const text = 'def f(a, b):\n    if a < b + 1:\n        return a\n    return b\n';
     const tree = await parse('python', text);
@@ -41,6 +71,34 @@ describe('localize parts', () => {
     assert.ok(changed.includes('if b < b + 1:'));
     assert.ok(mutants.some((m) => m.kind === 'delete statement' && m.text === 'def f(a, b):\n    pass\n    return b\n'));
     for (const m of mutants.filter((x) => x.kind !== 'delete statement')) assert.deepEqual(m.text.split('\n').filter((_, i) => i !== 1), text.split('\n').filter((_, i) => i !== 1));
+  });
+
+  it('flips a boolean constant in the spelling of the language', async () => {
+    const text = 'def f(q):\n    while True:\n        q.pop()\n';
+    const mutants = mutantsAt('m.py', text, await parse('python', text), 2, true, 20);
+    assert.ok(mutants.some((m) => m.kind === 'flip boolean' && m.text.includes('while False:')));
+  });
+
+  it('counts a mutant that makes the failing test assert another wrong value, but not one that only moves an object', async () => {
+    // Every test fails, so the spectrum ties: only line 3 decides the value the test asserts.
+    const text = 'def area(w, h):\n    label = repr(object())\n    return w * h * 3\n';
+    const failing = { id: 't', status: 'failed' as const, message: 'AssertionError: assert 18 == 6 (seen at 0x7f01)' };
+    const verifier = {
+      size: 1,
+      baseline: { failing: ['t'], passing: [], outcomes: [failing] },
+      async verify(files: Record<string, string>): Promise<Verdict> {
+        const result = files['m.py'].split('\n')[2] === text.split('\n')[2] ? 18 : -1;
+        const message = `AssertionError: assert ${result} == 6 (seen at 0x${Math.random().toString(16).slice(2, 8)})`;
+        return { status: 'failed', tests: [{ id: 't', status: 'failed', message }], testsFixed: [], ms: 1 };
+      },
+    } as unknown as Verifier;
+    const line = (n: number) => ({ file: 'm.py', line: n, score: 1, rank: n, ochiai: 1, evidence: { failedCovering: 1, passedCovering: 0, totalFailed: 1, totalPassed: 0, ochiai: 1, dstar: 1000, statement: true } });
+    const evidence = await mutationEvidence([line(2), line(3)], {
+      root: '.', language: 'python', sources: ['m.py'], tests: ['test_m.py'], texts: new Map([['m.py', text]]), failing: ['t'], budgetMs: 60000, verifier,
+    });
+    assert.equal(evidence.get('m.py:2')?.changedFailing, 0);
+    assert.equal(evidence.get('m.py:3')?.changedFailing, 1);
+    assert.ok((evidence.get('m.py:3')?.score ?? 0) > (evidence.get('m.py:2')?.score ?? 0));
   });
 
   it('inserts JavaScript probes without moving lines and keeps the program running', async () => {
