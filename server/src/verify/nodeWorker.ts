@@ -157,6 +157,9 @@ function evaluate(req) {
 }
 
 let currentError = null;
+// The last failing test's error message, for telling apart two ways of failing.
+let failureMessage = '';
+const messageOf = (e) => String((e && e.message) || e).slice(0, 400);
 process.on('uncaughtException', (e) => { currentError = e; });
 process.on('unhandledRejection', (e) => { currentError = e; });
 
@@ -173,9 +176,11 @@ async function runTest(t, ms) {
     }
     for (const h of t.hooks.afterEach) await withTimeout(runSync(() => h.fn(ctx), ms), ms);
     await new Promise((r) => setImmediate(r));
+    if (currentError) failureMessage = messageOf(currentError);
     return currentError ? 'failed' : 'passed';
   } catch (e) {
     if (e && (e.timedOut || e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT')) return 'timedOut';
+    failureMessage = messageOf(e);
     return 'failed';
   }
 }
@@ -217,7 +222,9 @@ async function handle(req) {
         const status = await runTest(t, Math.min(Math.max(ms, (req.testTimeouts || {})[t.id] || 0), Math.max(1, budget)));
         const took = performance.now() - s;
         budget -= took;
-        out.push(PROBE.mode ? { id: t.id, status, ms: Math.round(took * 1000) / 1000, snaps: PROBE.snaps } : { id: t.id, status, ms: Math.round(took * 1000) / 1000 });
+        const entry = { id: t.id, status, ms: Math.round(took * 1000) / 1000 };
+        if (status === 'failed') entry.message = failureMessage;
+        out.push(PROBE.mode ? { ...entry, snaps: PROBE.snaps } : entry);
         // One hanging test usually means they all hang: don't pay the full timeout for each.
         if (status === 'timedOut' && req.shrinkAfterTimeout) ms = Math.min(ms, 200);
         if (req.failFast !== false && status !== 'passed' && status !== 'skipped') break;

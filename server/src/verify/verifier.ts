@@ -22,7 +22,7 @@ export interface TestOutcome {
   id: string;
   status: TestStatus;
   ms?: number;
-  /** The failure's one-line message (Python), for telling apart two ways of failing. */
+  /** The failure's message (truncated), for telling apart two ways of failing. */
   message?: string;
 }
 
