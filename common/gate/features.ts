@@ -3,25 +3,24 @@
 // before it, the cursor context, and (stage 2) the suggestion itself. Runs in a few microseconds: one pass
 // over the last 600 characters of the prefix, no regular expressions, no allocation beyond the output vector.
 import type { EventContext, EventSuggestion } from '../events';
-import { PRIOR_RATE, shownWithin, type GateHistory } from './history';
+import { confidence, PRIOR_RATE, type GateHistory } from './history';
 import { scanPrefix, suggestionShape, type PrefixScan } from './lexical';
 
 /** Bump when a feature's meaning changes; models record the version they were trained with. */
-export const FEATURE_VERSION = 1;
+export const FEATURE_VERSION = 2;
 
 export const STAGE1_FEATURES = [
-  'hasHistory', 'prevAccepted', 'prevRejected', 'logSecSinceOutcome', 'logSecSinceShown', 'logSecSinceAccept',
-  'rateWithPrior', 'recentRate', 'logDecisions', 'rejectStreak', 'shownLast10s', 'shownLast60s', 'prevUndecided',
-  'docDelta', 'typingRate', 'nearPrevCursor',
+  'prevAccepted', 'prevRejected', 'logSecSinceOutcome', 'logSecSinceShown', 'rateWithPrior', 'docDelta', 'prevConfidence',
   'hasPrefix', 'lastWord', 'lastSpace', 'lastNewline', 'lastOpen', 'lastClose', 'lastComma', 'lastColon', 'lastEquals',
   'lastDot', 'lastQuote', 'lastOther', 'nonSpaceWord', 'nonSpaceOpen', 'nonSpaceColon', 'nonSpaceOther',
   'logLineLen', 'indent', 'lineBlank', 'logPrevLineLen', 'prevLineColon', 'prevLineBlank', 'prevLineComment', 'inString', 'inComment',
-  'bracketDepth', 'lineDef', 'lineFlow', 'lineReturn', 'lineImport', 'lineCall', 'lineAssign', 'prefixBlankLines',
-  'atLineEnd', 'atDocEnd', 'relPos', 'logDocLen', 'langPython', 'langJs',
+  'bracketDepth', 'lineDef', 'lineFlow', 'lineReturn', 'lineImport', 'lineCall', 'lineAssign', 'prefixBlankLines', 'partialWordLen',
+  'atLineEnd', 'atDocEnd', 'relPos', 'logDocLen', 'logCharsAfter', 'langPython', 'langJs',
 ] as const;
 
 export const STAGE2_EXTRA = [
   'logChars', 'lines', 'logTokens', 'charsPerLine', 'hasLogProb', 'meanLogProb', 'meanAltLogProb', 'logProbGap',
+  'meanProb', 'meanAltProb', 'confidence', 'confidenceVsPrev',
   'hasText', 'startsNewline', 'startsSpace', 'continuesWord', 'isComment', 'repeatsFirstLine', 'repeatShare',
   'closesOpen', 'overCloses', 'opensBlock', 'parses', 'alnumShare', 'knownIdentShare', 'lineEcho', 'prevLineSimilarity',
   'sameAsPrevSug', 'prevSugContains',
@@ -46,6 +45,8 @@ export interface GateInput {
 
 const logSec = (ms: number) => Math.log1p(Math.min(Math.max(ms, 0), 3_600_000) / 1000);
 const NO_TIME = logSec(3_600_000);
+/** Stands in for an unknown confidence (no earlier suggestion, or no log-probabilities): halfway up its 0..1 range. */
+const MIDDLING_CONFIDENCE = 0.5;
 
 /** Writes the stage's feature vector for `input` given the history before it. Pure apart from filling `out`. */
 export function extractFeatures(stage: Stage, input: GateInput, h: GateHistory, out?: Float64Array): Float64Array {
@@ -53,27 +54,17 @@ export function extractFeatures(stage: Stage, input: GateInput, h: GateHistory, 
   x.fill(0);
   const now = input.ts;
   const n = h.decisions;
-  x[F.hasHistory] = n > 0 ? 1 : 0;
   x[F.prevAccepted] = h.lastOutcome === 1 ? 1 : 0;
   x[F.prevRejected] = h.lastOutcome === 0 ? 1 : 0;
   x[F.logSecSinceOutcome] = n > 0 ? logSec(now - h.lastOutcomeTs) : NO_TIME;
   x[F.logSecSinceShown] = h.lastShownTs > 0 ? logSec(now - h.lastShownTs) : NO_TIME;
-  x[F.logSecSinceAccept] = h.lastAcceptTs > 0 ? logSec(now - h.lastAcceptTs) : NO_TIME;
   x[F.rateWithPrior] = (h.accepted + 4 * PRIOR_RATE) / (n + 4);
-  x[F.recentRate] = h.ewma;
-  x[F.logDecisions] = Math.log1p(n);
-  x[F.rejectStreak] = Math.min(h.rejectStreak, 10);
-  x[F.shownLast10s] = shownWithin(h, now, 10_000);
-  x[F.shownLast60s] = shownWithin(h, now, 60_000);
-  x[F.prevUndecided] = h.lastShownTs > 0 && !h.lastShownDecided ? 1 : 0;
   const docLenNow = input.ctx?.docLen ?? -1;
   if (docLenNow >= 0 && h.lastShownDocLen >= 0) {
     const delta = docLenNow - h.lastShownDocLen;
     x[F.docDelta] = Math.sign(delta) * Math.log1p(Math.abs(delta));
-    x[F.typingRate] = Math.min(Math.abs(delta) / Math.max((now - h.lastShownTs) / 1000, 0.1), 50);
   }
-  const offsetNow = input.ctx?.offset ?? -1;
-  x[F.nearPrevCursor] = offsetNow >= 0 && h.lastShownOffset >= 0 && Math.abs(offsetNow - h.lastShownOffset) <= 40 ? 1 : 0;
+  x[F.prevConfidence] = Number.isNaN(h.lastShownConfidence) ? MIDDLING_CONFIDENCE : h.lastShownConfidence;
 
   const ctx = input.ctx;
   const prefix = ctx?.prefix ?? '';
@@ -92,10 +83,12 @@ export function extractFeatures(stage: Stage, input: GateInput, h: GateHistory, 
   x[F.atLineEnd] = typeof suffix === 'string' ? (suffix.length === 0 || suffix.charCodeAt(0) === 10 || suffix.charCodeAt(0) === 13 ? 1 : 0) : atDocEnd ? 1 : 0.5;
   x[F.relPos] = docLen && offset !== null ? Math.min(offset / docLen, 1) : 1;
   x[F.logDocLen] = docLen !== null ? Math.log1p(docLen) : 0;
+  // editing inside existing code rather than appending at its end
+  x[F.logCharsAfter] = docLen !== null && offset !== null ? Math.log1p(Math.max(docLen - offset, 0)) : 0;
   const lang = ctx?.lang ?? '';
   x[F.langPython] = lang === 'python' ? 1 : 0;
   x[F.langJs] = lang.startsWith('javascript') || lang.startsWith('typescript') ? 1 : 0;
-  if (stage === 2 && input.sug) writeSuggestion(x, input.sug, prefix, s, input.hints?.parses, h.lastShownText);
+  if (stage === 2 && input.sug) writeSuggestion(x, input.sug, prefix, s, input.hints?.parses, h);
   return x;
 }
 
@@ -119,9 +112,10 @@ function writeContext(x: Float64Array, s: PrefixScan): void {
   x[F.bracketDepth] = Math.min(s.depth, 4);
   x[F.lineDef + s.lineKind] = s.lineKind < 6 ? 1 : 0;
   x[F.prefixBlankLines] = Math.min(s.blankLines, 20) / 4;
+  x[F.partialWordLen] = Math.min(s.wordLen, 12);
 }
 
-function writeSuggestion(x: Float64Array, sug: EventSuggestion, prefix: string, s: PrefixScan, parses: boolean | undefined, prevText: string): void {
+function writeSuggestion(x: Float64Array, sug: EventSuggestion, prefix: string, s: PrefixScan, parses: boolean | undefined, h: GateHistory): void {
   x[F.logChars] = Math.log1p(sug.chars);
   x[F.lines] = Math.min(sug.lines, 30);
   const tokens = sug.tokens ?? Math.ceil(sug.chars / 4);
@@ -134,6 +128,12 @@ function writeSuggestion(x: Float64Array, sug: EventSuggestion, prefix: string, 
     x[F.meanLogProb] = Math.max(lp, -10);
     x[F.meanAltLogProb] = alt !== null && alt !== undefined ? Math.max(alt, -20) : 0;
     x[F.logProbGap] = alt !== null && alt !== undefined ? Math.max(lp, -10) - Math.max(alt, -20) : 0;
+    const conf = confidence(sug);
+    x[F.meanProb] = Math.exp(Math.min(lp, 0));
+    x[F.meanAltProb] = alt !== null && alt !== undefined ? Math.exp(Math.min(alt, 0)) : 0;
+    x[F.confidence] = conf;
+    // relative to the suggestion just before: is the model surer here than a moment ago
+    x[F.confidenceVsPrev] = Number.isNaN(h.lastShownConfidence) ? 0 : conf - h.lastShownConfidence;
   }
   x[F.parses] = parses === undefined ? 0 : parses ? 1 : -1;
   const text = sug.text;
@@ -153,6 +153,7 @@ function writeSuggestion(x: Float64Array, sug: EventSuggestion, prefix: string, 
   x[F.knownIdentShare] = shape.knownIdentShare;
   x[F.lineEcho] = shape.lineEcho ? 1 : 0;
   x[F.prevLineSimilarity] = shape.prevLineSimilarity;
+  const prevText = h.lastShownText;
   if (prevText) {
     x[F.sameAsPrevSug] = prevText === text ? 1 : 0;
     x[F.prevSugContains] = prevText !== text && (prevText.includes(text) || text.includes(prevText)) ? 1 : 0;

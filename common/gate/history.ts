@@ -1,34 +1,26 @@
 // A user's suggestion history as the gate sees it: a small running state folded from the ordered event stream
 // (DESIGN.md: history is derived, never stored). Training replays the stream through observe(); the client
 // calls observe() on every event it logs, so both sides hold the same state when a suggestion is shown.
-import type { SuggestionEvent } from '../events';
+import type { EventSuggestion, SuggestionEvent } from '../events';
 
 /** Prior acceptance rate used before a user has decisions (roughly the rate seen in real Copilot logs). */
 export const PRIOR_RATE = 0.3;
-const RECENT_SHOWN = 8;
 const RECENT_SIDS = 16;
 
 export interface GateHistory {
   decisions: number;
   accepted: number;
-  /** Exponentially weighted acceptance (alpha 0.3), starting at PRIOR_RATE. */
-  ewma: number;
   /** 1 accepted, 0 rejected, -1 none yet. */
   lastOutcome: number;
   lastOutcomeTs: number;
-  lastAcceptTs: number;
-  rejectStreak: number;
   lastShownTs: number;
-  lastShownSid: string;
-  lastShownDecided: boolean;
-  /** Document length and cursor offset at the last shown suggestion (-1 unknown): typing since then. */
+  /** Document length at the last shown suggestion (-1 unknown): typing since then. */
   lastShownDocLen: number;
-  lastShownOffset: number;
   /** Text of the last shown suggestion ('' unknown), to notice the same suggestion coming back. */
   lastShownText: string;
-  /** Ring of the last RECENT_SHOWN shown timestamps (0 = empty slot). */
-  shownTs: number[];
-  shownPos: number;
+  /** The model's confidence in the last shown suggestion (see confidence(); NaN unknown): how predictable the
+   * code around the cursor has just been, known before the next request. */
+  lastShownConfidence: number;
   /** Ring of recently decided suggestion ids, so a partial then an accept counts once. */
   decidedSids: string[];
   decidedPos: number;
@@ -36,11 +28,18 @@ export interface GateHistory {
 
 export function newHistory(): GateHistory {
   return {
-    decisions: 0, accepted: 0, ewma: PRIOR_RATE, lastOutcome: -1, lastOutcomeTs: 0, lastAcceptTs: 0, rejectStreak: 0,
-    lastShownTs: 0, lastShownSid: '', lastShownDecided: true, lastShownDocLen: -1, lastShownOffset: -1, lastShownText: '',
-    shownTs: new Array<number>(RECENT_SHOWN).fill(0), shownPos: 0,
+    decisions: 0, accepted: 0, lastOutcome: -1, lastOutcomeTs: 0,
+    lastShownTs: 0, lastShownDocLen: -1, lastShownText: '', lastShownConfidence: NaN,
     decidedSids: new Array<string>(RECENT_SIDS).fill(''), decidedPos: 0,
   };
+}
+
+/** Mean token probability of the suggestion minus that of the alternatives (-1..1; NaN without log-probs).
+ * Probabilities rather than log-probabilities: one near-impossible token does not swamp the mean. */
+export function confidence(sug: EventSuggestion | null | undefined): number {
+  const lp = sug?.meanLogProb, alt = sug?.meanAltLogProb;
+  if (lp === null || lp === undefined) return NaN;
+  return Math.exp(Math.min(lp, 0)) - (alt === null || alt === undefined ? 0 : Math.exp(Math.min(alt, 0)));
 }
 
 /** The label of an outcome event: 1 accepted (fully or partly), 0 rejected, -1 not an outcome. */
@@ -53,13 +52,9 @@ export function observe(h: GateHistory, e: Pick<SuggestionEvent, 'type' | 'ts' |
   if (e.kind !== 'completion') return;
   if (e.type === 'shown') {
     h.lastShownTs = e.ts;
-    h.lastShownSid = e.sid;
-    h.lastShownDecided = false;
     h.lastShownDocLen = e.ctx?.docLen ?? -1;
-    h.lastShownOffset = e.ctx?.offset ?? -1;
     h.lastShownText = e.sug?.text ?? '';
-    h.shownTs[h.shownPos] = e.ts;
-    h.shownPos = (h.shownPos + 1) % RECENT_SHOWN;
+    h.lastShownConfidence = confidence(e.sug);
     return;
   }
   const y = outcomeOf(e.type);
@@ -68,16 +63,6 @@ export function observe(h: GateHistory, e: Pick<SuggestionEvent, 'type' | 'ts' |
   h.decidedPos = (h.decidedPos + 1) % RECENT_SIDS;
   h.decisions++;
   h.accepted += y;
-  h.ewma = 0.7 * h.ewma + 0.3 * y;
   h.lastOutcome = y;
   h.lastOutcomeTs = e.ts;
-  if (y === 1) { h.lastAcceptTs = e.ts; h.rejectStreak = 0; } else h.rejectStreak++;
-  if (e.sid === h.lastShownSid) h.lastShownDecided = true;
-}
-
-/** How many suggestions were shown in the `windowMs` before `now`. */
-export function shownWithin(h: GateHistory, now: number, windowMs: number): number {
-  let n = 0;
-  for (const t of h.shownTs) if (t > 0 && t <= now && now - t <= windowMs) n++;
-  return n;
 }

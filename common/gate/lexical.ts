@@ -8,6 +8,8 @@ export interface PrefixScan {
   /** Class of the last character: 0 word, 1 space, 2 newline, 3 open bracket, 4 close, 5 comma, 6 colon,
    * 7 equals, 8 dot, 9 quote, 10 other. */
   lastClass: number;
+  /** Length of the identifier the cursor is in the middle of (0 after a non-word character). */
+  wordLen: number;
   /** Class of the last character that is not whitespace (same codes). */
   nonSpaceClass: number;
   lineLen: number;
@@ -52,7 +54,7 @@ export interface SuggestionShape {
 }
 
 const scan: PrefixScan = {
-  python: false, lastClass: 2, nonSpaceClass: 2, lineLen: 0, indent: 0, lineBlank: true, prevLineLen: 0,
+  python: false, lastClass: 2, wordLen: 0, nonSpaceClass: 2, lineLen: 0, indent: 0, lineBlank: true, prevLineLen: 0,
   prevLineColon: false, prevLineBlank: true, prevCodeFrom: 0, prevCodeTo: 0, prevCodeComment: false, lineTextStart: 0, blankLines: 0, inString: false, inComment: false, depth: 0, lineKind: 6,
 };
 const shape: SuggestionShape = {
@@ -120,6 +122,9 @@ export function scanPrefix(p: string, lang: string): PrefixScan {
   scan.inComment = comment;
   scan.lastClass = charClass(p.charCodeAt(p.length - 1));
   let k = p.length - 1;
+  while (k >= 0 && k > p.length - 40 && isWord(p.charCodeAt(k))) k--;
+  scan.wordLen = p.length - 1 - k;
+  k = p.length - 1;
   while (k >= 0 && (isBlank(p.charCodeAt(k)) || p.charCodeAt(k) === 10)) k--;
   scan.nonSpaceClass = k >= 0 ? charClass(p.charCodeAt(k)) : 2;
 

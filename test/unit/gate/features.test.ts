@@ -60,7 +60,7 @@ describe('gate features', () => {
   it('describes history, cursor context and suggestion', () => {
     const h = newHistory();
     const x0 = extractFeatures(2, shown(), h);
-    assert.strictEqual(at(x0, 'hasHistory'), 0);
+    assert.strictEqual(at(x0, 'prevConfidence'), 0.5);
     observe(h, shown({ sid: 'p', ts: 100 }));
     observe(h, { ...shown({ sid: 'p', ts: 400 }), type: 'accepted' });
     const x = extractFeatures(2, shown(), h);

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert';
 import type { EventType, SuggestionEvent } from '../../../common/events';
+import { STAGE1_FEATURES } from '../../../common/gate/features';
 import { newHistory, observe } from '../../../common/gate/history';
 import { buildExamples, deriveLabels } from '../../../server/src/gate/examples';
 
@@ -37,9 +38,9 @@ describe('gate labels', () => {
     assert.strictEqual(h.accepted, 1);
     assert.strictEqual(h.lastOutcome, 0);
     assert.strictEqual(h.lastOutcomeTs, 900);
-    assert.strictEqual(h.rejectStreak, 1);
     const ex = buildExamples([ev('a', 'shown', 1, 'u1'), ev('a', 'accepted', 2, 'u1'), ev('b', 'shown', 3, 'u2'), ev('b', 'rejected', 4, 'u2')]);
-    const hasHistory = 0; // first feature
-    assert.deepStrictEqual([ex.x1[hasHistory], ex.x1[ex.x1.length / 2 + hasHistory]], [0, 0]);
+    const prevAccepted = (STAGE1_FEATURES as readonly string[]).indexOf('prevAccepted'), d1 = STAGE1_FEATURES.length;
+    // u2's first suggestion comes after u1's accept, but u2 has no previous outcome of its own
+    assert.deepStrictEqual([ex.x1[prevAccepted], ex.x1[d1 + prevAccepted]], [0, 0]);
   });
 });
