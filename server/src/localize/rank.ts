@@ -1,8 +1,8 @@
 // Combines the localization signals into one ranking: the spectrum (Ochiai) first, raised for lines
 // where failing tests crashed and for lines whose mutants change the failing tests' outcomes, lowered
 // for lines that hold no code of their own and a little for literal initialisations, plus any extra
-// score a caller feeds back. The lines of one statement written over several lines share its best
-// score (the evidence may land on any of them); exact ties go to the line nearest the point of failure.
+// score a caller feeds back. The first line of a statement written over several lines takes the
+// statement's best score; exact ties go to the line nearest the point of failure.
 import type { FailingTest, SuspicionEvidence, SuspiciousLine } from '../../../common/localize';
 import type { Spectra } from './spectrum';
 
@@ -88,8 +88,9 @@ export function rankLines(input: RankInput): SuspiciousLine[] {
 }
 
 /**
- * Every statement line of a multi-line statement takes the statement's best score; its own score
- * still orders the lines within the statement.
+ * A statement written over several lines is as suspicious on its first line as on its best-evidenced
+ * one (the evidence may land on any of its lines; the first is where a reader looks). The other lines
+ * keep their own scores, so that one long statement does not fill the top of the ranking.
  */
 function shareStatementScores(ranked: SuspiciousLine[], groupOf: (file: string, line: number) => string | undefined): void {
   const best = new Map<string, number>();
@@ -98,9 +99,8 @@ function shareStatementScores(ranked: SuspiciousLine[], groupOf: (file: string, 
     if (g !== undefined) best.set(g, Math.max(best.get(g) ?? -Infinity, r.score));
   }
   for (const r of ranked) {
-    const g = r.evidence.statement ? groupOf(r.file, r.line) : undefined;
-    const top = g === undefined ? undefined : best.get(g);
-    if (top !== undefined && top > r.score) r.score = top - 1e-3 * (top - r.score);
+    const top = best.get(lineKey(r.file, r.line));
+    if (r.evidence.statement && top !== undefined && top > r.score) r.score = top - 1e-3 * (top - r.score);
   }
 }
 

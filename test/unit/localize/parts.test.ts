@@ -44,17 +44,20 @@ describe('localize parts', () => {
     assert.deepEqual([...(await readShape('python', py)).literalInitLines], [3]);
   });
 
-  it('gives every line of a multi-line statement its best evidence and breaks exact ties towards the failure', () => {
+  it('gives the first line of a multi-line statement its best evidence and breaks exact ties towards the failure', () => {
+    const covered: [string, number][] = [2, 3, 4, 5, 6, 7, 8].map((l) => ['m.py', l]);
     const spectra = computeSpectra([
-      { id: 'f', status: 'failed', lines: [['m.py', 2], ['m.py', 3], ['m.py', 4], ['m.py', 6], ['m.py', 7], ['m.py', 8]], frames: [] },
-      { id: 'p', status: 'passed', lines: [['m.py', 2], ['m.py', 3], ['m.py', 4], ['m.py', 6], ['m.py', 7], ['m.py', 8]], frames: [] },
+      { id: 'f', status: 'failed', lines: covered, frames: [] },
+      { id: 'p', status: 'passed', lines: covered, frames: [] },
     ]);
     const failingTests = [{ id: 'f', status: 'failed' as const, traceback: [{ file: 'm.py', line: 8 }] }];
-    const statementLines = new Map([['m.py', new Set([2, 3, 4, 6, 7, 8])]]);
-    const statementStart = new Map([['m.py', new Map([[3, 3], [4, 3]])]]);
+    const statementLines = new Map([['m.py', new Set([2, 3, 4, 5, 6, 7, 8])]]);
+    // Lines 3 to 5 are one statement; mutants on line 4 made the failing test pass.
+    const statementStart = new Map([['m.py', new Map([[3, 3], [4, 3], [5, 3]])]]);
     const mutation = new Map([['m.py:4', { mutants: 1, fixedFailing: 1, changedFailing: 1, brokePassing: 0, score: 1, mean: 1 }]]);
     const ranked = rankLines({ spectra, failingTests, statementLines, statementStart, mutation, sources: ['m.py'] });
     assert.deepEqual(ranked.slice(0, 2).map((l) => l.line), [4, 3]);
+    assert.ok(ranked.find((l) => l.line === 5)!.score < ranked[1].score);
     // Lines 2, 6 and 7 tie on every signal: the one nearest the raising line 8 comes first.
     assert.deepEqual(ranked.filter((l) => [2, 6, 7].includes(l.line)).map((l) => l.line), [7, 6, 2]);
   });
