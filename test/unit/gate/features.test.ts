@@ -88,6 +88,31 @@ describe('gate features', () => {
     assert.strictEqual(at(hinted, 'parses'), -1);
   });
 
+  it('measures the model confidence in probability space, now and at the suggestion before', () => {
+    const h = newHistory();
+    const first = extractFeatures(2, shown(), h);
+    const conf = Math.exp(-0.5) - Math.exp(-2);
+    assert.ok(Math.abs(at(first, 'confidence') - conf) < 1e-12);
+    assert.strictEqual(at(first, 'confidenceVsPrev'), 0); // nothing shown before
+    observe(h, shown({ sid: 'p', ts: 100, sug: { text: 'z', chars: 1, lines: 1, meanLogProb: -0.1, meanAltLogProb: -0.2 } }));
+    const prevConf = Math.exp(-0.1) - Math.exp(-0.2);
+    const x = extractFeatures(2, shown(), h);
+    assert.ok(Math.abs(at(x, 'prevConfidence') - prevConf) < 1e-12);
+    assert.ok(Math.abs(at(x, 'confidenceVsPrev') - (conf - prevConf)) < 1e-12);
+    // stage 1 knows the previous suggestion's confidence before any model call
+    assert.ok(Math.abs(at(extractFeatures(1, shown({ sug: null }), h), 'prevConfidence') - prevConf) < 1e-12);
+  });
+
+  it('sees an identifier typed halfway and code after the cursor', () => {
+    const h = newHistory();
+    const mid = extractFeatures(1, shown({ ctx: { lang: 'python', prefix: 'x = comp', docLen: 108, offset: 8 } }), h);
+    assert.strictEqual(at(mid, 'partialWordLen'), 4);
+    assert.ok(Math.abs(at(mid, 'logCharsAfter') - Math.log1p(100)) < 1e-12);
+    const fresh = extractFeatures(1, shown(), h);
+    assert.strictEqual(at(fresh, 'partialWordLen'), 0);
+    assert.strictEqual(at(fresh, 'logCharsAfter'), 0);
+  });
+
   it('never looks at the future: features of a suggestion ignore its own and later outcomes', () => {
     const base = [shown({ sid: 'a', ts: 10 }), { ...shown({ sid: 'a', ts: 20 }), type: 'rejected' as const }, shown({ sid: 'b', ts: 30 })];
     const flipLater = [...base, { ...shown({ sid: 'b', ts: 40 }), type: 'accepted' as const }, shown({ sid: 'c', ts: 50 }), { ...shown({ sid: 'c', ts: 60 }), type: 'accepted' as const }];
