@@ -159,7 +159,7 @@ function evaluate(req) {
 let currentError = null;
 // The last failing test's error message, for telling apart two ways of failing.
 let failureMessage = '';
-const messageOf = (e) => String((e && e.message) || e).slice(0, 400);
+const messageOf = (e) => String(e && e.message ? (e.name || 'Error') + ': ' + e.message : e).slice(0, 400);
 process.on('uncaughtException', (e) => { currentError = e; });
 process.on('unhandledRejection', (e) => { currentError = e; });
 
