@@ -38,16 +38,21 @@ function mutantScore(fixedFailing: number, otherChangedFailing: number, brokePas
 }
 
 /** Object addresses differ from run to run; they say nothing about the outcome. */
-const normalized = (message: string | undefined) => message?.replace(/\b0x[0-9a-f]+\b/gi, '0x');
+const normalized = (message: string) => message.replace(/\b0x[0-9a-f]+\b/gi, '0x');
+/** The exception type a failure message starts with (`AssertionError: ...`). */
+const errorType = (message: string) => /^([\w.]+):/.exec(message)?.[1];
 
 /**
  * True when a test ran with the mutant and its outcome differs from the original's: another status,
- * or (where the runner reports it) another failure message, e.g. a different wrong value asserted.
+ * or (where the runner reports messages) another wrong value asserted, or a crash turned into a wrong
+ * value. A wrong value turned into a crash does not count: almost any mutant can make code crash.
  */
 function failsDifferently(before: TestOutcome | undefined, after: TestOutcome | undefined): boolean {
   if (!after) return false;
   if (!before || before.status !== after.status) return true;
-  return before.message !== undefined && after.message !== undefined && normalized(before.message) !== normalized(after.message);
+  if (before.message === undefined || after.message === undefined || normalized(before.message) === normalized(after.message)) return false;
+  const type = errorType(after.message);
+  return type === errorType(before.message) || type === 'AssertionError';
 }
 
 export async function mutationEvidence(ranked: SuspiciousLine[], ctx: MutationContext): Promise<Map<string, MutationEvidence>> {
