@@ -6,9 +6,15 @@ import type { AddressInfo, Socket } from 'node:net';
 
 export interface FakeUsage { prompt_tokens: number; completion_tokens: number }
 
+/** One token of a reply with its log-probability and the alternatives listed at its position. */
+export interface FakeToken { token: string; logprob: number; top?: Array<{ token: string; logprob: number }> }
+
 export type FakeReply =
-  /** A normal answer. usage null: send no usage at all (the client must estimate). */
-  | { content: string; usage?: FakeUsage | null; finishReason?: string; chunkSize?: number }
+  /**
+   * A normal answer. usage null: send no usage at all (the client must estimate). logprobs: sent (non-streamed,
+   * in the completions or chat API's format) when the request asks for log-probabilities.
+   */
+  | { content: string; usage?: FakeUsage | null; finishReason?: string; chunkSize?: number; logprobs?: FakeToken[] }
   /** Wait before answering (beyond the client's timeout, or to give cancellation time). */
   | { fault: 'slow'; delayMs: number; then?: FakeReply }
   /** Stream `content` up to `afterChars`, then send nothing more while keeping the connection open. */
@@ -55,6 +61,21 @@ function promptText(body: any): string { // eslint-disable-line @typescript-esli
   return `${body?.prompt ?? ''}${body?.suffix ?? ''}`;
 }
 
+/** The `logprobs` of a choice: chat's content list, or the completions API's parallel arrays. */
+function logprobsBody(tokens: FakeToken[], chat: boolean): unknown {
+  if (chat) {
+    return { content: tokens.map((t) => ({ token: t.token, logprob: t.logprob, bytes: null, top_logprobs: (t.top ?? []).map((a) => ({ ...a, bytes: null })) })) };
+  }
+  let offset = 0;
+  const textOffset = tokens.map((t) => { const at = offset; offset += t.token.length; return at; });
+  return {
+    tokens: tokens.map((t) => t.token),
+    token_logprobs: tokens.map((t) => t.logprob),
+    top_logprobs: tokens.map((t) => Object.fromEntries((t.top ?? []).map((a) => [a.token, a.logprob]))),
+    text_offset: textOffset,
+  };
+}
+
 export async function startFakeOpenAI(options: FakeOptions): Promise<FakeOpenAI> {
   const requests: FakeRequest[] = [];
   const sockets = new Set<Socket>();
@@ -93,7 +114,11 @@ export async function startFakeOpenAI(options: FakeOptions): Promise<FakeOpenAI>
     if (!('fault' in reply)) {
       const usage = reply.usage === null ? undefined : reply.usage ?? { prompt_tokens: estimate(promptText(req.body)), completion_tokens: estimate(reply.content) };
       const finish = reply.finishReason ?? 'stop';
-      if (!stream) return json(res, 200, { id, object, created: 0, model, choices: [choiceFor(reply.content, finish, false)], ...(usage ? { usage } : {}) });
+      if (!stream) {
+        const asked = chat ? req.body?.logprobs === true : typeof req.body?.logprobs === 'number';
+        const choice = { ...choiceFor(reply.content, finish, false), ...(asked && reply.logprobs ? { logprobs: logprobsBody(reply.logprobs, chat) } : {}) };
+        return json(res, 200, { id, object, created: 0, model, choices: [choice], ...(usage ? { usage } : {}) });
+      }
       sse();
       for (const piece of pieces(reply.content, reply.chunkSize ?? 16)) chunk(piece, null);
       chunk('', finish);

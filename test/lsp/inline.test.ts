@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InitializeResult, InlineCompletionList } from 'vscode-languageserver-protocol';
 import type { SuggestionEvent } from '../../common/events';
-import { thresholdFor } from '../../common/gate/index';
+import { newHistory, scoreStage2, thresholdFor } from '../../common/gate/index';
 import { GateCommands, Methods, type GateDecisionRecord, type GateModelNotification } from '../../common/protocol';
 import { loadDefaultGate } from '../../server/src/gate/default';
-import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai/server';
+import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../fake-openai/server';
 import { ensureBuilt, TestClient, uriOf } from './client';
 
 const defaultGate = () => loadDefaultGate().model;
@@ -31,8 +31,8 @@ describe('lsp: inline completion', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function start(settings: Record<string, unknown>, reply: (prompt: string) => string = () => 'a + b'): Promise<{ result: InitializeResult; file: string }> {
-    fake = await startFakeOpenAI({ script: (req) => ({ content: reply(String(req.body?.prompt ?? '')) }) });
+  async function start(settings: Record<string, unknown>, reply: (prompt: string) => string | FakeReply = () => 'a + b'): Promise<{ result: InitializeResult; file: string }> {
+    fake = await startFakeOpenAI({ script: (req) => { const r = reply(String(req.body?.prompt ?? '')); return typeof r === 'string' ? { content: r } : r; } });
     client = new TestClient();
     client.settings = { llm: { baseUrl: fake.url, models: { completion: 'coder' } }, ...settings };
     const result = await client.connection.sendRequest<InitializeResult>('initialize', {
@@ -83,6 +83,40 @@ describe('lsp: inline completion', function () {
     // the same spot again comes from the cache: no second model call
     assert.equal((await request(file, 1, 11))?.items[0].insertText, 'a + b');
     assert.equal(fake!.generations().length, 1);
+  });
+
+  it('asks for log-probabilities and logs their means over the shown part, which stage 2 scores', async () => {
+    const tok = (token: string, logprob: number, alt: string, altLogprob: number) => ({ token, logprob, top: [{ token, logprob }, { token: alt, logprob: altLogprob }] });
+    // the second line is cut off by single-line truncation: its very unlikely token must not count
+    const logprobs = [tok('a', -0.2, 'x', -3), tok(' + b', -0.6, ' - b', -1), tok('\nprint(a)', -9, '\n', -0.01)];
+    const { file } = await start({ gate: { keepRate: 1 } }, () => ({ content: 'a + b\nprint(a)', logprobs }));
+    open(file, 'def add(a, b):\n    return \n');
+    assert.equal((await request(file, 1, 11))?.items[0].insertText, 'a + b');
+    assert.equal(fake!.generations()[0].body.logprobs, 2);
+    const shown = (await stored(2))[1];
+    assert.equal(shown.type, 'shown');
+    assert.equal(shown.sug?.meanLogProb, -0.4);
+    assert.equal(shown.sug?.meanAltLogProb, -2);
+    const gate = loadDefaultGate();
+    assert.equal(shown.gate?.score, scoreStage2(gate, shown, newHistory()));
+    const withoutLogProbs = { ...shown, sug: { ...shown.sug!, meanLogProb: undefined, meanAltLogProb: undefined } };
+    assert.notEqual(shown.gate?.score, scoreStage2(gate, withoutLogProbs, newHistory()), 'the shipped model should weigh log-probabilities');
+  });
+
+  it('asks again without log-probabilities when the endpoint refuses them, for the rest of the session', async () => {
+    const { file } = await start({ gate: { keepRate: 1 } }, () => 'a + b');
+    await fake!.close();
+    fake = await startFakeOpenAI({ script: (req) => req.body?.logprobs !== undefined ? { fault: 'status', status: 400, message: "unknown parameter 'logprobs'" } : { content: 'a + b' } });
+    client!.settings = { llm: { baseUrl: fake.url, models: { completion: 'coder' } }, gate: { keepRate: 1 } };
+    await client!.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    open(file, 'def add(a, b):\n    return \n');
+    assert.equal((await request(file, 1, 11))?.items[0].insertText, 'a + b');
+    const other = join(dir, 'other.py');
+    open(other, 'def sub(a, b):\n    return \n');
+    assert.equal((await request(other, 1, 11))?.items[0].insertText, 'a + b');
+    assert.deepEqual(fake!.generations().map((r) => r.body.logprobs), [2, undefined, undefined]);
+    const shown = (await stored(4)).filter((e) => e.type === 'shown');
+    assert.equal(shown[0].sug?.meanLogProb, undefined);
   });
 
   it('stores no code text at privacy level noCode', async () => {
@@ -139,7 +173,8 @@ describe('lsp: inline completion', function () {
       history.push({ ...base, id: `s${i}`, ts: now - 60000 + i * 2000, type: 'shown' }, { ...base, id: `r${i}`, ts: now - 59000 + i * 2000, type: 'rejected' });
     }
     await client!.connection.sendNotification(Methods.events, { events: history });
-    open(file, 'import os\n\n');
+    // a blank line between the imports and the code below: where suggestions are rarely taken
+    open(file, 'import os\n\n' + 'print(os.name)\n'.repeat(30));
     const list = await request(file, 2, 0);
     const skipped = (await stored(41)).slice(40);
     assert.equal(skipped[0].type, 'skipped', 'the gate did not skip: the default model scores this context higher than the test assumes');

@@ -25,6 +25,18 @@ export interface CallOptions {
   budget?: TokenBudget;
   /** Streamed text as it arrives; `attempt` changes when a broken attempt is retried (start over). */
   onDelta?: (delta: string, attempt: number) => void;
+  /**
+   * Ask for each generated token's log-probability and this many alternatives (0..5) per position: the reply's
+   * `tokens`. Non-streamed calls only. An endpoint that refuses it answers 400 (kind badRequest).
+   */
+  logprobs?: number;
+}
+
+/** One generated token with its log-probability and the most likely tokens the endpoint listed at its position. */
+export interface TokenLogProb {
+  token: string;
+  logprob: number;
+  top: Array<{ token: string; logprob: number }>;
 }
 
 export interface LlmReply {
@@ -34,6 +46,8 @@ export interface LlmReply {
   model: string;
   usage: TokenUsage;
   attempts: number;
+  /** Per-token log-probabilities, when asked for (CallOptions.logprobs) and the endpoint returned them. */
+  tokens?: TokenLogProb[];
 }
 
 export interface FimRequest {
@@ -51,7 +65,7 @@ export interface LlmClientDeps {
 interface RawUsage { prompt_tokens?: number; completion_tokens?: number }
 /** One chunk of a streamed chat or completions reply, as far as readStream looks at it. */
 interface StreamChunk<C> { choices?: C[]; usage?: RawUsage | null }
-interface AttemptResult { text: string; finishReason: string; usage?: RawUsage | null }
+interface AttemptResult { text: string; finishReason: string; usage?: RawUsage | null; tokens?: TokenLogProb[] }
 interface Attempt {
   sdk: OpenAI;
   model: string;
@@ -81,11 +95,13 @@ export class LlmClient {
       const tokens = this.completionTokensParam.has(model) ? { max_completion_tokens: maxTokens } : { max_tokens: maxTokens };
       const base = { model, messages, temperature: opts.temperature, stop: opts.stop, ...tokens };
       if (opts.stream === false) {
-        const r = await sdk.chat.completions.create({ ...base, stream: false }, { signal });
+        const logprobs = opts.logprobs !== undefined ? { logprobs: true, top_logprobs: opts.logprobs } : {};
+        const r = await sdk.chat.completions.create({ ...base, ...logprobs, stream: false }, { signal });
         const choice = Array.isArray(r?.choices) ? r.choices[0] : undefined;
         const content = choice?.message?.content;
         if (!choice || (typeof content !== 'string' && content !== null)) throw this.wrongShape('choices[0].message.content');
-        return { text: content ?? '', finishReason: choice.finish_reason ?? 'stop', usage: r.usage };
+        const reply = { text: content ?? '', finishReason: choice.finish_reason ?? 'stop', usage: r.usage };
+        return opts.logprobs !== undefined ? { ...reply, tokens: chatTokens(choice.logprobs) } : reply;
       }
       const stream = await sdk.chat.completions.create({ ...base, stream: true, stream_options: { include_usage: true } }, { signal });
       return this.readStream(stream, (choice) => choice?.delta?.content, 'choices[].delta in the stream', progress);
@@ -98,10 +114,11 @@ export class LlmClient {
     return this.call(role, promptTokens, opts, async ({ sdk, model, maxTokens, signal, progress }) => {
       const base = { model, prompt: req.prompt, suffix: req.suffix, max_tokens: maxTokens, temperature: opts.temperature, stop: opts.stop };
       if (opts.stream === false) {
-        const r = await sdk.completions.create({ ...base, stream: false }, { signal });
+        const r = await sdk.completions.create({ ...base, logprobs: opts.logprobs, stream: false }, { signal });
         const choice = Array.isArray(r?.choices) ? r.choices[0] : undefined;
         if (!choice || typeof choice.text !== 'string') throw this.wrongShape('choices[0].text');
-        return { text: choice.text, finishReason: choice.finish_reason ?? 'stop', usage: r.usage };
+        const reply = { text: choice.text, finishReason: choice.finish_reason ?? 'stop', usage: r.usage };
+        return opts.logprobs !== undefined ? { ...reply, tokens: completionTokens(choice.logprobs) } : reply;
       }
       const stream = await sdk.completions.create({ ...base, stream: true, stream_options: { include_usage: true } }, { signal });
       return this.readStream(stream, (choice) => choice?.text, 'choices[].text in the stream', progress);
@@ -211,7 +228,7 @@ export class LlmClient {
         const usage = toUsage(result.usage, promptTokens, result.text);
         opts.budget?.charge(role, usage);
         this.log(`llm ${role} ${model}: ${usage.promptTokens}+${usage.completionTokens} tokens${usage.estimated ? ' (estimated)' : ''}, attempt ${attempt}`, key);
-        return { text: result.text, finishReason: result.finishReason, model, usage, attempts: attempt };
+        return { text: result.text, finishReason: result.finishReason, model, usage, attempts: attempt, ...(result.tokens ? { tokens: result.tokens } : {}) };
       } catch (err) {
         // Tokens streamed before a failure were generated (and billed): count them.
         if (received) opts.budget?.charge(role, { promptTokens, completionTokens: estimateTokens(received), estimated: true });
@@ -250,4 +267,35 @@ function toUsage(raw: RawUsage | null | undefined, promptEstimate: number, text:
     completionTokens: hasC ? c : estimateTokens(text),
     estimated: !hasP || !hasC,
   };
+}
+
+const isLogProb = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+/** The completions API's parallel arrays (tokens, token_logprobs, top_logprobs) as tokens; undefined when absent. */
+function completionTokens(raw: unknown): TokenLogProb[] | undefined {
+  const lp = raw as { tokens?: unknown; token_logprobs?: unknown; top_logprobs?: unknown } | null | undefined;
+  if (!Array.isArray(lp?.tokens) || !Array.isArray(lp.token_logprobs)) return undefined;
+  const tops = Array.isArray(lp.top_logprobs) ? lp.top_logprobs : [];
+  const out: TokenLogProb[] = [];
+  for (const [i, token] of (lp.tokens as unknown[]).entries()) {
+    const logprob = (lp.token_logprobs as unknown[])[i];
+    // a token without its number would shift every later token's place in the text: use none of them
+    if (typeof token !== 'string' || !isLogProb(logprob)) return undefined;
+    const top = tops[i] && typeof tops[i] === 'object' ? Object.entries(tops[i] as Record<string, unknown>) : [];
+    out.push({ token, logprob, top: top.filter((e): e is [string, number] => isLogProb(e[1])).map(([t, p]) => ({ token: t, logprob: p })) });
+  }
+  return out;
+}
+
+/** The chat API's logprobs.content list as tokens; undefined when absent. */
+function chatTokens(raw: unknown): TokenLogProb[] | undefined {
+  const content = (raw as { content?: unknown } | null | undefined)?.content;
+  if (!Array.isArray(content)) return undefined;
+  const out: TokenLogProb[] = [];
+  for (const c of content as Array<{ token?: unknown; logprob?: unknown; top_logprobs?: unknown } | null>) {
+    if (typeof c?.token !== 'string' || !isLogProb(c.logprob)) return undefined;
+    const top = Array.isArray(c.top_logprobs) ? (c.top_logprobs as Array<{ token?: unknown; logprob?: unknown } | null>) : [];
+    out.push({ token: c.token, logprob: c.logprob, top: top.filter((t) => typeof t?.token === 'string' && isLogProb(t.logprob)).map((t) => ({ token: t!.token as string, logprob: t!.logprob as number })) });
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 // textDocument/inlineCompletion: the pipeline cursor context -> (stage-1 gate) -> cache or model (FIM, else
-// chat) -> truncation at a syntax boundary -> (stage-2 gate) -> one inline item. A client that declares
+// chat) -> truncation at a syntax boundary -> log-probabilities of the shown part -> (stage-2 gate) -> one item. A client that declares
 // experimental.loopwiseInline.gate (the VS Code extension) gates and logs display outcomes itself; for any other
 // editor the server applies both gate stages and logs requested/skipped/shown/suppressed. Never an error per
 // keystroke: problems (no model, endpoint down) go to loopwise/completionStatus when the state changes.
@@ -12,6 +12,7 @@ import { contextKey, LruCache } from '../completion/cache';
 import { cursorContext } from '../completion/context';
 import { Debouncer, signalOf } from '../completion/debounce';
 import { generate } from '../completion/generate';
+import { shownLogProbs, type SuggestionLogProbs } from '../completion/logprobs';
 import { errorCounter } from '../completion/syntax';
 import { truncateSuggestion } from '../completion/truncate';
 import { isConfigured } from '../llm/config';
@@ -29,12 +30,18 @@ export interface LoopwiseInlineParams extends InlineCompletionParams {
   loopwise?: { sid?: string; gate?: EventGate };
 }
 
+/** A finished suggestion as cached: the shown text and what the gate knows of the model's confidence in it. */
+interface Finished {
+  text: string;
+  logprobs?: SuggestionLogProbs;
+}
+
 const lineOf = (text: string, offset: number) => text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset).trim().slice(0, 60);
 
 export class InlineFeature implements Feature {
   readonly name = 'inlineCompletion';
   private readonly debouncer: Debouncer;
-  private readonly cache = new LruCache<string>(64);
+  private readonly cache = new LruCache<Finished>(64);
   private ctx: ServerContext | undefined;
   private connection: Connection | undefined;
   private status: CompletionStatusNotification['state'] | undefined;
@@ -90,16 +97,17 @@ export class InlineFeature implements Feature {
     this.events.append(this.events.make({ type: 'requested', sid, ctx: cc.event, gate: stage1 }));
 
     const key = contextKey(cc.lang, cc.prefix, cc.suffix, cc.multiline);
-    let suggestion = this.cache.get(key);
+    let finished = this.cache.get(key);
     let tokens: number | undefined;
-    if (suggestion === undefined) {
+    if (finished === undefined) {
       const abort = signalOf(token);
       try {
         const g = await generate(lspLlmClient(this.connection!, settings.llm), cc.prefix, cc.suffix, cc.multiline, abort.signal);
         tokens = g.tokens;
         const errors = doc.grammar ? await errorCounter(doc.grammar) : undefined;
-        suggestion = truncateSuggestion({ text: g.text, prefix: cc.prefix, suffix: cc.suffix, multiline: cc.multiline, errors });
-        this.cache.set(key, suggestion);
+        const text = truncateSuggestion({ text: g.text, prefix: cc.prefix, suffix: cc.suffix, multiline: cc.multiline, errors });
+        finished = { text, logprobs: shownLogProbs(g.logprobs, text) };
+        this.cache.set(key, finished);
         this.setStatus('ready', 'Inline suggestions are on.');
       } catch (err) {
         if (err instanceof LlmError && err.kind === 'cancelled') return null;
@@ -108,9 +116,10 @@ export class InlineFeature implements Feature {
         abort.dispose();
       }
     }
+    const suggestion = finished.text;
     if (!suggestion.trim() || !this.debouncer.current(uri, ticket, token)) return null;
 
-    const sug = { text: suggestion, chars: suggestion.length, lines: suggestion.split('\n').length, tokens };
+    const sug = { text: suggestion, chars: suggestion.length, lines: suggestion.split('\n').length, tokens, ...finished.logprobs };
     if (serverGates) {
       const shown = this.events.make({ type: 'shown', sid, ctx: cc.event, sug });
       const d2 = await this.gate.decide(2, shown, uri, suggestion.split('\n')[0].slice(0, 60));

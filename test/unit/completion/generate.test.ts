@@ -33,11 +33,34 @@ describe('completion pipeline: model call', () => {
     const g = await generate(llm, 'y = ', '\n', false, new AbortController().signal);
     assert.equal(g.via, 'chat');
     assert.equal(g.text, 'x * 2');
-    const chat = fake.generations()[1];
+    const chat = fake.generations()[2];
     assert.equal(chat.path, '/v1/chat/completions');
     assert.match(chat.body.messages[1].content, /^y = <CURSOR>\n$/);
     await generate(llm, 'z = ', '\n', false, new AbortController().signal);
-    assert.deepEqual(fake.generations().map((r) => r.path), ['/v1/completions', '/v1/chat/completions', '/v1/chat/completions']);
+    // FIM is tried with log-probabilities, then without, before the endpoint counts as chat-only
+    assert.deepEqual(fake.generations().map((r) => r.path), ['/v1/completions', '/v1/completions', '/v1/chat/completions', '/v1/chat/completions']);
+  });
+
+  it('returns the tokens with their log-probabilities when the endpoint gives them', async () => {
+    const logprobs = [{ token: 'a + b', logprob: -0.25, top: [{ token: 'a', logprob: -2 }] }];
+    fake = await startFakeOpenAI({ script: [{ content: 'a + b', logprobs }] });
+    const g = await generate(client(fake.url), 'return ', '\n', false, new AbortController().signal);
+    assert.equal(fake.generations()[0].body.logprobs, 2);
+    assert.deepEqual(g.logprobs, logprobs);
+  });
+
+  it('asks again without log-probabilities when the endpoint refuses them (400), and remembers that', async () => {
+    fake = await startFakeOpenAI({
+      script: (req) => req.body.logprobs !== undefined ? { fault: 'status', status: 400, message: 'logprobs is not supported' } : { content: 'a + b' },
+    });
+    const llm = client(fake.url);
+    const g = await generate(llm, 'return ', '\n', false, new AbortController().signal);
+    assert.equal(g.text, 'a + b');
+    assert.equal(g.via, 'fim');
+    assert.equal(g.logprobs, undefined);
+    await generate(llm, 'return ', '\n', false, new AbortController().signal);
+    assert.deepEqual(fake.generations().map((r) => r.body.logprobs), [2, undefined, undefined]);
+    assert.ok(fake.generations().every((r) => r.path === '/v1/completions'));
   });
 
   it('removes code fences only around the whole reply', () => {
