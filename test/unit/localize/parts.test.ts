@@ -82,26 +82,27 @@ describe('localize parts', () => {
     assert.ok(mutants.some((m) => m.kind === 'flip boolean' && m.text.includes('while False:')));
   });
 
-  it('counts a mutant that makes the failing test assert another wrong value, but not one that only moves an object', async () => {
-    // Every test fails, so the spectrum ties: only line 3 decides the value the test asserts.
-    const text = 'def area(w, h):\n    label = repr(object())\n    return w * h * 3\n';
+  it('counts a mutant that makes the failing test assert another wrong value, not one that only crashes it or moves an object', async () => {
+    // Every test fails, so the spectrum ties: only line 4 decides the value the test asserts.
+    const text = 'def area(w, h):\n    label = repr(object())\n    size = len(str(w)) + 1\n    return w * h * 3\n';
+    const lines = text.split('\n');
     const failing = { id: 't', status: 'failed' as const, message: 'AssertionError: assert 18 == 6 (seen at 0x7f01)' };
     const verifier = {
       size: 1,
       baseline: { failing: ['t'], passing: [], outcomes: [failing] },
       async verify(files: Record<string, string>): Promise<Verdict> {
-        const result = files['m.py'].split('\n')[2] === text.split('\n')[2] ? 18 : -1;
-        const message = `AssertionError: assert ${result} == 6 (seen at 0x${Math.random().toString(16).slice(2, 8)})`;
+        const mutated = files['m.py'].split('\n');
+        const message = mutated[2] !== lines[2] ? 'TypeError: unsupported operand'
+          : `AssertionError: assert ${mutated[3] === lines[3] ? 18 : -1} == 6 (seen at 0x${Math.random().toString(16).slice(2, 8)})`;
         return { status: 'failed', tests: [{ id: 't', status: 'failed', message }], testsFixed: [], ms: 1 };
       },
     } as unknown as Verifier;
     const line = (n: number) => ({ file: 'm.py', line: n, score: 1, rank: n, ochiai: 1, evidence: { failedCovering: 1, passedCovering: 0, totalFailed: 1, totalPassed: 0, ochiai: 1, dstar: 1000, statement: true } });
-    const evidence = await mutationEvidence([line(2), line(3)], {
+    const evidence = await mutationEvidence([line(2), line(3), line(4)], {
       root: '.', language: 'python', sources: ['m.py'], tests: ['test_m.py'], texts: new Map([['m.py', text]]), failing: ['t'], budgetMs: 60000, verifier,
     });
-    assert.equal(evidence.get('m.py:2')?.changedFailing, 0);
-    assert.equal(evidence.get('m.py:3')?.changedFailing, 1);
-    assert.ok((evidence.get('m.py:3')?.score ?? 0) > (evidence.get('m.py:2')?.score ?? 0));
+    assert.deepEqual([2, 3, 4].map((n) => evidence.get(`m.py:${n}`)?.changedFailing), [0, 0, 1]);
+    assert.ok((evidence.get('m.py:4')?.score ?? 0) > (evidence.get('m.py:3')?.score ?? 0));
   });
 
   it('inserts JavaScript probes without moving lines and keeps the program running', async () => {
