@@ -11,7 +11,8 @@ export interface SourceShape {
   /** The statement lines that are inside a function or method body. */
   functionLines: Set<number>;
   /**
-   * Lines that only import, set a variable to a literal (`total = 0`, `let seen = [];`), or copy a
+   * Lines that only import, set a variable to a literal or a table of literals (`total = 0`,
+   * `let seen = [];`, `const rank = { low: 1, high: 2 };` over any number of lines), or copy a
    * constructor parameter into a field (`self.value = value`).
    */
   literalInitLines: Set<number>;
@@ -63,11 +64,17 @@ function isDocstring(leaf: Node): boolean {
 const literalTypes = new Set(['integer', 'float', 'number', 'string', 'true', 'false', 'none', 'null', 'undefined', 'unary_operator', 'unary_expression']);
 const emptyTypes = new Set(['list', 'dictionary', 'set', 'tuple', 'array', 'object']);
 
+/** A literal, or a list, table or object of literals only (`{'zero': 0, 'one': 1}`). */
 function isLiteral(n: Node | null): boolean {
   if (!n) return false;
-  if (emptyTypes.has(n.type)) return n.namedChildCount === 0;
+  if (emptyTypes.has(n.type)) return n.namedChildren.every((c) => !c || c.type === 'comment' || isLiteral(c) || isLiteralPair(c));
   if (n.type === 'unary_operator' || n.type === 'unary_expression') return isLiteral(n.namedChild(n.namedChildCount - 1));
   return literalTypes.has(n.type);
+}
+
+function isLiteralPair(n: Node): boolean {
+  const key = n.childForFieldName('key');
+  return n.type === 'pair' && !!key && (isLiteral(key) || key.type === 'property_identifier') && isLiteral(n.childForFieldName('value'));
 }
 
 /** Statements that import, or only give variables literal values: seldom where a fault is. */
@@ -148,7 +155,7 @@ export async function readShape(grammar: GrammarId, text: string): Promise<Sourc
   const statementStart = new Map<number, number>();
   const visit = (n: Node) => {
     const [first, last] = [n.startPosition.row, n.endPosition.row];
-    if (/(_statement|_declaration)$/.test(n.type) && first === last && isLiteralInit(n)) literalInitLines.add(first + 1);
+    if (/(_statement|_declaration)$/.test(n.type) && isLiteralInit(n)) for (let row = first; row <= last; row++) literalInitLines.add(row + 1);
     if (simpleStatementTypes.test(n.type) && first < last && !holdsStatements(n)) {
       for (let row = first; row <= last; row++) statementStart.set(row + 1, first + 1);
       return;

@@ -39,9 +39,11 @@ describe('localize parts', () => {
     assert.deepEqual([...(await readShape('javascript', js)).statementStart], [[3, 3], [5, 5], [6, 5]].filter(([l]) => l !== 3));
   });
 
-  it('counts a constructor copying its parameters into fields as plumbing, not other attribute writes', async () => {
+  it('counts constructors copying parameters into fields and tables of literals as plumbing, not other writes', async () => {
     const py = 'class Node:\n    def __init__(self, value):\n        self.value = value\n\ndef link(a, b):\n    a.next = b\n';
     assert.deepEqual([...(await readShape('python', py)).literalInitLines], [3]);
+    const js = 'const f = (w) => {\n  const rank = {\n    low: 1,\n    high: 2,\n  };\n  const order = [w, 1];\n  return rank[w];\n};\n';
+    assert.deepEqual([...(await readShape('javascript', js)).literalInitLines], [2, 3, 4, 5]);
   });
 
   it('gives the first line of a multi-line statement its best evidence and breaks exact ties towards the failure', () => {
