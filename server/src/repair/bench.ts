@@ -1,7 +1,7 @@
 // `loopwise bench repair <suite-dir>`: runs the embedded repair engine on every task of a benchmark suite
 // (FORMAT.md) and reports plausible / correct fixes, localization top-k, time per task and candidates/s.
 // The suite folder is only read: repair and the hidden-test check work in scratch copies.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -156,8 +156,8 @@ export default async function benchRepair(args: string[]): Promise<number> {
   if (!Number.isFinite(budget) || budget <= 0) throw new UsageError(`--budget-s must be a positive number of seconds, got '${parsed.values['budget-s']}'`);
   const suiteDir = parsed.positionals[0];
   if (!existsSync(suiteDir)) throw new UsageError(`suite folder not found: ${suiteDir}`);
-  const taskDirs = readdirSync(suiteDir, { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(suiteDir, e.name, 'task.json')))
-    .map((e) => join(suiteDir, e.name)).sort();
+  const taskDirs = readdirSync(suiteDir).map((name) => join(suiteDir, name))
+    .filter((dir) => statSync(dir).isDirectory() && existsSync(join(dir, 'task.json'))).sort();
   if (!taskDirs.length) throw new UsageError(`no tasks (folders with task.json) in ${suiteDir}`);
 
   const abort = new AbortController();

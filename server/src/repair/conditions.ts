@@ -62,15 +62,23 @@ export async function conditionSynthesis(verifier: Verifier, src: SourceFile, li
     const files = { [src.file]: probed };
     const recorded = passing.length ? await verifier.probe(files, 'record', passing) : [];
     const kept = rowsOf(recorded.filter((r) => r.status === 'passed'));
+    // A forced value that makes only some failing tests pass still counts (the others may fail because of a
+    // second fault elsewhere): the expression must then fit the tests it fixes, and the search takes the
+    // resulting partial fix further.
+    const modes = [];
     for (const mode of ['true', 'false'] as const) {
-      const forced = await verifier.probe(files, mode, failing);
-      if (forced.length !== failing.length || forced.some((r) => r.status !== 'passed')) continue;
+      const forced = (await verifier.probe(files, mode, failing)).filter((r) => r.status === 'passed');
+      if (forced.length) modes.push({ mode, forced });
+    }
+    modes.sort((a, b) => b.forced.length - a.forced.length);
+    for (const { mode, forced } of modes) {
       const rows = [...kept.slice(0, maxRows / 2), ...rowsOf(forced, mode === 'true').slice(0, maxRows / 2)];
       const names = [...new Set(rows.flatMap((r) => Object.keys(r.env)))].filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
       if (!rows.length || !names.length) continue;
       const exprs = expressions(src, cond, names, numbersIn(enclosingFunction(cond, info)));
       const hits = await verifier.evaluate(exprs, rows);
-      for (const i of hits.slice(0, 25)) out.push(edit(src, cond, exprs[i], 'condition', 0.9));
+      const share = forced.length / failing.length;
+      for (const i of hits.slice(0, 25)) out.push(edit(src, cond, exprs[i], 'condition', 0.9 * (0.5 + 0.5 * share)));
     }
   }
   return out;

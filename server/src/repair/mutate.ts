@@ -114,6 +114,8 @@ export function mutationsAt(src: SourceFile, line: number): Edit[] {
       if (n.parent?.type !== 'expression_statement') out.push(edit(src, n, n.text[0] === '`' ? '``' : "''", 'constant', priors.constant * 0.5));
     } else if (t === 'true' || t === 'false') {
       out.push(edit(src, n, t === 'true' ? info.falseLit : info.trueLit, 'constant', priors.constant));
+    } else if (t === 'none' || t === 'null' || t === 'undefined') {
+      for (const v of [info.falseLit, info.trueLit, '0']) out.push(edit(src, n, v, 'constant', priors.constant * 0.6));
     } else if (t === 'update_expression') {
       const op = operatorTokens(n)[0];
       if (op) out.push(edit(src, op, op.text === '++' ? '--' : '++', 'update', priors.update));

@@ -8,6 +8,7 @@ import { applyEdits, overlaps, type Candidate, type Edit, type SourceFile } from
 import { mutationsAt } from './mutate';
 import { synthesisAt } from './synthesize';
 import { conditionSynthesis } from './conditions';
+import { restructureAt } from './restructure';
 
 export interface RankedLine {
   file: string;
@@ -93,11 +94,13 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
     return files;
   };
 
+  // Candidates derived from a partial fix, verified before the rest of the queue.
+  const urgent: Candidate[] = [];
   const run = async (queue: Candidate[]): Promise<void> => {
     let next = 0;
     const lane = async (): Promise<void> => {
-      while (next < queue.length && !stopped()) {
-        const c = queue[next++];
+      while ((urgent.length || next < queue.length) && !stopped()) {
+        const c = urgent.shift() ?? queue[next++];
         const files = materialize(c);
         if (!files) continue;
         tried++;
@@ -114,6 +117,7 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
           if (found.length === 1 && o.alternatives > 0) stopAt = Math.min(o.deadline, Date.now() + o.alternativesMs);
         } else if (verdict.testsFixed.length > 0 && c.edits.length === 1) {
           partial.push({ c, fixed: verdict.testsFixed.length });
+          urgent.push(...repeated(o.sources.get(c.edits[0].file)!, c));
         }
       }
     };
@@ -134,7 +138,7 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
   const weights = lineWeights(o.lines);
   const pool: Candidate[] = [];
   const mutate = async (lines: RankedLine[]) => {
-    const c = singles(o, lines, mutationsAt);
+    const c = singles(o, lines, (src, line) => [...mutationsAt(src, line), ...restructureAt(src, line)]);
     pool.push(...c.slice(0, 300));
     await run(c);
   };
@@ -163,6 +167,55 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
   }
   if (!found.length && !stopped() && !o.mutationsOnly && partial.length) await run(pairs(partial, pool.sort((a, b) => b.score - a.score)));
   return { found, tried, cancelled: !!o.signal?.aborted };
+}
+
+const keywords = new Set(['if', 'elif', 'else', 'for', 'while', 'in', 'is', 'not', 'and', 'or', 'return', 'def', 'function', 'const', 'let', 'var',
+  'True', 'False', 'None', 'true', 'false', 'null', 'undefined', 'break', 'continue', 'pass', 'len', 'range']);
+const isName = (t: string) => /^[A-Za-z_$][\w$]*$/.test(t) && !keywords.has(t);
+
+interface Token { t: string; s: number; e: number }
+function tokens(line: string): Token[] {
+  return [...line.matchAll(/[A-Za-z_$][\w$]*|\d+(?:\.\d+)?|\S/g)].map((m) => ({ t: m[0], s: m.index!, e: m.index! + m[0].length }));
+}
+const shape = (toks: Token[]) => toks.map((x) => (isName(x.t) ? '_' : x.t)).join(' ');
+
+/**
+ * A partial fix repeated where a line of the same shape occurs again (code copied between functions carries
+ * its bug along: `if days.count(day) > 1:` and `if months.count(month) > 1:`), with the names of that line
+ * mapped into the edit: the edit at each copy alone with the original, and at every copy at once.
+ */
+function repeated(src: SourceFile, c: Candidate): Candidate[] {
+  const e = c.edits[0];
+  const before = src.text.slice(e.start, e.end);
+  if (!before || before.includes('\n') || e.text.includes('\n')) return [];
+  const lines = src.text.split('\n');
+  const starts: number[] = [];
+  for (let r = 0, at = 0; r < lines.length; r++) { starts.push(at); at += lines[r].length + 1; }
+  const row = e.line - 1;
+  const own = tokens(lines[row]);
+  const from = own.findIndex((x) => x.s === e.start - starts[row]);
+  const to = own.findIndex((x) => x.e === e.end - starts[row]);
+  if (from < 0 || to < from) return [];
+  const ownShape = shape(own);
+  const copies: Edit[] = [];
+  for (let r = 0; r < lines.length; r++) {
+    if (r === row) continue;
+    const other = tokens(lines[r]);
+    if (other.length !== own.length || shape(other) !== ownShape) continue;
+    const names = new Map<string, string>();
+    let consistent = true;
+    own.forEach((x, k) => {
+      if (!isName(x.t)) return;
+      if ((names.get(x.t) ?? other[k].t) !== other[k].t) consistent = false;
+      names.set(x.t, other[k].t);
+    });
+    if (!consistent) continue;
+    const text = e.text.replace(/[A-Za-z_$][\w$]*/g, (w) => names.get(w) ?? w);
+    copies.push({ ...e, start: starts[r] + other[from].s, end: starts[r] + other[to].e, text, line: r + 1 });
+  }
+  const out = copies.map((x) => ({ edits: [e, x], score: c.score }));
+  if (copies.length > 1) out.push({ edits: [e, ...copies], score: c.score });
+  return out;
 }
 
 /** Two-edit candidates: each partial fix combined with the best single edits elsewhere. */

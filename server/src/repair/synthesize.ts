@@ -7,7 +7,7 @@ import { attributeTerms, enclosingFunction, langOf, scopeAt, type LangInfo } fro
 import { isConditionNode, nodesOnRow } from './mutate';
 
 export const synthPriors: Record<string, number> = {
-  addTerm: 0.35, wrap: 0.3, addClause: 0.25, insertGuard: 0.22, insertStatement: 0.15, methodWrap: 0.25, condition: 0.5,
+  addTerm: 0.35, wrap: 0.3, addClause: 0.25, insertGuard: 0.22, insertStatement: 0.15, replaceStatement: 0.2, methodWrap: 0.25, condition: 0.5,
 };
 
 const valueTypes = new Set(['identifier', 'call', 'call_expression', 'subscript', 'subscript_expression', 'attribute', 'member_expression', 'binary_operator', 'binary_expression', 'parenthesized_expression', 'integer', 'number']);
@@ -106,6 +106,11 @@ export function synthesisAt(src: SourceFile, line: number): Edit[] {
   }
   const stmt = nodes.find((n) => info.statementTypes.has(n.type));
   if (stmt) out.push(...insertions(src, info, stmt, atoms, vars, row));
+  if (stmt && stmt.startPosition.row === stmt.endPosition.row && /^(expression|return|break|continue|pass)_statement$/.test(stmt.type)) {
+    // The wrong statement in the right place: `break` where the loop must `return i`, and the reverse.
+    const loops = ['break', 'continue'].map((k) => (src.python ? k : `${k};`));
+    for (const d of [...donorStatements(src, row), ...loops]) if (d !== stmt.text) out.push(edit(src, stmt, d, 'replaceStatement', synthPriors.replaceStatement));
+  }
   if (stmt && stmt.startPosition.row === stmt.endPosition.row && stmt.type === 'expression_statement') {
     // A statement that must only run sometimes: `if (e1 == e2) ret.add(e1);`.
     const indent = indentOf(src.text, stmt.startIndex);
