@@ -5,6 +5,7 @@ import { parse, type GrammarId } from '../../../server/src/parse/parser';
 import { applyEdits, type Edit, type SourceFile } from '../../../server/src/repair/edits';
 import { mutationsAt } from '../../../server/src/repair/mutate';
 import { synthesisAt } from '../../../server/src/repair/synthesize';
+import { restructureAt } from '../../../server/src/repair/restructure';
 
 async function source(grammar: GrammarId, text: string): Promise<SourceFile> {
   return { file: grammar === 'python' ? 'm.py' : 'm.js', text, tree: await parse(grammar, text), grammar, python: grammar === 'python' };
@@ -38,6 +39,19 @@ describe('repair: edit generators', () => {
     assert.ok(out.some((t) => t.includes('Math.abs(n)')));
     assert.ok(out.some((t) => t.includes('if (n > 0 && n % 2 == 0)')));
     assert.ok(out.some((t) => /if \(!xs\) return .*;\n\s+if \(n > 0\)/.test(t)), 'guard inserted before the statement');
+  });
+
+  it('moves a Python statement out of its loop, dropping an else left empty', async () => {
+    const src = await source('python', 'def f(x, seq):\n    for i in range(len(seq)):\n        if x <= seq[i]:\n            return i\n        else:\n            return len(seq)\n');
+    const out = results(src, restructureAt(src, 6));
+    assert.ok(out.includes('def f(x, seq):\n    for i in range(len(seq)):\n        if x <= seq[i]:\n            return i\n    return len(seq)\n'), out.join('\n---\n'));
+  });
+
+  it('renames a parameter to the unbound name its body uses, and fixes a misspelt name at every use', async () => {
+    const src = await source('python', 'def g(date, items):\n    for d in itemz:\n        if d == day:\n            return true\n    return len(itemz)\n');
+    assert.ok(results(src, restructureAt(src, 3)).some((t) => t.startsWith('def g(day, items):')));
+    assert.ok(results(src, restructureAt(src, 2)).some((t) => t.includes('for d in items:') && t.includes('len(items)')));
+    assert.ok(results(src, restructureAt(src, 4)).some((t) => t.includes('return True')));
   });
 
   it('generates candidates that mostly parse, and the parse check catches the rest', async () => {
