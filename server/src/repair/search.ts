@@ -157,15 +157,16 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
     pool.push(...c.filter((x) => x.edits[0].prior >= 0.3).slice(0, 100));
     await run(c);
   };
+  // Pairs on the partial fixes found so far: the best few after the first wave, the rest at the end.
+  const combine = (limit: number) => run(pairs(partial, [...pool].sort((a, b) => b.score - a.score)).slice(0, limit));
   const steps = o.mutationsOnly ? [() => mutate(o.lines.slice(0, 40))] : [
-    () => mutate(o.lines.slice(0, 16)), () => conditions(o.lines.slice(0, 4)), () => synthesize(o.lines.slice(0, 6)),
-    () => mutate(o.lines.slice(16, 40)), () => conditions(o.lines.slice(4, 10)), () => synthesize(o.lines.slice(6, 16)),
+    () => mutate(o.lines.slice(0, 16)), () => conditions(o.lines.slice(0, 4)), () => synthesize(o.lines.slice(0, 6)), () => combine(1500),
+    () => mutate(o.lines.slice(16, 40)), () => conditions(o.lines.slice(4, 10)), () => synthesize(o.lines.slice(6, 16)), () => combine(20000),
   ];
   for (const step of steps) {
     if (found.length || stopped()) break;
     await step();
   }
-  if (!found.length && !stopped() && !o.mutationsOnly && partial.length) await run(pairs(partial, pool.sort((a, b) => b.score - a.score)));
   return { found, tried, cancelled: !!o.signal?.aborted };
 }
 
