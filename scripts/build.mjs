@@ -25,6 +25,8 @@ const common = {
 await Promise.all([
   esbuild.build({ ...common, entryPoints: { extension: 'extension/src/extension.ts' }, outdir }),
   esbuild.build({ ...common, entryPoints: { server: 'server/src/server.ts' }, outdir }),
+  // the gate's training thread, started by the server (server/src/lsp/gateTraining.ts)
+  esbuild.build({ ...common, entryPoints: { gateTrainWorker: 'server/src/lsp/gateTrainWorker.ts' }, outdir }),
   esbuild.build({ ...common, entryPoints: { cli: 'server/src/cli.ts' }, outdir, banner: { js: '#!/usr/bin/env node\n' + common.banner.js } }),
 ]);
 

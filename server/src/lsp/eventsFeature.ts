@@ -87,6 +87,11 @@ export class EventsFeature implements Feature {
     return this.required().read().events;
   }
 
+  /** Writes buffered events now, before another reader (the gate's training thread) reads the files. */
+  flush(): void {
+    this.store?.flush();
+  }
+
   dispose(): void {
     this.store?.close();
   }

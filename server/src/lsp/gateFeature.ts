@@ -1,6 +1,6 @@
 // The gate on the server side: keeps the current model (the user's own once trained, else the shipped default),
-// retrains it on the local events after every N new decisions and on command, and sends each model to the
-// client (loopwise/gateModel), which scores locally. For clients that do not gate themselves it also decides
+// retrains it on the local events after every N new decisions and on command — in a worker thread, so requests
+// keep being answered — and sends each model to the client (loopwise/gateModel), which scores locally. For clients that do not gate themselves it also decides
 // here, with the same common/gate code, and remembers the last decisions for the "show decisions" command.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,9 +9,9 @@ import { isDecision, redactEvent, type SuggestionEvent } from '../../../common/e
 import { decide, loadGateModel, newHistory, observe, type CompiledGate, type GateDecision, type GateHistory, type GateInput, type GateModel } from '../../../common/gate/index';
 import { GateCommands, Methods, type GateDecisionRecord, type GateModelNotification, type GateSettings, type GateTrainResult } from '../../../common/protocol';
 import { loadDefaultGate } from '../gate/default';
-import { trainGate, TrainError } from '../gate/train';
 import type { EventsFeature } from './eventsFeature';
 import type { Feature, ServerContext } from './features';
+import { trainInWorker } from './gateTraining';
 
 const MODEL_FILE = 'gate-model.json';
 const KEEP_DECISIONS = 50;
@@ -52,24 +52,36 @@ export class GateFeature implements Feature {
     return d;
   }
 
-  /** Trains on every stored event, saves the model next to the events and sends it to the client. */
-  train(): GateTrainResult {
+  /**
+   * Trains on every stored event in a worker thread, saves the model next to the events and sends it to the
+   * client. A failure (the thread threw or died) is logged and returned as the result, never thrown.
+   */
+  async train(): Promise<GateTrainResult> {
     if (this.training) return { trained: false, message: 'training is already running' };
+    const dir = this.events.dir;
+    if (!dir) return { trained: false, message: 'not trained: the event store is not open' };
     this.training = true;
+    const startedWith = this.source;
     try {
-      const events = this.events.read();
-      const model = trainGate(events);
+      this.events.flush();
+      const outcome = await trainInWorker({ dir });
+      if ('notTrained' in outcome) return { trained: false, message: `not trained: ${outcome.notTrained}` };
+      const model = outcome.model;
       const compiled = loadGateModel(model);
       this.save(model);
+      this.sinceTraining = 0;
+      const s2 = model.stage2.heldOut;
+      const message = `trained on ${model.trainedOn.decisions} decisions (${model.trainedOn.accepted} accepted); held-out stage 2 AUC ${s2.auc.toFixed(3)} (${s2.chosen})`;
+      // the team's model arrived meanwhile: it stays in use (the saved model returns when it is turned off)
+      if (this.source === 'team' && startedWith !== 'team') return { trained: true, decisions: model.trainedOn.decisions, message: `${message}; the team model stays in use` };
       this.gate = compiled;
       this.source = 'trained';
-      this.sinceTraining = 0;
       this.sendModel();
-      const s2 = model.stage2.heldOut;
-      return { trained: true, decisions: model.trainedOn.decisions, message: `trained on ${model.trainedOn.decisions} decisions (${model.trainedOn.accepted} accepted); held-out stage 2 AUC ${s2.auc.toFixed(3)} (${s2.chosen})` };
+      return { trained: true, decisions: model.trainedOn.decisions, message };
     } catch (err) {
-      if (err instanceof TrainError) return { trained: false, message: `not trained: ${err.message}` };
-      throw err;
+      const message = `training failed: ${err instanceof Error ? err.message : String(err)}`;
+      this.connection?.console.error(`gate ${message}`);
+      return { trained: false, message };
     } finally {
       this.training = false;
     }
@@ -91,12 +103,12 @@ export class GateFeature implements Feature {
     observe(this.history, redactEvent(e, this.events.privacy));
     if (e.kind !== 'completion' || !isDecision(e)) return;
     this.sinceTraining++;
-    void this.settings().then((s) => {
+    void this.settings().then(async (s) => {
       // while the team model is in use, local retraining would silently replace it
       if (this.sinceTraining < s.retrainEvery || this.training || this.source === 'team') return;
-      const r = this.train();
+      const r = await this.train();
       this.connection?.console.info(`gate retrained after ${s.retrainEvery} decisions: ${r.message}`);
-      // too little data yet: try again after the next N decisions rather than on every one
+      // too little data yet (or a failure): try again after the next N decisions rather than on every one
       if (!r.trained) this.sinceTraining = 0;
     });
   }
