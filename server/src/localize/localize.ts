@@ -15,6 +15,7 @@ import { readShape } from './statements';
 import { compilerSyntaxError } from './syntax-check';
 import { mutationEvidence, type MutationOptions } from './mutation';
 import { recordValues } from './values';
+import type { Verifier } from '../verify/verifier';
 
 export interface LocalizeProgress {
   phase: 'coverage' | 'ranking' | 'mutation' | 'values';
@@ -39,6 +40,8 @@ export interface LocalizeOptions {
   mutation?: false | MutationOptions;
   /** How many top lines get runtime values (default 5; 0 = none). */
   valueLines?: number;
+  /** An open verifier on the same task: Python test runs then use its warm worker instead of a cold start. */
+  verifier?: Verifier;
 }
 
 export { LocalizeCancelled };
@@ -105,7 +108,7 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
     const testTimeoutMs = o.testTimeoutMs ?? 2000;
     const run = await observe({
       language: o.language, scratch, interpreter, sources: o.sources, tests: o.tests, coverage: true,
-      testTimeoutMs, budgetMs: Math.max(2000, left() * 0.6), signal: o.signal, tag: 'coverage',
+      testTimeoutMs, budgetMs: Math.max(2000, left() * 0.6), signal: o.signal, tag: 'coverage', warm: o.verifier,
     });
     timings.coverageMs = Date.now() - t0;
     const failing = run.tests.filter((t) => isFailure(t.status));
@@ -160,7 +163,7 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
       values.push(...await recordValues({
         language: o.language, scratch, interpreter, sources: o.sources, tests: o.tests, texts,
         lines: lines.slice(0, valueLines), failingTests: failing.map((t) => t.id).slice(0, 2),
-        testTimeoutMs, budgetMs: Math.max(1000, left()), signal: o.signal,
+        testTimeoutMs, budgetMs: Math.max(1000, left()), signal: o.signal, warm: o.verifier,
       }));
       timings.valuesMs = Date.now() - t3;
     }

@@ -1,6 +1,7 @@
 // One observed test run in a scratch copy, whatever the language: dispatches to the Python (pytest +
 // tracer plugin) or JavaScript (node:test harness + V8 coverage) runner with the same options.
 import type { Scratch } from '../run/sandbox';
+import type { Verifier } from '../verify/verifier';
 import type { Interpreter } from './exec';
 import { runJsTests } from './js-run';
 import { pytestFiles, runPythonTests } from './python-run';
@@ -22,6 +23,8 @@ export interface ObserveOptions {
   budgetMs: number;
   signal?: AbortSignal;
   tag: string;
+  /** An open verifier on the same task: Python tests then run in its warm worker (no cold start). */
+  warm?: Verifier;
 }
 
 export interface Observation extends RunRecords {
@@ -34,7 +37,7 @@ export function observe(o: ObserveOptions): Promise<Observation> {
   if (o.language === 'python') {
     return runPythonTests({
       scratch: o.scratch, interpreter: o.interpreter, sources: o.sources, testFiles: pytestFiles(o.tests), testIds: o.testIds, coverage: o.coverage,
-      values: o.values && { ...o.values, ...valueBounds }, testTimeoutS: o.testTimeoutMs / 1000, budgetMs: o.budgetMs, signal: o.signal, tag: o.tag,
+      values: o.values && { ...o.values, ...valueBounds }, testTimeoutS: o.testTimeoutMs / 1000, budgetMs: o.budgetMs, signal: o.signal, tag: o.tag, warm: o.warm,
     });
   }
   return runJsTests({

@@ -1,9 +1,12 @@
 // Runs pytest in a scratch copy with the Loopwise tracer plugin and returns per-test records.
 // Hanging tests are stopped by the plugin's per-test alarm; the sandbox time limit is the backstop.
-import { writeFileSync } from 'node:fs';
+// Given a verifier's warm worker, the plugin runs in a forked child of that worker instead of a cold
+// sandboxed pytest start (same records, in the verifier's scratch copy).
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scratch } from '../run/sandbox';
-import { execSandboxed, type Interpreter } from './exec';
+import type { Verifier } from '../verify/verifier';
+import { execSandboxed, LocalizeCancelled, type Interpreter } from './exec';
 import { pythonPluginModule, pythonPluginSource, type PythonTraceConfig } from './python-tracer';
 import { finishRecords, readRecords, type RunRecords } from './records';
 
@@ -22,6 +25,8 @@ export interface PythonRunOptions {
   signal?: AbortSignal;
   /** Distinguishes the output files of runs sharing one scratch copy. */
   tag: string;
+  /** An open verifier on the same task, whose warm worker runs the tests. */
+  warm?: Verifier;
 }
 
 export interface PythonRunResult extends RunRecords {
@@ -32,7 +37,22 @@ export function pytestFiles(tests: string[]): string[] {
   return tests.filter((f) => /(^|\/)(test_[^/]*|[^/]*_test)\.py$/.test(f));
 }
 
+let warmRuns = 0;
+
 export async function runPythonTests(o: PythonRunOptions): Promise<PythonRunResult> {
+  if (o.warm) {
+    const { toolDir, workspace } = o.warm.scratch;
+    const out = join(toolDir, `${o.tag}-${++warmRuns}.jsonl`);
+    // The worker's child may run as an unprivileged user: it appends to a file made for it.
+    writeFileSync(out, '');
+    chmodSync(out, 0o666);
+    const config: PythonTraceConfig = { root: workspace, sources: o.sources, out, testTimeoutS: o.testTimeoutS, coverage: o.coverage, values: o.values };
+    if (o.signal?.aborted) throw new LocalizeCancelled();
+    if (await o.warm.observe(pythonPluginSource, config, o.testIds?.length ? o.testIds : undefined, o.budgetMs)) {
+      if (o.signal?.aborted) throw new LocalizeCancelled();
+      return { ...finishRecords(readRecords(out)), output: '' };
+    }
+  }
   const { toolDir, workspace } = o.scratch;
   writeFileSync(join(toolDir, `${pythonPluginModule}.py`), pythonPluginSource);
   const out = join(toolDir, `${o.tag}.jsonl`);

@@ -1,7 +1,8 @@
 // The pytest plugin Loopwise writes into a scratch copy to observe a Python test run: per-test line
 // coverage of the workspace sources, outcomes with the user frames of each failure, per-test timeouts
 // and local-variable snapshots at chosen lines. sys.monitoring on Python 3.12+, sys.settrace before.
-// It reads its settings from the JSON file named by LOOPWISE_LOC_CONFIG and appends JSON lines to `out`.
+// It reads its settings from the JSON file named by LOOPWISE_LOC_CONFIG (a cold pytest run) or from the
+// LOOPWISE_CONFIG global set by the warm verification worker that loads it, and appends JSON lines to `out`.
 
 export const pythonPluginModule = '_loopwise_trace';
 
@@ -14,13 +15,15 @@ export interface PythonTraceConfig {
   /** Record per-test coverage (off for mutant runs, which only need outcomes). */
   coverage: boolean;
   values?: { tests: string[]; lines: Record<string, number[]>; maxHits: number; maxVars: number; maxRepr: number };
+  /** Per-test limits in seconds overriding testTimeoutS (e.g. tests known to hang get less). */
+  timeouts?: Record<string, number>;
 }
 
 export const pythonPluginSource = String.raw`
 import json, os, signal, sys, time, reprlib
 import pytest
 
-_cfg = json.load(open(os.environ['LOOPWISE_LOC_CONFIG']))
+_cfg = globals().get('LOOPWISE_CONFIG') or json.load(open(os.environ['LOOPWISE_LOC_CONFIG']))
 _root = os.path.realpath(_cfg['root'])
 _by_path = {os.path.realpath(os.path.join(_root, rel)): rel for rel in _cfg['sources']}
 _out = open(_cfg['out'], 'a', buffering=1)
@@ -185,6 +188,23 @@ def pytest_collection(session):
         _emit({'kind': 'load', 'test': '', 'lines': sorted(_state['lines'])})
 
 
+def loopwise_trace_load(paths):
+    # For a worker that imported the test modules before this plugin existed: runs their code again in
+    # throwaway namespaces (the source modules stay as imported) to see what loading them runs.
+    _state.update(lines=set(), snap=False)
+    _trace_on()
+    try:
+        for path in paths:
+            try:
+                with open(path) as f:
+                    exec(compile(f.read(), path, 'exec'), {'__name__': '_loopwise_reload', '__file__': path})
+            except Exception:
+                pass
+    finally:
+        _trace_off()
+    _emit({'kind': 'load', 'test': '', 'lines': sorted(_state['lines'])})
+
+
 def pytest_runtest_logreport(report):
     _state['reports'].append(report)
 
@@ -198,6 +218,7 @@ def pytest_runtest_protocol(item, nextitem):
     old = signal.signal(signal.SIGALRM, _on_alarm)
     # A program that hung on two tests will hang on the rest: spend less time waiting on them.
     limit = _cfg['testTimeoutS'] if _state['timeouts'] < 2 else max(0.25, _cfg['testTimeoutS'] / 4)
+    limit = (_cfg.get('timeouts') or {}).get(item.nodeid, limit)
     signal.setitimer(signal.ITIMER_REAL, limit)
     if _cfg['coverage'] or _state['snap']:
         _trace_on()

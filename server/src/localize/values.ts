@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RuntimeValues, SuspiciousLine } from '../../../common/localize';
 import type { Scratch } from '../run/sandbox';
+import type { Verifier } from '../verify/verifier';
 import type { Interpreter } from './exec';
 import { instrumentJs } from './instrument';
 import { observe, type LocalizeLanguage } from './observe';
@@ -21,6 +22,7 @@ export interface ValuesRequest {
   testTimeoutMs: number;
   budgetMs: number;
   signal?: AbortSignal;
+  warm?: Verifier;
 }
 
 export async function recordValues(r: ValuesRequest): Promise<RuntimeValues[]> {
@@ -36,7 +38,7 @@ export async function recordValues(r: ValuesRequest): Promise<RuntimeValues[]> {
   const run = await observe({
     language: r.language, scratch: r.scratch, interpreter: r.interpreter, sources: r.sources, tests: r.tests,
     testIds: r.failingTests, coverage: false, values: { tests: r.failingTests, lines: byFile },
-    testTimeoutMs: r.testTimeoutMs, budgetMs: r.budgetMs, signal: r.signal, tag: 'values',
+    testTimeoutMs: r.testTimeoutMs, budgetMs: r.budgetMs, signal: r.signal, tag: 'values', warm: r.warm,
   });
   const grouped = new Map<string, RuntimeValues>();
   for (const v of run.values) {

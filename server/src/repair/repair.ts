@@ -61,29 +61,20 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
     }
     if (o.signal?.aborted) return result({ status: 'cancelled' });
     progress('baseline', 0, 'running the tests on the original code');
-    // Localization runs its own (cold, instrumented) test run: start it alongside the verifier's baseline.
+    const verifier = await Verifier.open(task, { workers: o.workers });
     const locAbort = new AbortController();
     const onAbort = () => locAbort.abort();
     o.signal?.addEventListener('abort', onAbort, { once: true });
-    // Spectrum + tracebacks only: the search itself is the mutation analysis, and its outcome is fed back.
-    const locPromise = localize({ ...task, signal: locAbort.signal, budgetMs: Math.max(2000, Math.min(10000, budgetMs * 0.3)), mutation: false, valueLines: 0 })
-      .catch(() => undefined);
-    let verifier: Verifier;
-    try {
-      verifier = await Verifier.open(task, { workers: o.workers });
-    } catch (e) {
-      locAbort.abort();
-      await locPromise;
-      throw e;
-    }
     let localization: Localization | undefined;
     try {
       const failingTests = verifier.baseline.failing;
       if (!failingTests.length && !verifier.baseline.collectErrors.length) {
-        locAbort.abort();
-        await locPromise;
         return result({ status: 'alreadyPassing', message: `all ${verifier.baseline.tests.length} tests pass: nothing to repair` });
       }
+      // Spectrum + tracebacks only: the search itself is the mutation analysis, and its outcome is fed back.
+      // Its instrumented test run goes to the verifier's warm worker (no second cold start).
+      const locPromise = localize({ ...task, verifier, signal: locAbort.signal, budgetMs: Math.max(2000, Math.min(10000, budgetMs * 0.3)), mutation: false, valueLines: 0 })
+        .catch(() => undefined);
       progress('localize', 0, 'localizing the fault');
       // The localization's instrumented run is slow to start: search top-down meanwhile (mutations only),
       // then search again, in the localization's order, whatever was not tried yet.

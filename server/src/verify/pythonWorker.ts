@@ -265,6 +265,26 @@ def compare_behaviour(codes, items, req):
             same += results[0] == results[1]
     return {'same': same, 'total': total}
 
+def observe(spec, items, session):
+    # Localization's observed run (coverage, runtime values) in this warm child: loads the tracer plugin
+    # the cold run would load, has it re-run the test modules' load-time code, then runs the tests through
+    # pytest's hooks so the plugin sees them. The plugin writes its records to the file its config names.
+    import types
+    plugin = types.ModuleType('_loopwise_trace')
+    plugin.LOOPWISE_CONFIG = spec['config']
+    exec(compile(spec['plugin'], os.path.join(ROOT, '_loopwise_trace'), 'exec'), plugin.__dict__)
+    sys.modules['_loopwise_trace'] = plugin
+    if spec['config'].get('coverage'):
+        seen = []
+        for it in items:
+            f = getattr(getattr(it, 'module', None), '__file__', None)
+            if f and f not in seen:
+                seen.append(f)
+        plugin.loopwise_trace_load(seen)
+    session.config.pluginmanager.register(plugin, '_loopwise_trace')
+    for i, item in enumerate(items):
+        item.ihook.pytest_runtest_protocol(item=item, nextitem=items[i + 1] if i + 1 < len(items) else None)
+
 DONE = b'{"done": true}\n'
 
 def kill_group(pgid):
@@ -304,7 +324,9 @@ def handle(req, session):
                 PROBE['mode'] = req['probe']
                 builtins.__loopwise_probe__ = loopwise_probe
             apply_candidate(codes)
-            if req.get('behaviour') and items is not None:
+            if req.get('observe') and items is not None:
+                observe(req['observe'], items, session)
+            elif req.get('behaviour') and items is not None:
                 out.write(json.dumps({'behaviour': compare_behaviour(codes, items, req)}) + '\n')
             elif items is None:
                 run_session(req, out)

@@ -138,6 +138,20 @@ export class Verifier {
     return b && b.total > 0 ? b.same / b.total : undefined;
   }
 
+  /**
+   * Runs localization's observed test run (the tracer plugin's source and config, see localize/python-tracer)
+   * in a warm worker's child instead of a cold pytest start. The plugin writes its records to config.out,
+   * which must lie in this verifier's scratch copy. Returns false when the warm run is not possible (not
+   * Python, or the tests did not collect), so the caller runs them cold.
+   */
+  async observe(plugin: string, config: { out: string; testTimeoutS: number; timeouts?: Record<string, number> }, tests: string[] | undefined, timeoutMs: number): Promise<boolean> {
+    if (this.task.language !== 'python' || this.baseline.collectErrors.length) return false;
+    // Tests that hung on the original hang again: what they run shows within a fraction of their limit.
+    const hung = Object.fromEntries(Object.keys(this.testTimeouts).map((id) => [id, Math.min(config.testTimeoutS, 0.15)]));
+    await this.send({ observe: { plugin, config: { ...config, timeouts: { ...hung, ...config.timeouts } } }, tests, timeoutMs }, timeoutMs + 3000);
+    return true;
+  }
+
   /** Indices of the expressions whose truth value matches `value` on every row's variables. */
   async evaluate(exprs: string[], rows: ProbeSnapshot[]): Promise<number[]> {
     const reply = await this.send({ exprs, rows }, 10000);
