@@ -195,6 +195,11 @@ export interface GateModelNotification {
   model: GateModel;
   /** 'default': the shipped model; 'trained': trained on this user's events. */
   source: 'default' | 'trained' | 'team';
+  /**
+   * Only with the first model after the server starts: the most recent stored completion events, oldest first,
+   * for the client to rebuild the gate's user history (previous outcome, acceptance rate...) across restarts.
+   */
+  history?: SuggestionEvent[];
 }
 
 export interface CompletionStatusNotification {

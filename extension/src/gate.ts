@@ -1,6 +1,7 @@
 // The client's gate: the model the server sent (loopwise/gateModel), the user's history folded from every
 // event this client logs, and the two decisions on the UI path (microseconds: common/gate scoring, no I/O).
-// Scores the event in the privacy level's form, as stored, so training later sees what was scored here.
+// Scores the event in the privacy level's form, as stored, so training later sees what was scored here. The
+// history starts from the stored events the server sends with its first model (it survives restarts).
 // Keeps the last decisions for "Show Gate Decisions". No 'vscode' import: unit-tested in plain node.
 import { redactEvent, type PrivacyLevel, type SuggestionEvent } from '../../common/events';
 import { decide, loadGateModel, newHistory, observe, type CompiledGate, type GateDecision, type GateHistory } from '../../common/gate/index';
@@ -19,7 +20,9 @@ export interface GateState {
 export class ClientGate {
   private gate: CompiledGate | undefined;
   private source: GateModelNotification['source'] | undefined;
-  private readonly history: GateHistory = newHistory();
+  private history: GateHistory = newHistory();
+  /** Events logged before the server's first model: folded again on top of the history it brings. */
+  private early: SuggestionEvent[] | undefined = [];
   private readonly recent: GateDecisionRecord[] = [];
 
   constructor(
@@ -31,6 +34,9 @@ export class ClientGate {
   setModel(note: GateModelNotification): void {
     this.gate = loadGateModel(note.model);
     this.source = note.source;
+    if (!this.early) return;
+    if (Array.isArray(note.history)) this.restore(note.history);
+    this.early = undefined;
   }
 
   get ready(): boolean {
@@ -57,7 +63,17 @@ export class ClientGate {
 
   /** Every event this client logs goes through here, in order, so the history matches the stored stream. */
   observe(event: SuggestionEvent): void {
-    observe(this.history, redactEvent(event, this.settings().privacy));
+    const e = redactEvent(event, this.settings().privacy);
+    observe(this.history, e);
+    this.early?.push(e);
+  }
+
+  /** The history from the stored events (oldest first), then what this client logged since it started. */
+  private restore(stored: readonly SuggestionEvent[]): void {
+    const h = newHistory();
+    for (const e of stored) observe(h, e);
+    for (const e of this.early ?? []) observe(h, e);
+    this.history = h;
   }
 
   /** The last decisions, newest first. */

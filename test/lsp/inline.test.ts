@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InitializeResult, InlineCompletionList } from 'vscode-languageserver-protocol';
 import type { SuggestionEvent } from '../../common/events';
-import { newHistory, scoreStage2, thresholdFor } from '../../common/gate/index';
+import { newHistory, scoreStage1, scoreStage2, thresholdFor } from '../../common/gate/index';
 import { GateCommands, Methods, type GateDecisionRecord, type GateModelNotification } from '../../common/protocol';
 import { loadDefaultGate } from '../../server/src/gate/default';
+import { historyOf } from '../../server/src/lsp/gateHistory';
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../fake-openai/server';
 import { ensureBuilt, TestClient, uriOf } from './client';
 
@@ -183,6 +184,37 @@ describe('lsp: inline completion', function () {
     assert.equal(skipped[0].gate?.stage, 1);
     assert.ok(skipped[0].gate!.score < skipped[0].gate!.threshold);
     assert.equal(skipped[0].gate!.threshold, thresholdFor(defaultGate().stage1, 0.8));
+  });
+
+  it("rebuilds the gate's user history from the stored events after a restart, and sends them to the client", async () => {
+    await start({ gate: { keepRate: 1 } });
+    const t0 = Date.now() - 120_000;
+    const past: SuggestionEvent[] = [];
+    for (let i = 0; i < 6; i++) {
+      const base = { v: 1 as const, user: 'u', kind: 'completion' as const, sid: `p${i}` };
+      past.push({ ...base, id: `s${i}`, ts: t0 + i * 4000, type: 'shown', ctx: { lang: 'python', docLen: 30 + i, offset: 20 + i }, sug: { text: 'pass', chars: 4, lines: 1 } });
+      past.push({ ...base, id: `o${i}`, ts: t0 + i * 4000 + 1500, type: i === 5 ? 'accepted' : 'rejected' });
+    }
+    await client!.connection.sendNotification(Methods.events, { events: past });
+    await stored(12);
+    await client!.stop();
+    await fake!.close();
+
+    const { file } = await start({ gate: { keepRate: 1 } });
+    await client!.waitFor('the first model', () => client!.count(Methods.gateModel) >= 1);
+    const first = client!.notifications.find((n) => n.method === Methods.gateModel)!.params as GateModelNotification;
+    assert.deepEqual(first.history?.map((e) => e.id), past.map((e) => e.id));
+    open(file, 'def add(a, b):\n    return \n');
+    await request(file, 1, 11);
+    const requested = (await stored(14))[12];
+    assert.equal(requested.type, 'requested');
+    // the decision was made a few ms before this event's timestamp: time-since features differ by that much
+    const gate = loadDefaultGate();
+    const score = requested.gate!.score;
+    const withHistory = scoreStage1(gate, requested, historyOf(past));
+    const without = scoreStage1(gate, requested, newHistory());
+    assert.ok(Math.abs(score - withHistory) < 1e-4, `${score} is not the score with the stored history (${withHistory})`);
+    assert.ok(Math.abs(score - without) > 1e-3, `the stored history should change the stage-1 score (${score} vs ${without} without)`);
   });
 
   it('stage 2 hides a poor suggestion (or shows it as exploration, with the propensity logged)', async () => {

@@ -1,7 +1,9 @@
 // The gate on the server side: keeps the current model (the user's own once trained, else the shipped default),
 // retrains it on the local events after every N new decisions and on command — in a worker thread, so requests
-// keep being answered — and sends each model to the client (loopwise/gateModel), which scores locally. For clients that do not gate themselves it also decides
-// here, with the same common/gate code, and remembers the last decisions for the "show decisions" command.
+// keep being answered — and sends each model to the client (loopwise/gateModel), which scores locally. At
+// startup it rebuilds the user's history from the most recent stored events, and sends them with the first model
+// so the client does too. For clients that do not gate themselves it also decides here, with the same
+// common/gate code, and remembers the last decisions for the "show decisions" command.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
@@ -11,6 +13,7 @@ import { GateCommands, Methods, type GateDecisionRecord, type GateModelNotificat
 import { loadDefaultGate } from '../gate/default';
 import type { EventsFeature } from './eventsFeature';
 import type { Feature, ServerContext } from './features';
+import { historyOf, recentEvents } from './gateHistory';
 import { trainInWorker } from './gateTraining';
 
 const MODEL_FILE = 'gate-model.json';
@@ -20,7 +23,9 @@ export class GateFeature implements Feature {
   readonly name = 'gate';
   private gate: CompiledGate | undefined;
   private source: GateModelNotification['source'] = 'default';
-  private readonly history: GateHistory = newHistory();
+  private history: GateHistory = newHistory();
+  /** The stored events the history was rebuilt from, until the client has them with the first model. */
+  private restored: SuggestionEvent[] | undefined;
   private readonly decisions: GateDecisionRecord[] = [];
   private sinceTraining = 0;
   private training = false;
@@ -33,13 +38,15 @@ export class GateFeature implements Feature {
     this.connection = connection;
     this.ctx = ctx;
     this.gate = this.loadModel();
+    this.restoreHistory();
     this.events.onEvent((e) => this.onEvent(e));
     ctx.commands.register(GateCommands.train, async () => this.train());
     ctx.commands.register(GateCommands.decisions, async () => [...this.decisions].reverse());
   }
 
   initialized(): void {
-    this.sendModel();
+    this.sendModel(this.restored);
+    this.restored = undefined;
   }
 
   /** Decides one stage for a client that does not gate itself; records the decision. */
@@ -118,8 +125,20 @@ export class GateFeature implements Feature {
     return { enabled: s?.enabled ?? true, keepRate: s?.keepRate ?? 0.95, exploreRate: s?.exploreRate ?? 0.02, retrainEvery: Math.max(1, Math.round(s?.retrainEvery ?? 200)) };
   }
 
-  private sendModel(): void {
-    const note: GateModelNotification = { model: this.required().model, source: this.source };
+  /** The user's history as of the last stored events: the gate's features continue across restarts. */
+  private restoreHistory(): void {
+    const dir = this.events.dir;
+    if (!dir) return;
+    try {
+      this.restored = recentEvents(dir);
+      this.history = historyOf(this.restored);
+    } catch (err) {
+      this.connection?.console.warn(`the gate starts without the user's history: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private sendModel(history?: SuggestionEvent[]): void {
+    const note: GateModelNotification = { model: this.required().model, source: this.source, ...(history ? { history } : {}) };
     void this.connection?.sendNotification(Methods.gateModel, note);
   }
 
