@@ -147,6 +147,38 @@ def evaluate(req):
             pass
     return {'id': req['id'], 'status': 'ok', 'hits': hits, 'tests': []}
 
+def direct_call(item):
+    # A plain test function (module level, no fixtures beyond its parametrize arguments, no marks, no
+    # warning filters to apply) is called directly: pytest's per-test protocol (setup, fixtures, reports,
+    # hooks) costs a hundred times more than such a test. Anything else goes through pytest.
+    import inspect
+    if type(item) is not _pytest.python.Function or item.cls is not None or WARNING_FILTERS:
+        return None
+    if any(m.name != 'parametrize' for m in item.iter_markers()):
+        return None
+    fn = getattr(item, 'obj', None)
+    if not inspect.isfunction(fn) or inspect.iscoroutinefunction(fn) or inspect.isgeneratorfunction(fn):
+        return None
+    params = getattr(getattr(item, 'callspec', None), 'params', {})
+    defs = item._fixtureinfo.name2fixturedefs
+    for name in item.fixturenames:
+        # Direct parametrization only: an indirect one runs a fixture on the value.
+        if name not in params or any(d.func.__name__ != 'get_direct_param_fixture_func' for d in defs.get(name, ())):
+            return None
+    return fn, {name: params[name] for name in item.fixturenames}
+
+def call_direct(fn, kwargs):
+    # Outcome and failure message as pytest would give them (see _short_failure).
+    try:
+        fn(**kwargs)
+    except LoopwiseTimeout:
+        raise
+    except (pytest.skip.Exception, pytest.xfail.Exception):
+        return 'skipped', None
+    except BaseException as e:
+        return 'failed', '%s: %s' % (type(e).__name__, str(e)[:500])
+    return 'passed', None
+
 def run_items(items, req, out):
     fail_fast = req.get('failFast', True)
     test_s = req.get('testTimeoutMs', 2000) / 1000.0
@@ -157,12 +189,19 @@ def run_items(items, req, out):
         PROBE['snaps'] = []
         t0 = time.perf_counter()
         signal.setitimer(signal.ITIMER_PROF, max(test_s, (req.get('testTimeouts') or {}).get(item.nodeid, 0) / 1000.0))
+        direct = DIRECT.get(item.nodeid)
+        status = failure = None
+        reports = []
         try:
-            reports = runtestprotocol(item, nextitem=items[i + 1] if i + 1 < len(items) else None, log=False)
+            if direct is not None:
+                status, failure = call_direct(*direct)
+            else:
+                reports = runtestprotocol(item, nextitem=items[i + 1] if i + 1 < len(items) else None, log=False)
         except LoopwiseTimeout:
             reports = []
         signal.setitimer(signal.ITIMER_PROF, 0)
-        status = outcome_of(reports, STATE['timed_out'])
+        if status is None or STATE['timed_out']:
+            status = outcome_of(reports, STATE['timed_out'])
         if status == 'timedOut' and req.get('shrinkAfterTimeout'):
             # One hanging test usually means they all hang: don't pay the full timeout for each.
             test_s = min(test_s, 0.2)
@@ -170,7 +209,7 @@ def run_items(items, req, out):
         entry = {'id': item.nodeid, 'status': status, 'ms': round((time.perf_counter() - t0) * 1000, 3)}
         if PROBE['mode']:
             entry['snaps'] = PROBE['snaps']
-        failure = next((r.longrepr for r in reports if r.failed), None)
+        failure = next((r.longrepr for r in reports if r.failed), failure)
         if failure is not None:
             entry['message'] = str(failure)[:400]
         out.write(json.dumps(entry) + '\n')
@@ -397,6 +436,11 @@ class Serve:
         # Everything imported so far is shared with every child: keep the collector from touching (and so
         # copying) those pages after each fork.
         USER_MODULES.update({os.path.realpath(m.__file__): m for m in user_modules()})
+        WARNING_FILTERS.extend(session.config.getini('filterwarnings') + (session.config.known_args_namespace.pythonwarnings or []))
+        for it in session.items:
+            direct = direct_call(it)
+            if direct is not None:
+                DIRECT[it.nodeid] = direct
         gc.collect()
         gc.freeze()
         send({'ready': True, 'tests': [it.nodeid for it in session.items], 'collectErrors': COLLECT_ERRORS})
@@ -415,6 +459,9 @@ class Serve:
 COLLECT_ERRORS = []
 # Modules of the project imported at collection, by real path (computed once: realpath costs syscalls).
 USER_MODULES = {}
+# Tests called directly (see direct_call), by id; warning filters of the project's pytest configuration.
+DIRECT = {}
+WARNING_FILTERS = []
 NPROC = 32
 PYTEST_ARGS = ['-q', '-s', '-p', 'no:cacheprovider', '-p', 'no:randomly', '--rootdir', ROOT, '-o', 'addopts=', '--import-mode=prepend'] + sys.argv[2:]
 try:
