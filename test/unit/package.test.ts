@@ -76,7 +76,7 @@ describe('extension manifest', () => {
     assert.ok(existsSync(join(root, 'dist/extension.js')), 'dist/ is not built: run `npm run build` first');
     const vsce = join(root, 'node_modules/.bin/vsce');
     const files = execFileSync(vsce, ['ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' }).trim().split('\n');
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'dist/extension.js', 'dist/server.js', 'dist/tree-sitter.wasm', manifest.icon]) {
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'dist/extension.js', 'dist/server.js', 'dist/gateTrainWorker.js', 'dist/tree-sitter.wasm', manifest.icon]) {
       assert.ok(files.includes(f), `${f} is not in the package`);
     }
     const unwanted = files.filter((f) => /\.(map|ts)$/.test(f) || /^(extension|server|test|common|scripts|bench|demo|node_modules)\//.test(f));
