@@ -2,7 +2,7 @@
 // Hanging tests are stopped by the plugin's per-test alarm; the sandbox time limit is the backstop.
 // Given a verifier's warm worker, the plugin runs in a forked child of that worker instead of a cold
 // sandboxed pytest start (same records, in the verifier's scratch copy).
-import { chmodSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scratch } from '../run/sandbox';
 import type { Verifier } from '../verify/verifier';
@@ -43,9 +43,7 @@ export async function runPythonTests(o: PythonRunOptions): Promise<PythonRunResu
   if (o.warm) {
     const { toolDir, workspace } = o.warm.scratch;
     const out = join(toolDir, `${o.tag}-${++warmRuns}.jsonl`);
-    // The worker's child may run as an unprivileged user: it appends to a file made for it.
     writeFileSync(out, '');
-    chmodSync(out, 0o666);
     const config: PythonTraceConfig = { root: workspace, sources: o.sources, out, testTimeoutS: o.testTimeoutS, coverage: o.coverage, values: o.values };
     if (o.signal?.aborted) throw new LocalizeCancelled();
     if (await o.warm.observe(pythonPluginSource, config, o.testIds?.length ? o.testIds : undefined, o.budgetMs)) {

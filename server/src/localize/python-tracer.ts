@@ -2,7 +2,8 @@
 // coverage of the workspace sources, outcomes with the user frames of each failure, per-test timeouts
 // and local-variable snapshots at chosen lines. sys.monitoring on Python 3.12+, sys.settrace before.
 // It reads its settings from the JSON file named by LOOPWISE_LOC_CONFIG (a cold pytest run) or from the
-// LOOPWISE_CONFIG global set by the warm verification worker that loads it, and appends JSON lines to `out`.
+// LOOPWISE_CONFIG global set by the warm verification worker that loads it, and appends JSON lines to `out`
+// (opened by that worker as LOOPWISE_OUT).
 
 export const pythonPluginModule = '_loopwise_trace';
 
@@ -26,7 +27,7 @@ import pytest
 _cfg = globals().get('LOOPWISE_CONFIG') or json.load(open(os.environ['LOOPWISE_LOC_CONFIG']))
 _root = os.path.realpath(_cfg['root'])
 _by_path = {os.path.realpath(os.path.join(_root, rel)): rel for rel in _cfg['sources']}
-_out = open(_cfg['out'], 'a', buffering=1)
+_out = globals().get('LOOPWISE_OUT') or open(_cfg['out'], 'a', buffering=1)
 _values = _cfg.get('values') or None
 _value_tests = set(_values['tests']) if _values else set()
 _value_lines = {(f, l) for f, ls in (_values['lines'].items() if _values else []) for l in ls}

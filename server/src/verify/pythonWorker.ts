@@ -304,13 +304,14 @@ def compare_behaviour(codes, items, req):
             same += results[0] == results[1]
     return {'same': same, 'total': total}
 
-def observe(spec, items, session):
+def observe(spec, items, session, out):
     # Localization's observed run (coverage, runtime values) in this warm child: loads the tracer plugin
     # the cold run would load, has it re-run the test modules' load-time code, then runs the tests through
     # pytest's hooks so the plugin sees them. The plugin writes its records to the file its config names.
     import types
     plugin = types.ModuleType('_loopwise_trace')
     plugin.LOOPWISE_CONFIG = spec['config']
+    plugin.LOOPWISE_OUT = out
     exec(compile(spec['plugin'], os.path.join(ROOT, '_loopwise_trace'), 'exec'), plugin.__dict__)
     sys.modules['_loopwise_trace'] = plugin
     if spec['config'].get('coverage'):
@@ -357,6 +358,8 @@ def handle(req, session):
     if pid == 0:
         try:
             os.close(r)
+            # Opened before the child drops its privileges (it may then not reach the scratch folder).
+            observe_out = open(req['observe']['config']['out'], 'a', buffering=1) if req.get('observe') else None
             limit_child(int(req.get('timeoutMs', 10000) / 1000) + 2)
             out = os.fdopen(w, 'w', buffering=1 << 20)
             if req.get('probe'):
@@ -364,7 +367,7 @@ def handle(req, session):
                 builtins.__loopwise_probe__ = loopwise_probe
             apply_candidate(codes)
             if req.get('observe') and items is not None:
-                observe(req['observe'], items, session)
+                observe(req['observe'], items, session, observe_out)
             elif req.get('behaviour') and items is not None:
                 out.write(json.dumps({'behaviour': compare_behaviour(codes, items, req)}) + '\n')
             elif items is None:
