@@ -80,11 +80,14 @@ export class Verifier {
     try {
       const first = await startWorker(task.language, scratch);
       v.all.push(first);
-      // The other workers start alongside the first one's baseline run (a cold start is the slowest part).
-      for (let i = 1; i < size; i++) v.spawnInBackground();
+      // Python: the other workers start alongside the first one's baseline run (a cold start is the slowest
+      // part, and the baseline's per-test limit is CPU time). Node's limit is wall time: they start after it.
+      const early = task.language === 'python';
+      if (early) for (let i = 1; i < size; i++) v.spawnInBackground();
       const ready = await first.ready(30000);
       v.idle.push(first);
       await v.runBaseline(ready, first.sandbox, opts.baselineTestTimeoutMs ?? 1000);
+      if (!early) for (let i = 1; i < size; i++) v.spawnInBackground();
       return v;
     } catch (e) {
       await v.close();
@@ -144,14 +147,15 @@ export class Verifier {
    * Runs localization's observed test run (the tracer plugin's source and config, see localize/python-tracer)
    * in a warm worker's child instead of a cold pytest start. The plugin writes its records to config.out,
    * which must lie in this verifier's scratch copy. Returns false when the warm run is not possible (not
-   * Python, or the tests did not collect), so the caller runs them cold.
+   * Python, or the tests did not collect) or did not finish (the worker crashed or timed out), so the
+   * caller runs them cold.
    */
   async observe(plugin: string, config: { out: string; testTimeoutS: number; timeouts?: Record<string, number> }, tests: string[] | undefined, timeoutMs: number): Promise<boolean> {
     if (this.task.language !== 'python' || this.baseline.collectErrors.length) return false;
     // Tests that hung on the original hang again: what they run shows within a fraction of their limit.
     const hung = Object.fromEntries(Object.keys(this.testTimeouts).map((id) => [id, Math.min(config.testTimeoutS, 0.15)]));
-    await this.send({ observe: { plugin, config: { ...config, timeouts: { ...hung, ...config.timeouts } } }, tests, timeoutMs }, timeoutMs + 3000);
-    return true;
+    const reply = await this.send({ observe: { plugin, config: { ...config, timeouts: { ...hung, ...config.timeouts } } }, tests, timeoutMs }, timeoutMs + 3000);
+    return reply.status === 'ok';
   }
 
   /** Indices of the expressions whose truth value matches `value` on every row's variables. */
@@ -201,6 +205,8 @@ export class Verifier {
   private spawnInBackground(): void {
     if (this.closed) return;
     startWorker(this.task.language, this.scratch).then((w) => {
+      // Closed while it was starting: its scratch folder is gone.
+      if (this.closed) { w.kill(); return; }
       this.all.push(w);
       return w.ready(30000).then(() => this.release(w));
     }).catch(() => undefined);

@@ -67,6 +67,15 @@ describe('verify: warm Python worker', function () {
     assert.equal(ok.status, 'passed');
   });
 
+  it('tells localization when its observed run did not finish, so it runs the tests cold', async () => {
+    const out = join(v.scratch.dir, 'observed.jsonl');
+    const killed = 'import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n';
+    assert.equal(await v.observe(killed, { out, testTimeoutS: 1 }, undefined, 5000), false);
+    assert.equal(await v.observe('LOADED = True\n', { out, testTimeoutS: 1 }, undefined, 5000), true);
+    const ok = await v.verify({ 'stats.py': original.replace('v < best', 'v > best') });
+    assert.equal(ok.status, 'passed');
+  });
+
   it('leaves no process behind after close()', async () => {
     const w = await Verifier.open({ root, language: 'python', sources: ['stats.py'], tests: ['test_stats.py'] }, { workers: 2 });
     assert.ok(processesMentioning(tmp.dir).length > 0, 'workers should be running while open');
