@@ -147,10 +147,25 @@ def evaluate(req):
             pass
     return {'id': req['id'], 'status': 'ok', 'hits': hits, 'tests': []}
 
+# Third-party hook implementations known to act only on tests that opt in (through the benchmark fixture,
+# or @given), which direct_call already leaves to pytest.
+OPT_IN_HOOKS = ('pytest_benchmark.plugin', '_hypothesis_pytestplugin')
+
+def hooked(item):
+    # Whether a plugin or conftest.py hooks this test's setup, call or protocol (pytest-timeout, seeding,
+    # environment set-up): calling it directly would skip that.
+    for name in ('pytest_runtest_setup', 'pytest_runtest_call', 'pytest_runtest_protocol'):
+        for impl in getattr(item.ihook, name).get_hookimpls():
+            module = getattr(impl.function, '__module__', None) or ''
+            if not module.startswith('_pytest.') and module not in OPT_IN_HOOKS:
+                return True
+    return False
+
 def direct_call(item):
     # A plain test function (module level, no fixtures beyond its parametrize arguments, no marks, no
-    # warning filters to apply) is called directly: pytest's per-test protocol (setup, fixtures, reports,
-    # hooks) costs a hundred times more than such a test. Anything else goes through pytest.
+    # warning filters to apply, no hooks but pytest's own around it) is called directly: pytest's per-test
+    # protocol (setup, fixtures, reports, hooks) costs a hundred times more than such a test. Anything else
+    # goes through pytest.
     import inspect
     if type(item) is not _pytest.python.Function or item.cls is not None or WARNING_FILTERS:
         return None
@@ -158,6 +173,8 @@ def direct_call(item):
         return None
     fn = getattr(item, 'obj', None)
     if not inspect.isfunction(fn) or inspect.iscoroutinefunction(fn) or inspect.isgeneratorfunction(fn):
+        return None
+    if getattr(fn, 'is_hypothesis_test', False) or hooked(item):
         return None
     params = getattr(getattr(item, 'callspec', None), 'params', {})
     defs = item._fixtureinfo.name2fixturedefs
@@ -184,6 +201,15 @@ def run_items(items, req, out):
     test_s = req.get('testTimeoutMs', 2000) / 1000.0
     # CPU time, not wall time: a loaded machine must not turn a correct candidate into a timeout.
     signal.signal(signal.SIGPROF, on_alarm_flag)
+    # For each test, the next one that goes through pytest's protocol: what its teardown keeps set up for
+    # (a directly called test in between sets up nothing; tearing down for it would leave the previous
+    # module's fixtures in place for the next test of another module).
+    following = [None] * len(items)
+    upcoming = None
+    for j in range(len(items) - 1, -1, -1):
+        following[j] = upcoming
+        if items[j].nodeid not in DIRECT:
+            upcoming = items[j]
     for i, item in enumerate(items):
         STATE['timed_out'] = False
         PROBE['snaps'] = []
@@ -196,7 +222,7 @@ def run_items(items, req, out):
             if direct is not None:
                 status, failure = call_direct(*direct)
             else:
-                reports = runtestprotocol(item, nextitem=items[i + 1] if i + 1 < len(items) else None, log=False)
+                reports = runtestprotocol(item, nextitem=following[i], log=False)
         except LoopwiseTimeout:
             reports = []
         signal.setitimer(signal.ITIMER_PROF, 0)
@@ -446,7 +472,7 @@ class Serve:
                 DIRECT[it.nodeid] = direct
         gc.collect()
         gc.freeze()
-        send({'ready': True, 'tests': [it.nodeid for it in session.items], 'collectErrors': COLLECT_ERRORS})
+        send({'ready': True, 'tests': [it.nodeid for it in session.items], 'collectErrors': COLLECT_ERRORS, 'direct': list(DIRECT)})
         for line in PROTO_IN:
             if not line.strip():
                 continue

@@ -52,6 +52,8 @@ export interface Baseline {
   outcomes: TestOutcome[];
   collectErrors: { id: string; message: string }[];
   sandbox: 'bubblewrap' | 'rlimits';
+  /** Python: the tests the worker calls directly, without pytest's per-test protocol (none for Node). */
+  direct: string[];
 }
 
 export interface VerifierOptions {
@@ -170,11 +172,13 @@ export class Verifier {
     this.idle.length = 0;
     for (const w of this.all) if (!all.includes(w)) all.push(w);
     for (const w of all) w.kill();
-    await Promise.all(all.map((w) => w.exited()));
+    // Workers still being started are killed as soon as they exist (see spawnInBackground).
+    await Promise.all([...all.map((w) => w.exited()), ...this.starting]);
     await this.scratch.dispose();
   }
 
   private readonly all: WorkerProcess[] = [];
+  private readonly starting = new Set<Promise<void>>();
 
   private async runBaseline(ready: WorkerReady, sandbox: Baseline['sandbox'], testTimeoutMs: number): Promise<void> {
     const reply = await this.send({ files: {}, failFast: false, testTimeoutMs, timeoutMs: testTimeoutMs * (ready.tests.length + 1) + 5000, shrinkAfterTimeout: true }, testTimeoutMs * (ready.tests.length + 1) + 10000);
@@ -187,7 +191,7 @@ export class Verifier {
     const hung = new Set(outcomes.filter((t) => t.status === 'timedOut').map((t) => t.id));
     // Fail fast on tests that fail quickly; tests that hung on the original come after them.
     failing.sort((a, b) => Number(hung.has(a)) - Number(hung.has(b)));
-    this.baseline = { tests, failing, passing, outcomes, collectErrors, sandbox };
+    this.baseline = { tests, failing, passing, outcomes, collectErrors, sandbox, direct: ready.direct ?? [] };
     // Any test that finished (passed or failed) tells how long a fixed version may take.
     const doneMs = outcomes.filter((t) => t.status !== 'timedOut').map((t) => t.ms ?? 0);
     const slowest = Math.max(0, ...doneMs);
@@ -204,12 +208,13 @@ export class Verifier {
 
   private spawnInBackground(): void {
     if (this.closed) return;
-    startWorker(this.task.language, this.scratch).then((w) => {
-      // Closed while it was starting: its scratch folder is gone.
-      if (this.closed) { w.kill(); return; }
+    const start: Promise<void> = startWorker(this.task.language, this.scratch).then((w) => {
+      // Closed while it was starting: its scratch folder is going away.
+      if (this.closed) { w.kill(); return w.exited(); }
       this.all.push(w);
-      return w.ready(30000).then(() => this.release(w));
-    }).catch(() => undefined);
+      w.ready(30000).then(() => this.release(w), () => undefined);
+    }, () => undefined).finally(() => this.starting.delete(start));
+    this.starting.add(start);
   }
 
   private acquire(): Promise<WorkerProcess> {

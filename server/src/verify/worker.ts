@@ -7,6 +7,8 @@ import { spawnWorker, type WorkerPlace, type WorkerSpawn } from './spawn';
 export interface WorkerReady {
   tests: string[];
   collectErrors: { id: string; message: string }[];
+  /** Python: the tests the worker calls directly, without pytest's per-test protocol. */
+  direct?: string[];
 }
 
 type Pending = { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
