@@ -17,6 +17,12 @@ export interface ExecResult {
   output: string;
 }
 
+/** Where a cold (sandboxed) run happens: a scratch copy of the project and the interpreter to use. */
+export interface ColdRun {
+  scratch: Scratch;
+  interpreter: Interpreter;
+}
+
 /** A problem with the environment or the input that localization reports instead of a ranking. */
 export class LocalizeProblem extends Error {}
 

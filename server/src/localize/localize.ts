@@ -5,8 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FailingTest, Localization, SuspiciousLine } from '../../../common/localize';
 import { grammarFor } from '../parse/parser';
-import { makeScratchCopy } from '../run/sandbox';
-import { interpreterFor, LocalizeCancelled, LocalizeProblem } from './exec';
+import { makeScratchCopy, type Scratch } from '../run/sandbox';
+import { interpreterFor, LocalizeCancelled, LocalizeProblem, type ColdRun } from './exec';
 import { observe, type LocalizeLanguage } from './observe';
 import { isFailure } from './records';
 import { lineKey, rankLines } from './rank';
@@ -84,18 +84,20 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
     if (shape.syntaxError && !unparsed) unparsed = { file, ...shape.syntaxError };
   }
 
-  let interpreter;
-  try {
-    interpreter = await interpreterFor(o.language, o.root);
-  } catch (e) {
-    if (e instanceof LocalizeProblem) return finish({ ...base, status: 'runFailed', reason: e.message });
-    throw e;
-  }
-  const scratch = await makeScratchCopy(o.root);
+  // The interpreter and the scratch copy are only needed for a cold run or the syntax check: with a warm
+  // verifier they are made when its worker cannot run the tests.
+  let scratch: Scratch | undefined;
+  let coldRun: Promise<ColdRun> | undefined;
+  const cold = () => coldRun ??= (async () => {
+    const interpreter = await interpreterFor(o.language, o.root);
+    scratch = await makeScratchCopy(o.root);
+    return { scratch, interpreter };
+  })();
   try {
     if (unparsed) {
       // The compiler knows the exact line; tree-sitter's recovery may report a later one.
-      const exact = await compilerSyntaxError(o.language, interpreter, scratch, unparsed.file, o.signal);
+      const check = await cold();
+      const exact = await compilerSyntaxError(o.language, check.interpreter, check.scratch, unparsed.file, o.signal);
       const at = { file: unparsed.file, ...(exact ?? unparsed) };
       const line: SuspiciousLine = {
         file: at.file, line: at.line, score: 1, rank: 1, ochiai: 0,
@@ -107,7 +109,7 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
     const t0 = Date.now();
     const testTimeoutMs = o.testTimeoutMs ?? 2000;
     const run = await observe({
-      language: o.language, scratch, interpreter, sources: o.sources, tests: o.tests, coverage: true,
+      language: o.language, cold, sources: o.sources, tests: o.tests, coverage: true,
       testTimeoutMs, budgetMs: Math.max(2000, left() * 0.6), signal: o.signal, tag: 'coverage', warm: o.verifier,
     });
     timings.coverageMs = Date.now() - t0;
@@ -161,15 +163,19 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
       o.onProgress?.({ phase: 'values', message: 'recording local values at the top lines' });
       const t3 = Date.now();
       values.push(...await recordValues({
-        language: o.language, scratch, interpreter, sources: o.sources, tests: o.tests, texts,
+        language: o.language, cold, sources: o.sources, tests: o.tests, texts,
         lines: lines.slice(0, valueLines), failingTests: failing.map((t) => t.id).slice(0, 2),
         testTimeoutMs, budgetMs: Math.max(1000, left()), signal: o.signal, warm: o.verifier,
       }));
       timings.valuesMs = Date.now() - t3;
     }
     return finish({ ...withTests, status: 'ranked', lines, values });
+  } catch (e) {
+    if (e instanceof LocalizeProblem) return finish({ ...base, status: 'runFailed', reason: e.message });
+    throw e;
   } finally {
-    await scratch.dispose();
+    await coldRun?.catch(() => undefined);
+    await scratch?.dispose();
   }
 }
 

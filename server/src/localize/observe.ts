@@ -1,8 +1,7 @@
 // One observed test run in a scratch copy, whatever the language: dispatches to the Python (pytest +
 // tracer plugin) or JavaScript (node:test harness + V8 coverage) runner with the same options.
-import type { Scratch } from '../run/sandbox';
 import type { Verifier } from '../verify/verifier';
-import type { Interpreter } from './exec';
+import type { ColdRun } from './exec';
 import { runJsTests } from './js-run';
 import { pytestFiles, runPythonTests } from './python-run';
 import type { RunRecords } from './records';
@@ -11,8 +10,8 @@ export type LocalizeLanguage = 'python' | 'javascript';
 
 export interface ObserveOptions {
   language: LocalizeLanguage;
-  scratch: Scratch;
-  interpreter: Interpreter;
+  /** The scratch copy and interpreter of a cold run, made when first needed (not when the warm run works). */
+  cold: () => Promise<ColdRun>;
   sources: string[];
   tests: string[];
   testIds?: string[];
@@ -33,15 +32,16 @@ export interface Observation extends RunRecords {
 
 export const valueBounds = { maxHits: 6, maxVars: 12, maxRepr: 80 };
 
-export function observe(o: ObserveOptions): Promise<Observation> {
+export async function observe(o: ObserveOptions): Promise<Observation> {
   if (o.language === 'python') {
     return runPythonTests({
-      scratch: o.scratch, interpreter: o.interpreter, sources: o.sources, testFiles: pytestFiles(o.tests), testIds: o.testIds, coverage: o.coverage,
+      cold: o.cold, sources: o.sources, testFiles: pytestFiles(o.tests), testIds: o.testIds, coverage: o.coverage,
       values: o.values && { ...o.values, ...valueBounds }, testTimeoutS: o.testTimeoutMs / 1000, budgetMs: o.budgetMs, signal: o.signal, tag: o.tag, warm: o.warm,
     });
   }
+  const { scratch, interpreter } = await o.cold();
   return runJsTests({
-    scratch: o.scratch, interpreter: o.interpreter, sources: o.sources, testFiles: o.tests.filter((f) => /\.(c|m)?js$/.test(f)), testIds: o.testIds, coverage: o.coverage,
+    scratch, interpreter, sources: o.sources, testFiles: o.tests.filter((f) => /\.(c|m)?js$/.test(f)), testIds: o.testIds, coverage: o.coverage,
     values: o.values && { ...o.values, ...valueBounds }, testTimeoutMs: o.testTimeoutMs, budgetMs: o.budgetMs, signal: o.signal, tag: o.tag,
   });
 }

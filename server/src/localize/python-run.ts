@@ -4,15 +4,14 @@
 // sandboxed pytest start (same records, in the verifier's scratch copy).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Scratch } from '../run/sandbox';
 import type { Verifier } from '../verify/verifier';
-import { execSandboxed, LocalizeCancelled, type Interpreter } from './exec';
+import { execSandboxed, LocalizeCancelled, type ColdRun } from './exec';
 import { pythonPluginModule, pythonPluginSource, type PythonTraceConfig } from './python-tracer';
 import { finishRecords, readRecords, type RunRecords } from './records';
 
 export interface PythonRunOptions {
-  scratch: Scratch;
-  interpreter: Interpreter;
+  /** The scratch copy and interpreter of a cold run, made when first needed (not when the warm run works). */
+  cold: () => Promise<ColdRun>;
   sources: string[];
   /** Test files (workspace-relative) to hand to pytest; pytest discovers when empty. */
   testFiles: string[];
@@ -51,7 +50,8 @@ export async function runPythonTests(o: PythonRunOptions): Promise<PythonRunResu
       return { ...finishRecords(readRecords(out)), output: '' };
     }
   }
-  const { toolDir, workspace } = o.scratch;
+  const { scratch, interpreter } = await o.cold();
+  const { toolDir, workspace } = scratch;
   writeFileSync(join(toolDir, `${pythonPluginModule}.py`), pythonPluginSource);
   const out = join(toolDir, `${o.tag}.jsonl`);
   const configFile = join(toolDir, `${o.tag}.json`);
@@ -60,6 +60,6 @@ export async function runPythonTests(o: PythonRunOptions): Promise<PythonRunResu
   const targets = o.testIds?.length ? o.testIds : o.testFiles;
   const args = ['-B', '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-p', pythonPluginModule, '--rootdir', workspace, ...targets];
   const env = { LOOPWISE_LOC_CONFIG: configFile, PYTHONPATH: toolDir, PYTHONHASHSEED: '0' };
-  const r = await execSandboxed(o.interpreter, args, o.scratch, env, o.budgetMs, o.signal);
+  const r = await execSandboxed(interpreter, args, scratch, env, o.budgetMs, o.signal);
   return { ...finishRecords(readRecords(out)), output: r.output };
 }

@@ -4,16 +4,15 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RuntimeValues, SuspiciousLine } from '../../../common/localize';
-import type { Scratch } from '../run/sandbox';
 import type { Verifier } from '../verify/verifier';
-import type { Interpreter } from './exec';
+import type { ColdRun } from './exec';
 import { instrumentJs } from './instrument';
 import { observe, type LocalizeLanguage } from './observe';
 
 export interface ValuesRequest {
   language: LocalizeLanguage;
-  scratch: Scratch;
-  interpreter: Interpreter;
+  /** The scratch copy and interpreter of a cold run, made when first needed. */
+  cold: () => Promise<ColdRun>;
   sources: string[];
   tests: string[];
   texts: Map<string, string>;
@@ -30,13 +29,14 @@ export async function recordValues(r: ValuesRequest): Promise<RuntimeValues[]> {
   for (const l of r.lines) (byFile[l.file] ??= []).push(l.line);
   if (r.language === 'javascript') {
     // The copy is instrumented in place: values are the last thing run in this scratch copy.
+    const { scratch } = await r.cold();
     for (const [file, lines] of Object.entries(byFile)) {
       const text = r.texts.get(file);
-      if (text !== undefined) await writeFile(join(r.scratch.workspace, file), await instrumentJs(file, text, lines));
+      if (text !== undefined) await writeFile(join(scratch.workspace, file), await instrumentJs(file, text, lines));
     }
   }
   const run = await observe({
-    language: r.language, scratch: r.scratch, interpreter: r.interpreter, sources: r.sources, tests: r.tests,
+    language: r.language, cold: r.cold, sources: r.sources, tests: r.tests,
     testIds: r.failingTests, coverage: false, values: { tests: r.failingTests, lines: byFile },
     testTimeoutMs: r.testTimeoutMs, budgetMs: r.budgetMs, signal: r.signal, tag: 'values', warm: r.warm,
   });
