@@ -1,19 +1,19 @@
 // Structural edits at one line that no token mutation reaches: a Python statement moved out of the block it
 // sits in (a `return` indented one level too deep, so it runs inside the loop) or into the block just before
-// it; a parameter renamed to the unbound name its body uses (`def f(date): ... day ...`); a variable called
-// as if it were a function (`seq(i)` for `seq[i]`); a misspelt name replaced by the closest bound one.
+// it; a parameter renamed to a name the failing tests report as undefined (`def f(date): ... day ...`); a
+// variable called as if it were a function (`seq(i)` for `seq[i]`); a misspelt name replaced by the closest
+// name the file uses.
 import type { Node } from 'web-tree-sitter';
+import { editDistance } from '../hints/syntax';
+import type { TestOutcome } from '../verify/verifier';
 import { edit, walk, type Edit, type SourceFile } from './edits';
 import { enclosingFunction, langOf, scopeAt } from './lang';
 import { nodesOnRow } from './mutate';
+import { indentOf, lineStart } from './synthesize';
 
 export const restructurePriors: Record<string, number> = { moveOut: 0.45, moveIn: 0.3, renameParam: 0.8, unboundName: 0.8, callToIndex: 0.6 };
 
 const blockOwners = new Set(['for_statement', 'while_statement', 'if_statement', 'elif_clause', 'else_clause', 'with_statement', 'try_statement']);
-
-function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
 
 /** Offset just past the newline that ends the line holding `offset` (or the end of the text). */
 function lineEnd(text: string, offset: number): number {
@@ -21,13 +21,9 @@ function lineEnd(text: string, offset: number): number {
   return nl < 0 ? text.length : nl + 1;
 }
 
-function indentAt(text: string, offset: number): string {
-  return /^[ \t]*/.exec(text.slice(lineStart(text, offset)))![0];
-}
-
 /** The whole lines of a node, re-indented from its own indentation to `to`. */
 function reindented(text: string, node: Node, to: string): string {
-  const from = indentAt(text, node.startIndex);
+  const from = indentOf(text, node.startIndex);
   const lines = text.slice(lineStart(text, node.startIndex), lineEnd(text, node.endIndex)).replace(/\n?$/, '\n').split('\n');
   return lines.map((l) => (l.startsWith(from) ? to + l.slice(from.length) : l)).join('\n').replace(/\n+$/, '\n');
 }
@@ -59,12 +55,12 @@ function moveOut(src: SourceFile, stmt: Node): Edit[] {
   const removed = only && first.owner.type === 'else_clause' ? first.owner : stmt;
   const removeFrom = lineStart(text, removed.startIndex);
   const removeTo = lineEnd(text, removed.endIndex);
-  const filler = only && removed === stmt ? `${indentAt(text, stmt.startIndex)}pass\n` : '';
+  const filler = only && removed === stmt ? `${indentOf(text, stmt.startIndex)}pass\n` : '';
   let target: Node | undefined = statementOf(first.owner);
   for (let level = 0; target && level < 3; level++) {
     const end = lineEnd(text, target.endIndex);
     if (end < removeTo) break;
-    const moved = reindented(text, stmt, indentAt(text, target.startIndex));
+    const moved = reindented(text, stmt, indentOf(text, target.startIndex));
     out.push({ file: src.file, start: removeFrom, end, text: filler + text.slice(removeTo, end) + moved, kind: 'moveOut', line: stmt.startPosition.row + 1, prior: restructurePriors.moveOut / (1 + level) });
     const up = ownerOf(target);
     target = up ? statementOf(up.owner) : undefined;
@@ -82,88 +78,73 @@ function moveIn(src: SourceFile, stmt: Node): Edit[] {
   const text = src.text;
   const from = lineEnd(text, last.endIndex);
   const to = lineEnd(text, stmt.endIndex);
-  const moved = reindented(text, stmt, indentAt(text, last.startIndex));
+  const moved = reindented(text, stmt, indentOf(text, last.startIndex));
   return [{ file: src.file, start: from, end: to, text: text.slice(from, lineStart(text, stmt.startIndex)) + moved, kind: 'moveIn', line: stmt.startPosition.row + 1, prior: restructurePriors.moveIn }];
 }
 
-// Names Python resolves without a definition in the file.
-const pyBuiltins = new Set(('abs all any bool chr dict dir divmod enumerate filter float format frozenset getattr hasattr hash '
-  + 'int isinstance issubclass iter len list map max min next object open ord pow print range repr reversed round set '
-  + 'slice sorted str sum tuple type zip True False None self super Exception ValueError TypeError IndexError KeyError '
-  + 'StopIteration NotImplemented input id vars globals locals callable bin hex oct').split(' '));
-const jsGlobals = new Set(('undefined null true false NaN Infinity Math Number String Boolean Array Object JSON Set Map '
-  + 'parseInt parseFloat isNaN isFinite console Symbol Date RegExp Error TypeError RangeError BigInt require module exports this').split(' '));
+/** An identifier that names a variable (used or bound), not an attribute, member or keyword-argument name. */
+function isName(n: Node): boolean {
+  const p = n.parent;
+  if (n.type !== 'identifier' || !p) return false;
+  if ((p.type === 'attribute' && p.childForFieldName('attribute')?.id === n.id) || (p.type === 'member_expression' && p.childForFieldName('property')?.id === n.id)) return false;
+  return !(p.type === 'keyword_argument' && p.childForFieldName('name')?.id === n.id);
+}
 
-/** Names defined at module level: functions, classes, assigned names and imports. */
-function moduleNames(root: Node): Set<string> {
+/** A name that is used (or assigned), not a parameter being declared. */
+function isReference(n: Node): boolean {
+  return isName(n) && !['parameters', 'formal_parameters', 'default_parameter', 'typed_parameter', 'lambda_parameters'].includes(n.parent!.type);
+}
+
+/**
+ * Names the tests report as undefined: Python's `NameError: name 'x' is not defined`, JavaScript's
+ * `ReferenceError: x is not defined`, in a failing test's message or a collection error.
+ */
+export function reportedUndefined(outcomes: readonly Pick<TestOutcome, 'message'>[]): Set<string> {
   const out = new Set<string>();
-  const collect = (n: Node | null | undefined) => {
-    if (!n) return;
-    if (n.type === 'identifier') out.add(n.text);
-    else for (const c of n.namedChildren) collect(c);
-  };
-  for (const top of root.namedChildren) {
-    if (!top) continue;
-    collect(top.childForFieldName('name'));
-    if (top.type === 'expression_statement') collect(top.namedChildren[0]?.childForFieldName('left'));
-    if (top.type === 'lexical_declaration' || top.type === 'variable_declaration') for (const d of top.namedChildren) collect(d?.childForFieldName('name'));
-    if (top.type.startsWith('import')) collect(top);
+  for (const { message } of outcomes) {
+    for (const m of (message ?? '').matchAll(/NameError: name '([\p{L}_][\p{L}\p{N}_]*)' is not defined|ReferenceError: ([\p{L}_$][\p{L}\p{N}_$]*) is not defined/gu)) out.add(m[1] ?? m[2]);
   }
   return out;
 }
 
-function isReference(n: Node): boolean {
-  const p = n.parent;
-  if (!p) return false;
-  if ((p.type === 'attribute' && p.childForFieldName('attribute')?.id === n.id) || (p.type === 'member_expression' && p.childForFieldName('property')?.id === n.id)) return false;
-  if (p.type === 'keyword_argument' && p.childForFieldName('name')?.id === n.id) return false;
-  if (['parameters', 'formal_parameters', 'default_parameter', 'typed_parameter', 'lambda_parameters'].includes(p.type)) return false;
-  return true;
+/** The file's names other than the undefined ones, and the unbound uses of each undefined name. */
+interface FileNames {
+  known: string[];
+  uses: Map<string, Node[]>;
 }
 
-/** Edit distance, for the names closest to a misspelt one. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return row[b.length];
+function fileNames(src: SourceFile, undefinedNames: ReadonlySet<string>): FileNames {
+  const info = langOf(src);
+  const known = new Set<string>([info.trueLit, info.falseLit, info.nullLit]);
+  const uses = new Map<string, Node[]>();
+  walk(src.tree.rootNode, (m) => {
+    if (!isName(m)) return;
+    if (!undefinedNames.has(m.text)) known.add(m.text);
+    else if (isReference(m) && !scopeAt(src, m).variables.includes(m.text)) uses.set(m.text, [...(uses.get(m.text) ?? []), m]);
+  });
+  return { known: [...known], uses };
 }
 
 /**
- * A name the function uses but nothing binds (a NameError waiting to happen): a parameter renamed to it
- * (`def f(date): ... day ...`), or the name replaced by the closest bound one (`true` for `True`,
- * `possible_birthday` for `possible_birthdays`).
+ * A name the failing tests report as undefined, used at `n` where nothing binds it: a parameter renamed
+ * to it (`def f(date): ... day ...`), or the name replaced at every unbound use by the closest name the
+ * file uses (`True` for `true`, `possible_birthdays` for `possible_birthday`).
  */
-function unbound(src: SourceFile, n: Node): Edit[] {
-  const info = langOf(src);
-  const fn = enclosingFunction(n, info);
-  const params = fn.childForFieldName('parameters');
+function unbound(src: SourceFile, n: Node, names: FileNames): Edit[] {
+  const fn = enclosingFunction(n, langOf(src));
   if (fn === n) return [];
   const scope = scopeAt(src, n);
-  const globals = src.python ? pyBuiltins : jsGlobals;
-  const modules = moduleNames(src.tree.rootNode);
-  if (scope.variables.includes(n.text) || scope.functions.includes(n.text) || globals.has(n.text) || modules.has(n.text)) return [];
+  if (scope.variables.includes(n.text) || scope.functions.includes(n.text)) return [];
   const out: Edit[] = [];
-  for (const p of params?.namedChildren ?? []) {
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
     const name = p?.type === 'identifier' ? p : p?.childForFieldName('name') ?? p?.childForFieldName('left');
     if (name?.type === 'identifier') out.push(edit(src, name, n.text, 'renameParam', restructurePriors.renameParam));
   }
-  const known = [...new Set([...scope.variables, ...scope.functions, ...modules, ...globals])];
-  const near = known.map((k) => ({ k, d: k.toLowerCase() === n.text.toLowerCase() ? 0 : distance(k, n.text) }))
+  const near = names.known.map((k) => ({ k, d: k.toLowerCase() === n.text.toLowerCase() ? 0 : editDistance(k, n.text) }))
     .filter((x) => x.d <= Math.max(1, Math.floor(n.text.length / 3))).sort((a, b) => a.d - b.d).slice(0, 4);
   // Every unbound use of the name changes at once (it is usually misspelt the same way each time).
-  const uses: Node[] = [];
-  walk(src.tree.rootNode, (m) => {
-    if (m.type === 'identifier' && m.text === n.text && isReference(m) && !scopeAt(src, m).variables.includes(m.text)) uses.push(m);
-  });
-  const first = uses[0] ?? n, last = uses[uses.length - 1] ?? n;
+  const uses = names.uses.get(n.text) ?? [n];
+  const first = uses[0], last = uses[uses.length - 1];
   for (const { k } of near) {
     let text = '';
     let at = first.startIndex;
@@ -183,15 +164,21 @@ function callToIndex(src: SourceFile, call: Node): Edit[] {
   return [edit(src, call, `${fn.text}[${args[0].text}]`, 'callToIndex', restructurePriors.callToIndex)];
 }
 
-export function restructureAt(src: SourceFile, line: number): Edit[] {
+/**
+ * The structural edits at `line`. undefinedNames: the names the failing tests report as undefined (see
+ * reportedUndefined); only those get renamed-parameter and misspelt-name edits.
+ */
+export function restructureAt(src: SourceFile, line: number, undefinedNames: ReadonlySet<string>): Edit[] {
   const info = langOf(src);
   const out: Edit[] = [];
   const seen = new Set<string>();
+  let names: FileNames | undefined;
   for (const n of nodesOnRow(src.tree.rootNode, line - 1)) {
     if (src.python && info.statementTypes.has(n.type) && n.startPosition.row === line - 1) out.push(...moveOut(src, n), ...moveIn(src, n));
-    if (n.type === 'identifier' && isReference(n) && !seen.has(n.text)) {
+    if (undefinedNames.has(n.text) && isReference(n) && !seen.has(n.text)) {
       seen.add(n.text);
-      out.push(...unbound(src, n));
+      names ??= fileNames(src, undefinedNames);
+      out.push(...unbound(src, n, names));
     }
     if (n.type === 'call' || n.type === 'call_expression') out.push(...callToIndex(src, n));
   }

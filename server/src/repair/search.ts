@@ -8,7 +8,7 @@ import { applyEdits, overlaps, type Candidate, type Edit, type SourceFile } from
 import { mutationsAt } from './mutate';
 import { synthesisAt } from './synthesize';
 import { conditionSynthesis } from './conditions';
-import { restructureAt } from './restructure';
+import { reportedUndefined, restructureAt } from './restructure';
 
 export interface RankedLine {
   file: string;
@@ -137,8 +137,10 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
   // inserted statements) at the top lines; then further out.
   const weights = lineWeights(o.lines);
   const pool: Candidate[] = [];
+  const { outcomes, collectErrors } = o.verifier.baseline;
+  const undefinedNames = reportedUndefined([...outcomes.filter((t) => t.status !== 'passed'), ...collectErrors]);
   const mutate = async (lines: RankedLine[]) => {
-    const c = singles(o, lines, (src, line) => [...mutationsAt(src, line), ...restructureAt(src, line)]);
+    const c = singles(o, lines, (src, line) => [...mutationsAt(src, line), ...restructureAt(src, line, undefinedNames)]);
     pool.push(...c.slice(0, 300));
     await run(c);
   };

@@ -26,11 +26,13 @@ export function conditionAtoms(info: LangInfo, vars: string[], python: boolean):
   return out;
 }
 
-function lineStart(text: string, offset: number): number {
+/** Offset of the start of the line holding `offset`. */
+export function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
-function indentOf(text: string, offset: number): string {
+/** The indentation (spaces and tabs) of the line holding `offset`. */
+export function indentOf(text: string, offset: number): string {
   const start = lineStart(text, offset);
   return /^[ \t]*/.exec(text.slice(start))![0];
 }

@@ -5,7 +5,7 @@ import { parse, type GrammarId } from '../../../server/src/parse/parser';
 import { applyEdits, type Edit, type SourceFile } from '../../../server/src/repair/edits';
 import { mutationsAt } from '../../../server/src/repair/mutate';
 import { synthesisAt } from '../../../server/src/repair/synthesize';
-import { restructureAt } from '../../../server/src/repair/restructure';
+import { reportedUndefined, restructureAt } from '../../../server/src/repair/restructure';
 
 async function source(grammar: GrammarId, text: string): Promise<SourceFile> {
   return { file: grammar === 'python' ? 'm.py' : 'm.js', text, tree: await parse(grammar, text), grammar, python: grammar === 'python' };
@@ -43,15 +43,30 @@ describe('repair: edit generators', () => {
 
   it('moves a Python statement out of its loop, dropping an else left empty', async () => {
     const src = await source('python', 'def f(x, seq):\n    for i in range(len(seq)):\n        if x <= seq[i]:\n            return i\n        else:\n            return len(seq)\n');
-    const out = results(src, restructureAt(src, 6));
+    const out = results(src, restructureAt(src, 6, new Set()));
     assert.ok(out.includes('def f(x, seq):\n    for i in range(len(seq)):\n        if x <= seq[i]:\n            return i\n    return len(seq)\n'), out.join('\n---\n'));
   });
 
-  it('renames a parameter to the unbound name its body uses, and fixes a misspelt name at every use', async () => {
+  it('renames a parameter to a name the tests report undefined, and fixes a misspelt name at every use', async () => {
     const src = await source('python', 'def g(date, items):\n    for d in itemz:\n        if d == day:\n            return true\n    return len(itemz)\n');
-    assert.ok(results(src, restructureAt(src, 3)).some((t) => t.startsWith('def g(day, items):')));
-    assert.ok(results(src, restructureAt(src, 2)).some((t) => t.includes('for d in items:') && t.includes('len(items)')));
-    assert.ok(results(src, restructureAt(src, 4)).some((t) => t.includes('return True')));
+    const reported = reportedUndefined([
+      { message: "NameError: name 'itemz' is not defined" }, { message: "NameError: name 'day' is not defined" },
+      { message: "NameError: name 'true' is not defined" }, { message: 'AssertionError: assert 1 == 2' }, {},
+    ]);
+    assert.deepEqual([...reported].sort(), ['day', 'itemz', 'true']);
+    assert.ok(results(src, restructureAt(src, 3, reported)).some((t) => t.startsWith('def g(day, items):')));
+    assert.ok(results(src, restructureAt(src, 2, reported)).some((t) => t.includes('for d in items:') && t.includes('len(items)')));
+    assert.ok(results(src, restructureAt(src, 4, reported)).some((t) => t.includes('return True')));
+    // An unbound name no test reports (`day` here) gets no renaming edits.
+    const unreported = restructureAt(src, 3, new Set(['itemz']));
+    assert.deepEqual(unreported.filter((e) => e.kind === 'renameParam' || e.kind === 'unboundName'), []);
+  });
+
+  it('reads JavaScript ReferenceErrors and replaces a misspelt name by one the file uses', async () => {
+    const src = await source('javascript', 'function total(xs) {\n  let sum = 0;\n  for (const x of xs) summ += Math.abs(x);\n  return sum;\n}\n');
+    const reported = reportedUndefined([{ message: 'ReferenceError: summ is not defined' }]);
+    assert.deepEqual([...reported], ['summ']);
+    assert.ok(results(src, restructureAt(src, 3, reported)).some((t) => t.includes('for (const x of xs) sum += Math.abs(x);')));
   });
 
   it('generates candidates that mostly parse, and the parse check catches the rest', async () => {
