@@ -156,8 +156,17 @@ export default async function benchRepair(args: string[]): Promise<number> {
   if (!Number.isFinite(budget) || budget <= 0) throw new UsageError(`--budget-s must be a positive number of seconds, got '${parsed.values['budget-s']}'`);
   const suiteDir = parsed.positionals[0];
   if (!existsSync(suiteDir)) throw new UsageError(`suite folder not found: ${suiteDir}`);
-  const taskDirs = readdirSync(suiteDir).map((name) => join(suiteDir, name))
-    .filter((dir) => statSync(dir).isDirectory() && existsSync(join(dir, 'task.json'))).sort();
+  const taskDirs = readdirSync(suiteDir).map((name) => join(suiteDir, name)).filter((dir) => {
+    let isDir: boolean;
+    try {
+      isDir = statSync(dir).isDirectory();
+    } catch (e) {
+      // A dangling symlink (or an entry removed meanwhile) is not a task: skip it, not the whole suite.
+      console.warn(`skipping ${dir}: ${(e as Error).message}`);
+      return false;
+    }
+    return isDir && existsSync(join(dir, 'task.json'));
+  }).sort();
   if (!taskDirs.length) throw new UsageError(`no tasks (folders with task.json) in ${suiteDir}`);
 
   const abort = new AbortController();

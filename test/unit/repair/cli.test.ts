@@ -1,7 +1,7 @@
 // The `fix` and `bench repair` commands: output, exit codes, usage errors, the exact JSON summary of the
 // benchmark, and that a suite folder is only read.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bench from '../../../server/src/cli/bench';
@@ -71,8 +71,11 @@ describe('cli: fix and bench repair', function () {
       add('one-token', 'py-operator', 'stats.py', 'test_stats.py', stats.replace('v < best', 'v > best'));
       add('hopeless', 'py-nofix', 'secret.py', 'test_secret.py', 'def checksum(text):\n    return 123456789 if text == "loopwise" else 987654321\n');
       const before = listing(suite);
+      // A dangling symlink in the suite folder is skipped, not fatal.
+      symlinkSync(join(suite, 'removed-task'), join(suite, 'dangling'));
       const out = join(tmpdir(), `lw-bench-${process.pid}.json`);
       const { code, out: printed } = await capture(() => bench(['repair', suite, '--json', out, '--budget-s', '8']));
+      rmSync(join(suite, 'dangling'));
       assert.equal(code, 0);
       assert.match(printed, /one-token\s+plausible/);
       assert.match(printed, /hopeless\s+noFix/);
