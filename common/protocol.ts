@@ -2,6 +2,7 @@
 // the shared types they carry. Both sides import this file; neither redefines these shapes.
 import type { PrivacyLevel, SuggestionEvent } from './events';
 import type { GateDecision } from './gate/decide';
+import type { GateHistory } from './gate/history';
 import type { GateModel } from './gate/model';
 import type { TestRunResult } from './results';
 
@@ -196,11 +197,14 @@ export interface GateModelNotification {
   /** 'default': the shipped model; 'trained': trained on this user's events. */
   source: 'default' | 'trained' | 'team';
   /**
-   * Only with the first model after the server starts: the most recent stored completion events, oldest first,
-   * for the client to rebuild the gate's user history (previous outcome, acceptance rate...) across restarts.
+   * Only with the first model after the server starts: the gate's user history (previous outcome, acceptance
+   * rate...) folded from the most recent stored completion events, for the client to continue from across restarts.
    */
-  history?: SuggestionEvent[];
+  history?: GateHistoryState;
 }
+
+/** A GateHistory (common/gate/history.ts) as JSON: an unknown confidence (NaN) is null. */
+export type GateHistoryState = Omit<GateHistory, 'lastShownConfidence'> & { lastShownConfidence: number | null };
 
 export interface CompletionStatusNotification {
   state: 'ready' | 'noModel' | 'error' | 'disabled';

@@ -1,13 +1,16 @@
 // The client's gate: the model the server sent (loopwise/gateModel), the user's history folded from every
 // event this client logs, and the two decisions on the UI path (microseconds: common/gate scoring, no I/O).
 // Scores the event in the privacy level's form, as stored, so training later sees what was scored here. The
-// history starts from the stored events the server sends with its first model (it survives restarts).
+// history continues from the one the server folded from the stored events and sends with its first model (it
+// survives restarts).
 // Keeps the last decisions for "Show Gate Decisions". No 'vscode' import: unit-tested in plain node.
 import { redactEvent, type PrivacyLevel, type SuggestionEvent } from '../../common/events';
 import { decide, loadGateModel, newHistory, observe, type CompiledGate, type GateDecision, type GateHistory } from '../../common/gate/index';
-import type { GateDecisionRecord, GateModelNotification, GateSettings } from '../../common/protocol';
+import type { GateDecisionRecord, GateHistoryState, GateModelNotification, GateSettings } from '../../common/protocol';
 
 const KEEP_DECISIONS = 50;
+/** Events kept for refolding until the server's first model; past this the client's own history is kept. */
+export const MAX_EARLY_EVENTS = 2000;
 
 export interface GateState {
   enabled: boolean;
@@ -21,7 +24,11 @@ export class ClientGate {
   private gate: CompiledGate | undefined;
   private source: GateModelNotification['source'] | undefined;
   private history: GateHistory = newHistory();
-  /** Events logged before the server's first model: folded again on top of the history it brings. */
+  /**
+   * Events logged before the server's first model: folded again on top of the history it brings. Undefined once
+   * a model arrived, or when more than MAX_EARLY_EVENTS were logged before it (the client's own history is then
+   * nearly as complete, and keeps going).
+   */
   private early: SuggestionEvent[] | undefined = [];
   private readonly recent: GateDecisionRecord[] = [];
 
@@ -35,7 +42,8 @@ export class ClientGate {
     this.gate = loadGateModel(note.model);
     this.source = note.source;
     if (!this.early) return;
-    if (Array.isArray(note.history)) this.restore(note.history);
+    const stored = note.history && historyFromState(note.history);
+    if (stored) this.restore(stored);
     this.early = undefined;
   }
 
@@ -66,18 +74,28 @@ export class ClientGate {
     const e = redactEvent(event, this.settings().privacy);
     observe(this.history, e);
     this.early?.push(e);
+    if (this.early && this.early.length > MAX_EARLY_EVENTS) this.early = undefined;
   }
 
-  /** The history from the stored events (oldest first), then what this client logged since it started. */
-  private restore(stored: readonly SuggestionEvent[]): void {
-    const h = newHistory();
-    for (const e of stored) observe(h, e);
-    for (const e of this.early ?? []) observe(h, e);
-    this.history = h;
+  /** The history folded from the stored events, then what this client logged since it started. */
+  private restore(stored: GateHistory): void {
+    for (const e of this.early ?? []) observe(stored, e);
+    this.history = stored;
   }
 
   /** The last decisions, newest first. */
   decisions(): readonly GateDecisionRecord[] {
     return [...this.recent].reverse();
   }
+}
+
+/** The server's folded history as a GateHistory, or undefined when it is malformed (then the client's own is kept). */
+function historyFromState(s: GateHistoryState): GateHistory | undefined {
+  const numbers = [s.decisions, s.accepted, s.lastOutcome, s.lastOutcomeTs, s.lastShownTs, s.lastShownDocLen, s.decidedPos];
+  if (!numbers.every((n) => typeof n === 'number' && Number.isFinite(n)) || typeof s.lastShownText !== 'string') return undefined;
+  if (s.lastShownConfidence !== null && typeof s.lastShownConfidence !== 'number') return undefined;
+  const sids = newHistory().decidedSids;
+  if (!Array.isArray(s.decidedSids) || s.decidedSids.length !== sids.length || !s.decidedSids.every((x) => typeof x === 'string')) return undefined;
+  if (!Number.isInteger(s.decidedPos) || s.decidedPos < 0 || s.decidedPos >= sids.length) return undefined;
+  return { ...s, lastShownConfidence: s.lastShownConfidence ?? NaN, decidedSids: [...s.decidedSids] };
 }

@@ -1,19 +1,21 @@
 // The gate on the server side: keeps the current model (the user's own once trained, else the shipped default),
 // retrains it on the local events after every N new decisions and on command — in a worker thread, so requests
 // keep being answered — and sends each model to the client (loopwise/gateModel), which scores locally. At
-// startup it rebuilds the user's history from the most recent stored events, and sends them with the first model
-// so the client does too. For clients that do not gate themselves it also decides here, with the same
-// common/gate code, and remembers the last decisions for the "show decisions" command.
+// startup it rebuilds the user's history from the most recent stored events, and sends it with the first model
+// so the client continues from it too; a saved model this build cannot load (an upgrade changed the features) is
+// replaced by a training at startup rather than after N new decisions. For clients that do not gate themselves
+// it also decides here, with the same common/gate code, and remembers the last decisions for the "show
+// decisions" command.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import { isDecision, redactEvent, type SuggestionEvent } from '../../../common/events';
 import { decide, loadGateModel, newHistory, observe, type CompiledGate, type GateDecision, type GateHistory, type GateInput, type GateModel } from '../../../common/gate/index';
-import { GateCommands, Methods, type GateDecisionRecord, type GateModelNotification, type GateSettings, type GateTrainResult } from '../../../common/protocol';
+import { GateCommands, Methods, type GateDecisionRecord, type GateHistoryState, type GateModelNotification, type GateSettings, type GateTrainResult } from '../../../common/protocol';
 import { loadDefaultGate } from '../gate/default';
 import type { EventsFeature } from './eventsFeature';
 import type { Feature, ServerContext } from './features';
-import { historyOf, recentEvents } from './gateHistory';
+import { historyOf, historyState, recentEvents } from './gateHistory';
 import { trainInWorker } from './gateTraining';
 
 const MODEL_FILE = 'gate-model.json';
@@ -24,9 +26,12 @@ export class GateFeature implements Feature {
   private gate: CompiledGate | undefined;
   private source: GateModelNotification['source'] = 'default';
   private history: GateHistory = newHistory();
-  /** The stored events the history was rebuilt from, until the client has them with the first model. */
-  private restored: SuggestionEvent[] | undefined;
+  /** The history rebuilt from the stored events, until the client has it with the first model. */
+  private restored: GateHistoryState | undefined;
+  /** The saved model did not load (e.g. made by an older version): train once the client is connected. */
+  private unloadable = false;
   private readonly decisions: GateDecisionRecord[] = [];
+  /** Decisions since the last training started. */
   private sinceTraining = 0;
   private training = false;
   private connection: Connection | undefined;
@@ -47,6 +52,10 @@ export class GateFeature implements Feature {
   initialized(): void {
     this.sendModel(this.restored);
     this.restored = undefined;
+    if (this.unloadable) {
+      this.unloadable = false;
+      void this.train().then((r) => this.connection?.console.info(`gate training at startup (the saved model did not load): ${r.message}`));
+    }
   }
 
   /** Decides one stage for a client that does not gate itself; records the decision. */
@@ -69,6 +78,8 @@ export class GateFeature implements Feature {
     if (!dir) return { trained: false, message: 'not trained: the event store is not open' };
     this.training = true;
     const startedWith = this.source;
+    // decisions arriving while the thread trains are not in its model: they count toward the next training
+    const counted = this.sinceTraining;
     try {
       this.events.flush();
       const outcome = await trainInWorker({ dir });
@@ -76,7 +87,7 @@ export class GateFeature implements Feature {
       const model = outcome.model;
       const compiled = loadGateModel(model);
       this.save(model);
-      this.sinceTraining = 0;
+      this.sinceTraining -= counted;
       const s2 = model.stage2.heldOut;
       const message = `trained on ${model.trainedOn.decisions} decisions (${model.trainedOn.accepted} accepted); held-out stage 2 AUC ${s2.auc.toFixed(3)} (${s2.chosen})`;
       // the team's model arrived meanwhile: it stays in use (the saved model returns when it is turned off)
@@ -113,10 +124,11 @@ export class GateFeature implements Feature {
     void this.settings().then(async (s) => {
       // while the team model is in use, local retraining would silently replace it
       if (this.sinceTraining < s.retrainEvery || this.training || this.source === 'team') return;
+      const counted = this.sinceTraining;
       const r = await this.train();
       this.connection?.console.info(`gate retrained after ${s.retrainEvery} decisions: ${r.message}`);
       // too little data yet (or a failure): try again after the next N decisions rather than on every one
-      if (!r.trained) this.sinceTraining = 0;
+      if (!r.trained) this.sinceTraining -= counted;
     });
   }
 
@@ -130,14 +142,14 @@ export class GateFeature implements Feature {
     const dir = this.events.dir;
     if (!dir) return;
     try {
-      this.restored = recentEvents(dir);
-      this.history = historyOf(this.restored);
+      this.history = historyOf(recentEvents(dir));
+      this.restored = historyState(this.history);
     } catch (err) {
       this.connection?.console.warn(`the gate starts without the user's history: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
-  private sendModel(history?: SuggestionEvent[]): void {
+  private sendModel(history?: GateHistoryState): void {
     const note: GateModelNotification = { model: this.required().model, source: this.source, ...(history ? { history } : {}) };
     void this.connection?.sendNotification(Methods.gateModel, note);
   }
@@ -151,7 +163,8 @@ export class GateFeature implements Feature {
         this.source = 'trained';
         return g;
       } catch (err) {
-        this.connection?.console.warn(`ignoring the saved gate model ${file}: ${err instanceof Error ? err.message : String(err)}; using the shipped one`);
+        this.unloadable = true;
+        this.connection?.console.warn(`ignoring the saved gate model ${file}: ${err instanceof Error ? err.message : String(err)}; using the shipped one until it is trained again`);
       }
     }
     return loadDefaultGate();

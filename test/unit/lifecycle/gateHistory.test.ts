@@ -1,16 +1,16 @@
-// The gate's user history across restarts: the server reads the most recent stored events (newest files from
-// their end, bounded, torn tail skipped) in time order, and the client rebuilds the same history from them plus
-// what it logged before the server's first model arrived.
+// The gate's user history across restarts: the server reads the most recent stored completion events (newest
+// files from their end, bounded, torn tail skipped) in time order and folds them; the client continues from that
+// history (sent as JSON) plus what it logged before the server's first model arrived.
 import * as assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SuggestionEvent } from '../../../common/events';
 import { scoreStage1 } from '../../../common/gate/index';
-import { ClientGate } from '../../../extension/src/gate';
+import { ClientGate, MAX_EARLY_EVENTS } from '../../../extension/src/gate';
 import { EventStore } from '../../../server/src/events/store';
 import { loadDefaultGate } from '../../../server/src/gate/default';
-import { historyOf, recentEvents } from '../../../server/src/lsp/gateHistory';
+import { historyOf, historyState, recentEvents, RESTORE_EVENTS } from '../../../server/src/lsp/gateHistory';
 
 const base = { v: 1 as const, user: 'u', kind: 'completion' as const };
 const ctx = { lang: 'python', docLen: 40, offset: 26, prefix: 'def add(a, b):\n    return ', suffix: '\n' };
@@ -43,25 +43,68 @@ describe('gate history after a restart', () => {
     appendFileSync(join(dir, 'events.jsonl'), '{"v":1,"id":"torn"');
 
     const recent = recentEvents(dir, 30);
-    const expected = all.slice(-30).filter((e) => e.kind === 'completion').sort((a, b) => a.ts - b.ts);
+    const expected = all.filter((e) => e.kind === 'completion').slice(-30).sort((a, b) => a.ts - b.ts);
     assert.deepEqual(recent.map((e) => e.id), expected.map((e) => e.id));
     assert.deepEqual(recent.slice(-2).map((e) => e.type), ['shown', 'accepted']);
     assert.deepEqual(recentEvents(join(dir, 'none')), []);
   });
 
-  it('the client continues from the stored events, then what it logged before the first model', () => {
+  it('reads the last completion events of a large file, across read chunks', () => {
+    const store = new EventStore({ dir, flushMs: -1 });
+    const all: SuggestionEvent[] = [];
+    const long = { ...ctx, prefix: 'é'.repeat(200) + ctx.prefix };
+    for (let i = 0; i < RESTORE_EVENTS; i++) {
+      all.push({ ...base, id: `s${i}`, ts: 1000 * i, type: 'shown', sid: `q${i}`, ctx: long, sug: { text: `x${i}`, chars: 2, lines: 1 } });
+      all.push({ ...base, kind: 'hint', id: `h${i}`, ts: 1000 * i + 1, type: 'shown', sid: `h${i}` });
+    }
+    for (const e of all) store.append(e);
+    store.close();
+    assert.equal(store.files().length, 1, 'fixture: one file of several read chunks');
+    const recent = recentEvents(dir, RESTORE_EVENTS - 1);
+    assert.deepEqual(recent.map((e) => e.id), all.filter((e) => e.kind === 'completion').slice(1).map((e) => e.id));
+    assert.deepEqual(recent[0], all[2]);
+  });
+
+  function clientGate(): ClientGate {
+    return new ClientGate(() => ({ enabled: true, keepRate: 0.95, exploreRate: 0.02, retrainEvery: 200, privacy: 'all' }));
+  }
+  /** The history as the client receives it: folded by the server, then through JSON. */
+  const sent = (events: SuggestionEvent[]) => JSON.parse(JSON.stringify(historyState(historyOf(events))));
+
+  it('the client continues from the stored events\' history, then what it logged before the first model', () => {
     const compiled = loadDefaultGate();
     const stored = [...decided(1, 'rejected', 1000), ...decided(2, 'rejected', 5000), ...decided(3, 'rejected', 9000)];
+    stored[4] = { ...stored[4], sug: { text: 'x3', chars: 2, lines: 1, meanLogProb: -0.1 } };
     const early = decided(4, 'accepted', 20_000);
-    const g = new ClientGate(() => ({ enabled: true, keepRate: 0.95, exploreRate: 0.02, retrainEvery: 200, privacy: 'all' }));
+    const g = clientGate();
     for (const e of early) g.observe(e);
-    g.setModel({ model: compiled.model, source: 'default', history: stored });
+    g.setModel({ model: compiled.model, source: 'default', history: sent(stored) });
     const req: SuggestionEvent = { ...base, id: 'r', ts: 25_000, type: 'requested', sid: 'q5', ctx };
     const d = g.decide(1, req, '')!;
     assert.equal(d.score, scoreStage1(compiled, req, historyOf([...stored, ...early])));
     assert.notEqual(d.score, scoreStage1(compiled, req, historyOf(early)), 'the restored history should change the score');
     // a later model (retraining, or a restarted server) does not replace the history the client has
-    g.setModel({ model: compiled.model, source: 'trained', history: [] });
+    g.setModel({ model: compiled.model, source: 'trained', history: sent([]) });
     assert.equal(g.decide(1, req, '')!.score, d.score);
+    // an unknown confidence travels as null and comes back as unknown
+    const shownLast = [...stored, { ...base, id: 'n', ts: 10_000, type: 'shown' as const, sid: 'q9', ctx, sug: { text: 'y', chars: 1, lines: 1 } }];
+    assert.equal(sent(shownLast).lastShownConfidence, null);
+    const h = clientGate();
+    h.setModel({ model: compiled.model, source: 'default', history: sent(shownLast) });
+    assert.equal(h.decide(1, req, '')!.score, scoreStage1(compiled, req, historyOf(shownLast)));
+  });
+
+  it('keeps at most MAX_EARLY_EVENTS events for the first model: past that the client keeps its own history', () => {
+    const compiled = loadDefaultGate();
+    const stored = decided(0, 'accepted', 1000);
+    const early: SuggestionEvent[] = [];
+    for (let i = 1; early.length <= MAX_EARLY_EVENTS; i++) early.push(...decided(i, 'rejected', 10_000 * i));
+    const g = clientGate();
+    for (const e of early) g.observe(e);
+    g.setModel({ model: compiled.model, source: 'default', history: sent(stored) });
+    const req: SuggestionEvent = { ...base, id: 'r', ts: 10_000 * early.length, type: 'requested', sid: 'r', ctx };
+    const own = scoreStage1(compiled, req, historyOf(early));
+    assert.notEqual(own, scoreStage1(compiled, req, historyOf([...stored, ...early])), 'fixture: the stored history changes the score');
+    assert.equal(g.decide(1, req, '')!.score, own);
   });
 });
