@@ -105,6 +105,15 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
       const fixes: RepairFix[] = rankFixes(outcome.found, sources, kept);
       if (localization && fixes.length) localization = withExtraScores(localization, fixLineScores(fixes[0]));
       const status = fixes.length ? 'fixed' : outcome.cancelled ? 'cancelled' : 'noFix';
+      // No fix: the localization is what the user is left with, so spend what remains of the budget
+      // (at most 10 s) sharpening it with mutation evidence on the same warm workers.
+      const leftMs = deadline - Date.now();
+      if (status === 'noFix' && localization?.status === 'ranked' && leftMs > 3000) {
+        progress('localize', outcome.tried, 'no fix found: refining the localization with mutants');
+        const refined = await localize({ ...task, verifier, signal: o.signal, budgetMs: Math.min(10000, leftMs), mutation: { verifier }, valueLines: 0 })
+          .catch(() => undefined);
+        if (refined?.status === 'ranked' && refined.lines.length) localization = refined;
+      }
       return result({
         status, fixes, localization, failingTests, candidatesTried: outcome.tried,
         candidatesPerSecond: Math.round(outcome.tried / searchS * 10) / 10,

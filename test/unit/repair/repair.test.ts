@@ -89,6 +89,14 @@ describe('repair: embedded engine', function () {
     assert.match(r.message ?? '', /no fix found within budget/);
   });
 
+  it('still shows the localization when no fix is found, refined with mutants if budget remains', async () => {
+    const r = await repair({ ...task('py-nofix', 'python', ['secret.py'], ['test_secret.py']), budgetS: 30, maxCandidates: 50 });
+    assert.equal(r.status, 'noFix');
+    assert.equal(r.localization?.status, 'ranked');
+    assert.ok(r.localization!.lines.some((l) => l.file === 'secret.py'), 'suspicious lines in the source');
+    assert.ok(r.localization!.timings.mutationMs > 0, 'mutation evidence was gathered after the search gave up');
+  });
+
   it('stops on cancellation and leaves no process behind', async () => {
     const abort = new AbortController();
     const running = repair({ ...task('py-nofix', 'python', ['secret.py'], ['test_secret.py']), budgetS: 60, signal: abort.signal });
