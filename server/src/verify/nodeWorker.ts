@@ -2,6 +2,8 @@
 // Per candidate it builds a fresh CommonJS module registry (candidate sources served from memory), loads
 // the node:test files through a small node:test-compatible shim and runs the requested tests, each under
 // a V8 execution timeout; timers and globals a candidate leaves behind are cleared before the next one.
+// A behaviour request compares the candidate's exported source functions with the original's on the
+// arguments the tests pass them and on inputs derived from those (see compareBehaviour).
 export const NODE_WORKER = String.raw`
 'use strict';
 const fs = require('fs'), path = require('path'), vm = require('vm'), Module = require('module'), assert = require('assert');
@@ -26,6 +28,9 @@ function findTests(dir, out) {
   return out;
 }
 const testFiles = findTests(ROOT, []).sort();
+const isTestFile = (file) => file.includes(path.sep + 'node_modules' + path.sep) || TEST_RE.test(path.relative(ROOT, file).split(path.sep).join('/'));
+// Set while compare_behaviour-style recording runs: called with each source module a world finishes loading.
+let onSourceLoaded = null;
 
 const texts = new Map(), compiled = new Map();
 const PARAMS = ['exports', 'require', 'module', '__filename', '__dirname'];
@@ -56,6 +61,7 @@ function makeWorld(overrides, shim) {
     const fn = compileFile(file, overrides[file]);
     fn.call(module.exports, module.exports, makeRequire(path.dirname(file)), module, file, path.dirname(file));
     module.loaded = true;
+    if (onSourceLoaded && !isTestFile(file)) onSourceLoaded(file, module);
     return module.exports;
   }
   function makeRequire(dir) {
@@ -196,6 +202,101 @@ function collect(overrides, ms, errors) {
   return registry;
 }
 
+// The functions a source module exports, by name ('' for a module that exports one function); classes aside.
+function exportedFunctions(exports) {
+  const plainFn = (f) => typeof f === 'function' && !/^class\b/.test(Function.prototype.toString.call(f));
+  const out = {};
+  if (plainFn(exports)) out[''] = exports;
+  if (exports && (typeof exports === 'object' || typeof exports === 'function')) {
+    for (const k of Object.keys(exports)) { try { if (plainFn(exports[k])) out[k] = exports[k]; } catch (e) { /* getter threw */ } }
+  }
+  return out;
+}
+function variants(args) {
+  const out = [args];
+  args.forEach((a, i) => {
+    let alts = [];
+    if (typeof a === 'boolean') alts = [!a];
+    else if (typeof a === 'number' && Number.isInteger(a)) alts = [a + 1, a - 1, 0];
+    else if (typeof a === 'number' && Number.isFinite(a)) alts = [a + 1, -a];
+    else if (typeof a === 'string' && a.length > 0) alts = [a.slice(0, -1), a.slice(1), a + a[0]];
+    else if (Array.isArray(a) && a.length > 0) alts = [a.slice(0, -1), a.slice(1), a.concat(a.slice(0, 1))];
+    for (const alt of alts) out.push(args.slice(0, i).concat([alt], args.slice(i + 1)));
+  });
+  return out;
+}
+const util = require('util');
+function outcome(fn, thisArg, args) {
+  try {
+    const value = runSync(() => fn.apply(thisArg, structuredClone(args)), 50);
+    if (value && typeof value.then === 'function') value.then(noop, noop);
+    return 'ok:' + util.inspect(value, { depth: 6, maxArrayLength: 200, maxStringLength: 2000, breakLength: Infinity, sorted: true }).slice(0, 2000);
+  } catch (e) {
+    return 'raise:' + (e && e.constructor ? e.constructor.name : typeof e);
+  }
+}
+
+// Runs the tests once recording the arguments the source functions receive (deep copies, at most 60 calls),
+// then calls the original's and the candidate's function on those arguments and on inputs derived from them:
+// the share of inputs with the same result (or the same thrown error type) says how little the candidate
+// changes behaviour beyond the tests. Same shape as the Python worker's compare_behaviour.
+async function compareBehaviour(req, overrides) {
+  const ms = req.testTimeoutMs || 2000;
+  const calls = [];
+  onSourceLoaded = (file, module) => {
+    const fns = exportedFunctions(module.exports);
+    for (const [name, fn] of Object.entries(fns)) {
+      const recorder = function (...args) {
+        if (calls.length < 60) { try { calls.push({ file, name, args: structuredClone(args) }); } catch (e) { /* not cloneable */ } }
+        return fn.apply(this, args);
+      };
+      if (name === '') { Object.assign(recorder, module.exports); module.exports = recorder; }
+      else { try { module.exports[name] = recorder; } catch (e) { /* read-only export */ } }
+    }
+  };
+  try {
+    const registry = collect(overrides, ms, []);
+    let budget = req.timeoutMs || 10000;
+    for (const t of registry) {
+      const s = performance.now();
+      await runTest(t, Math.min(ms, Math.max(1, budget)));
+      budget -= performance.now() - s;
+      if (budget <= 0) break;
+    }
+  } finally {
+    onSourceLoaded = null;
+    cleanup();
+  }
+  const worlds = [makeWorld({}, makeShim([], '')), makeWorld(overrides, makeShim([], ''))];
+  const modules = new Map();
+  const moduleOf = (file) => {
+    if (!modules.has(file)) {
+      modules.set(file, worlds.map((load) => { try { return runSync(() => load(file), ms); } catch (e) { return undefined; } }));
+    }
+    return modules.get(file);
+  };
+  let same = 0, total = 0;
+  const seen = new Set();
+  try {
+    for (const call of calls) {
+      const pair = moduleOf(call.file).map((exports) => [exports, exports === undefined ? undefined : exportedFunctions(exports)[call.name]]);
+      if (pair.some(([, fn]) => typeof fn !== 'function')) continue;
+      for (const input of variants(call.args)) {
+        if (total >= 150) break;
+        const key = call.file + '\0' + call.name + '\0' + util.inspect(input, { depth: 4, breakLength: Infinity }).slice(0, 300);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const [before, after] = pair.map(([exports, fn]) => outcome(fn, exports, input));
+        total += 1;
+        if (before === after) same += 1;
+      }
+    }
+  } finally {
+    cleanup();
+  }
+  return { id: req.id, status: 'ok', tests: [], behaviour: { same, total } };
+}
+
 async function handle(req) {
   const overrides = {};
   for (const [rel, src] of Object.entries(req.files || {})) {
@@ -203,6 +304,7 @@ async function handle(req) {
     try { vm.compileFunction(src, PARAMS, { filename: file }); } catch (e) { return { id: req.id, status: 'invalid', message: String(e.message), tests: [] }; }
     overrides[file] = src;
   }
+  if (req.behaviour) return compareBehaviour(req, overrides);
   const t0 = performance.now();
   let ms = req.testTimeoutMs || 2000;
   const errors = [];

@@ -136,10 +136,11 @@ export class Verifier {
   /**
    * How much a (verified) candidate changes behaviour beyond the tests: the share of inputs (the arguments
    * the tests pass to the source functions, and inputs derived from them) on which the candidate returns
-   * what the original returns. Undefined where the worker cannot tell (JavaScript, no recorded calls).
+   * what the original returns. Undefined where the worker cannot tell (the tests did not collect, no
+   * recorded calls).
    */
   async behaviourKept(files: Record<string, string>): Promise<number | undefined> {
-    if (this.task.language !== 'python' || this.baseline.collectErrors.length) return undefined;
+    if (this.baseline.collectErrors.length) return undefined;
     const reply = await this.send({ files, behaviour: true, testTimeoutMs: this.testTimeoutMs, timeoutMs: this.candidateTimeoutMs * 3 }, this.candidateTimeoutMs * 3 + 3000);
     const b = reply.behaviour as { same: number; total: number } | undefined;
     return b && b.total > 0 ? b.same / b.total : undefined;

@@ -2,7 +2,8 @@
 // fork bombs, hangs, huge allocations) are contained and the worker keeps serving, and close() leaves no
 // process behind.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Verifier } from '../../../server/src/verify/verifier';
 import { processesMentioning, withTmpdir } from '../repair/helpers';
@@ -99,6 +100,48 @@ describe('verify: warm JavaScript worker', function () {
       assert.equal((await v.verify({ 'range.js': original.replace('i++', 'i--') })).status, 'timedOut');
       assert.equal((await v.verify({ 'range.js': original.replace('i < n', 'i > n') })).status, 'failed');
       assert.equal((await v.verify({ 'range.js': original.replace('i < n', 'i <= n') })).status, 'passed');
+    } finally {
+      await v.close();
+    }
+  });
+
+  it('tells a candidate that keeps the original behaviour beyond the tests from one that does not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lw-behaviour-'));
+    const clamp = 'function clamp(x, lo, hi) {\n  if (x < lo) return lo;\n  if (x > hi) return hi;\n  return x;\n}\nmodule.exports = { clamp };\n';
+    writeFileSync(join(dir, 'clamp.js'), clamp);
+    writeFileSync(join(dir, 'clamp.test.js'), [
+      "const { test } = require('node:test');",
+      "const assert = require('node:assert');",
+      "const { clamp } = require('./clamp.js');",
+      "test('inside', () => { assert.strictEqual(clamp(5, 0, 10), 5); });",
+      "test('below', () => { assert.strictEqual(clamp(-3, 0, 10), 0); });",
+      '',
+    ].join('\n'));
+    const v = await Verifier.open({ root: dir, language: 'javascript', sources: ['clamp.js'], tests: ['clamp.test.js'] }, { workers: 1 });
+    try {
+      const rewritten = clamp.replace(/\{\n[^]*?\n\}/, '{\n  return Math.min(Math.max(x, lo), hi);\n}');
+      // Passes both tests, but no longer caps at hi: clamp(5, 0, 4) (hi - 1 from a tested call) returns 5.
+      const uncapped = clamp.replace('  if (x > hi) return hi;\n', '');
+      assert.equal((await v.verify({ 'clamp.js': rewritten })).status, 'passed');
+      assert.equal((await v.verify({ 'clamp.js': uncapped })).status, 'passed');
+      assert.equal(await v.behaviourKept({ 'clamp.js': rewritten }), 1);
+      const kept = await v.behaviourKept({ 'clamp.js': uncapped });
+      assert.ok(kept !== undefined && kept < 1, `behaviour kept: ${kept}`);
+    } finally {
+      await v.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('measures how much a fix of the failing tests changes behaviour on the inputs near them', async () => {
+    const v = await Verifier.open({ root, language: 'javascript', sources: ['range.js'], tests: ['range.test.js'] }, { workers: 1 });
+    try {
+      // Both fix the tests; the second only for n <= 3, so it departs from the original elsewhere too.
+      const general = original.replace('i < n', 'i <= n');
+      const special = original.replace('return total;', 'return n <= 3 ? total + n : total * 0;');
+      assert.equal((await v.verify({ 'range.js': special })).status, 'passed');
+      const [keptGeneral, keptSpecial] = [await v.behaviourKept({ 'range.js': general }), await v.behaviourKept({ 'range.js': special })];
+      assert.ok(keptGeneral !== undefined && keptSpecial !== undefined && keptGeneral > keptSpecial, `${keptGeneral} vs ${keptSpecial}`);
     } finally {
       await v.close();
     }
