@@ -5,7 +5,7 @@ import type { Connection, PublishDiagnosticsParams } from 'vscode-languageserver
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Localization, SuspiciousLine } from '../../common/localize';
 import type { RepairFix, RepairResult } from '../../common/repair';
-import { LayeredDiagnostics } from '../../server/src/lsp/localizeDiagnostics';
+import { LayeredDiagnostics, suspiciousMessage } from '../../server/src/lsp/localizeDiagnostics';
 import { minimalEdit, repairActions, type ActionInput } from '../../server/src/lsp/repairActions';
 import { hoverFor, testsPhrase, type FolderRepair } from '../../server/src/lsp/repairView';
 
@@ -69,6 +69,14 @@ describe('repair feature views', () => {
     // Nothing on an unrelated line without a Loopwise diagnostic.
     assert.deepEqual(titles(input(state(fix()), original, { lines: [1, 1], diagnostics: [] })), []);
     assert.deepEqual(titles(input(state(fix()), original, { lines: [4, 4], diagnostics: [] })).length, 1, 'a suspicious line is enough');
+  });
+
+  it("shows the localizer's own score, not the boost that put a verified fix's line first", () => {
+    const boosted = line(1, 4);
+    boosted.score += 1000;
+    boosted.evidence.extra = 1000;
+    assert.equal(suspiciousMessage(boosted, '    return total / len(xs)'), 'Suspicious line (rank 1, score 1.00): return total / len(xs)');
+    assert.match(hoverFor(state(fix()), boosted).value, /rank 1 of 2, score 1\.00/);
   });
 
   it('names at most three tests in a title', () => {
