@@ -90,3 +90,11 @@ export interface Localization {
   /** Milliseconds spent per phase. */
   timings: { coverageMs: number; rankingMs: number; mutationMs: number; valuesMs: number; totalMs: number };
 }
+
+/**
+ * A line's score as the localizer gave it, without the boosts callers add to order lines (a verified fix's
+ * lines go to the top): the boost moves the rank, but a score of 1000.85 would mean nothing to a user.
+ */
+export function ownScore(l: SuspiciousLine): number {
+  return l.score - (l.evidence.extra ?? 0);
+}

@@ -2,6 +2,7 @@
 // with the embedded engine; prints the top suspicious lines and the diff (the folder itself is not changed).
 // Exit codes: 0 fixed or already passing, 1 no fix, 2 usage error.
 import { parseArgs } from 'node:util';
+import { ownScore } from '../../../common/localize';
 import type { RepairResult } from '../../../common/repair';
 import { repair } from '../repair/repair';
 import { loadTask, TaskError } from '../repair/task';
@@ -19,7 +20,7 @@ export function parseBudget(value: string | undefined, fallback: number): number
 
 export function describeLocalization(r: RepairResult, top = 5): string[] {
   const lines = r.localization?.lines.slice(0, top) ?? [];
-  return lines.map((l) => `  #${l.rank}  ${l.file}:${l.line}  score ${l.score.toFixed(3)}`);
+  return lines.map((l) => `  #${l.rank}  ${l.file}:${l.line}  score ${ownScore(l).toFixed(3)}`);
 }
 
 export default async function fix(args: string[]): Promise<number> {

@@ -3,7 +3,7 @@
 // the server said about a URI, so every publish for a URI carries both sets (see LayeredDiagnostics).
 import { isAbsolute, resolve } from 'node:path';
 import { DiagnosticSeverity, type Connection, type Diagnostic, type PublishDiagnosticsParams } from 'vscode-languageserver/node';
-import type { Localization, SuspiciousLine } from '../../../common/localize';
+import { ownScore, type Localization, type SuspiciousLine } from '../../../common/localize';
 import { pathToUri } from './folders';
 
 export const localizeSource = 'loopwise-localize';
@@ -66,18 +66,10 @@ export function suspiciousDiagnostics(root: string, loc: Localization, readText:
   return out;
 }
 
-/**
- * The localizer's own score of a line, without the boosts callers add to order it (a verified fix's lines go
- * to the top): those move the rank, but a score of 1000.85 would mean nothing to the user.
- */
-export function shownScore(l: SuspiciousLine): string {
-  return (l.score - (l.evidence.extra ?? 0)).toFixed(2);
-}
-
 export function suspiciousMessage(l: SuspiciousLine, lineText?: string): string {
   const code = lineText?.trim();
   const shown = code ? `: ${code.length > 80 ? `${code.slice(0, 80)}…` : code}` : '';
-  return `Suspicious line (rank ${l.rank}, score ${shownScore(l)})${shown}`;
+  return `Suspicious line (rank ${l.rank}, score ${ownScore(l).toFixed(2)})${shown}`;
 }
 
 function lineRange(line1: number, lineText: string | undefined): Diagnostic['range'] {

@@ -2,9 +2,8 @@
 // line (rank, score, evidence, the failing tests' runtime values there) and the titles naming the tests
 // a fix makes pass. Pure: the feature supplies the state.
 import type { MarkupContent } from 'vscode-languageserver/node';
-import type { Localization, RuntimeValues, SuspiciousLine } from '../../../common/localize';
+import { ownScore, type Localization, type RuntimeValues, type SuspiciousLine } from '../../../common/localize';
 import type { RepairFix, RepairResult } from '../../../common/repair';
-import { shownScore } from './localizeDiagnostics';
 
 export interface FolderRepair {
   root: string;
@@ -43,7 +42,7 @@ export function suspiciousAt(state: FolderRepair, file: string, line1: number): 
 export function hoverFor(state: FolderRepair, line: SuspiciousLine): MarkupContent {
   const loc = state.localization!;
   const e = line.evidence;
-  const parts = [`**Loopwise: suspicious line** (rank ${line.rank} of ${loc.lines.length}, score ${shownScore(line)})`, ''];
+  const parts = [`**Loopwise: suspicious line** (rank ${line.rank} of ${loc.lines.length}, score ${ownScore(line).toFixed(2)})`, ''];
   const evidence = [
     `run by ${e.failedCovering} of ${e.totalFailed} failing and ${e.passedCovering} of ${e.totalPassed} passing tests (Ochiai ${e.ochiai.toFixed(2)})`,
   ];

@@ -2,6 +2,7 @@
 // --engine llm|both`: builds the client from --base-url / --model and the openai SDK's environment variables
 // (the key is taken out of the environment so no child process inherits it), runs the engine, and reports
 // the result in the embedded engine's RepairResult shape plus the tokens used.
+import { ownScore } from '../../../common/localize';
 import type { RepairFix, RepairResult } from '../../../common/repair';
 import { UsageError } from '../cli/usage';
 import type { TokenBudget } from '../llm/budget';
@@ -111,7 +112,7 @@ export function describeEngineResult(r: EngineResult): string[] {
   if (r.status === 'alreadyPassing') return [r.message ?? 'all tests pass: nothing to repair'];
   if (r.failingTests.length) out.push(`failing tests: ${r.failingTests.length}`);
   const loc = r.localization?.lines.slice(0, 5) ?? [];
-  if (loc.length) out.push('most suspicious lines:', ...loc.map((l) => `  #${l.rank}  ${l.file}:${l.line}  score ${l.score.toFixed(3)}`));
+  if (loc.length) out.push('most suspicious lines:', ...loc.map((l) => `  #${l.rank}  ${l.file}:${l.line}  score ${ownScore(l).toFixed(3)}`));
   if (r.fixes.length) {
     const f = r.fixes[0];
     out.push('', `verified fix${r.fixedBy ? ` (${r.fixedBy === 'llm' ? 'LLM' : 'embedded'} engine)` : ''}: makes ${f.testsFixed.length} failing test(s) pass, all other tests still pass`);
