@@ -26,8 +26,6 @@ export class GateFeature implements Feature {
   private gate: CompiledGate | undefined;
   private source: GateModelNotification['source'] = 'default';
   private history: GateHistory = newHistory();
-  /** The history rebuilt from the stored events, until the client has it with the first model. */
-  private restored: GateHistoryState | undefined;
   /** The saved model did not load (e.g. made by an older version): train once the client is connected. */
   private unloadable = false;
   private readonly decisions: GateDecisionRecord[] = [];
@@ -50,8 +48,8 @@ export class GateFeature implements Feature {
   }
 
   initialized(): void {
-    this.sendModel(this.restored);
-    this.restored = undefined;
+    // the first model carries the history rebuilt from the stored events (no decision can have come yet)
+    this.sendModel(historyState(this.history));
     if (this.unloadable) {
       this.unloadable = false;
       void this.train().then((r) => this.connection?.console.info(`gate training at startup (the saved model did not load): ${r.message}`));
@@ -143,7 +141,6 @@ export class GateFeature implements Feature {
     if (!dir) return;
     try {
       this.history = historyOf(recentEvents(dir));
-      this.restored = historyState(this.history);
     } catch (err) {
       this.connection?.console.warn(`the gate starts without the user's history: ${err instanceof Error ? err.message : String(err)}`);
     }
