@@ -1,17 +1,22 @@
-// trainGate(): events in, gate model out. For each stage it fits the candidate models (logistic regression at a
-// few L2 strengths, small boosted trees) on grouped folds — by user when there are several users, by time
+// trainGate(): events in, gate model out. For each stage it fits the candidate models (logistic regression, small
+// boosted trees, their blend; each also with every user weighted the same) on grouped folds — by user when there are several users, by time
 // blocks otherwise — keeps the one with the best held-out AUC, sets the keep-rate thresholds from its held-out
 // scores, and refits it on everything. Training runs in the server or the CLI, never in the extension host.
 import type { SuggestionEvent } from '../../../common/events';
 import { FEATURE_VERSION, featureNames, STAGE1_FEATURES, STAGE2_FEATURES, type Stage } from '../../../common/gate/features';
-import { MODEL_FORMAT, MODEL_VERSION, type GateModel, type StageModel } from '../../../common/gate/model';
+import { MODEL_FORMAT, MODEL_VERSION, type GateModel, type GbtParams, type LogRegParams, type StageModel } from '../../../common/gate/model';
 import { buildExamples, type Examples } from './examples';
 import { fitGbt, predictGbt, type GbtOptions } from './gbt';
 import { fitLogReg, predictLogReg } from './logreg';
 import { auc, hideAtKeep, thresholdTable } from './metrics';
 
 /** A model to try: `blend` fits both the logistic regression (lambda) and the trees (gbt) and averages them. */
-export interface Candidate { name: string; kind: 'logreg' | 'gbt' | 'blend'; lambda?: number; gbt?: GbtOptions }
+export interface Candidate {
+  name: string; kind: 'logreg' | 'gbt' | 'blend'; lambda?: number; gbt?: GbtOptions;
+  /** Weight every user's rows by (mean rows per user / the user's rows)^userWeight: at 1 each user counts the same
+   * however many suggestions they saw, so a few heavy users do not set the model for everyone. No effect with one user. */
+  userWeight?: number;
+}
 
 export interface TrainOptions {
   /** Models to choose from (default: DEFAULT_CANDIDATES, or LARGE_CANDIDATES above LARGE_N decisions). */
@@ -25,11 +30,16 @@ export interface TrainOptions {
   createdAt?: string;
 }
 
+const D1: GbtOptions = { depth: 1, trees: 200, learningRate: 0.05, minLeaf: 20 };
+const D2: GbtOptions = { depth: 2, trees: 100, learningRate: 0.03, minLeaf: 30 };
 export const DEFAULT_CANDIDATES: Candidate[] = [
-  { name: 'blend-l0.3-d1', kind: 'blend', lambda: 0.3, gbt: { depth: 1, trees: 200, learningRate: 0.05, minLeaf: 20 } },
-  { name: 'blend-l0.3-d2', kind: 'blend', lambda: 0.3, gbt: { depth: 2, trees: 100, learningRate: 0.03, minLeaf: 30 } },
+  { name: 'blend-l0.3-d1', kind: 'blend', lambda: 0.3, gbt: D1 },
+  { name: 'blend-l0.3-d2', kind: 'blend', lambda: 0.3, gbt: D2 },
   { name: 'logreg-l0.3', kind: 'logreg', lambda: 0.3 },
-  { name: 'gbt-d2', kind: 'gbt', gbt: { depth: 2, trees: 100, learningRate: 0.03, minLeaf: 30 } },
+  { name: 'gbt-d2', kind: 'gbt', gbt: D2 },
+  { name: 'blend-l0.3-d1-equsers', kind: 'blend', lambda: 0.3, gbt: D1, userWeight: 1 },
+  { name: 'blend-l0.3-d2-equsers', kind: 'blend', lambda: 0.3, gbt: D2, userWeight: 1 },
+  { name: 'gbt-d2-equsers', kind: 'gbt', gbt: D2, userWeight: 1 },
 ];
 /** With plenty of data one held-out fold and one candidate of each kind suffice: training stays under about
  * 2 s of CPU at every store size (the full choice costs about 1.5 s at LARGE_N decisions and grows linearly). */
@@ -81,17 +91,17 @@ export function groupFolds(ex: Examples, k: number): number[] {
 }
 
 type Fitted = StageModel['params'];
+type Part = LogRegParams | GbtParams;
 
+function fitPart(kind: 'logreg' | 'gbt', c: Candidate, x: Float64Array, d: number, y: ArrayLike<number>, w: ArrayLike<number>): Part {
+  return kind === 'logreg' ? fitLogReg(x, d, y, w, { lambda: c.lambda }) : fitGbt(x, d, y, w, c.gbt);
+}
 function fit(c: Candidate, x: Float64Array, d: number, y: ArrayLike<number>, w: ArrayLike<number>): Fitted {
-  if (c.kind === 'logreg') return fitLogReg(x, d, y, w, { lambda: c.lambda });
-  if (c.kind === 'gbt') return fitGbt(x, d, y, w, c.gbt);
+  if (c.kind !== 'blend') return fitPart(c.kind, c, x, d, y, w);
   return { kind: 'blend', parts: [fitLogReg(x, d, y, w, { lambda: c.lambda }), fitGbt(x, d, y, w, c.gbt)] };
 }
-function predict(p: Fitted, x: Float64Array, d: number): Float64Array {
-  if (p.kind === 'logreg') return predictLogReg(p, x, d);
-  if (p.kind === 'gbt') return predictGbt(p, x, d);
-  const a = predictLogReg(p.parts[0], x, d), b = predictGbt(p.parts[1], x, d);
-  return a.map((v, i) => (v + b[i]) / 2);
+function predictPart(p: Part, x: Float64Array, d: number): Float64Array {
+  return p.kind === 'logreg' ? predictLogReg(p, x, d) : predictGbt(p, x, d);
 }
 
 function trainStage(stage: Stage, ex: Examples, names: readonly string[], candidates: Candidate[], fold: number[], oneFold: boolean): StageModel {
@@ -108,24 +118,51 @@ function trainStage(stage: Stage, ex: Examples, names: readonly string[], candid
   for (let i = 0; i < ex.n; i++) for (let f = 0; f < nf; f++) (fold[i] === f ? byFold[f].test : byFold[f].train).push(i);
   const usable = byFold.filter((b) => b.test.length && hasBoth(ex.y, b.train)).slice(0, oneFold ? 1 : nf);
   if (!usable.length) throw new TrainError('too few decisions of one outcome to hold any fold out');
-  const scored: { c: Candidate; oof: Float64Array; auc: number; last: Fitted }[] = [];
   const testRows = usable.flatMap((b) => b.test);
   const yTest = testRows.map((i) => ex.y[i]);
-  for (const c of candidates) {
-    const oof = new Float64Array(testRows.length);
-    let at = 0, last: Fitted | undefined;
-    for (const b of usable) {
-      last = fit(c, rowsOf(x, d, b.train), d, b.train.map((i) => ex.y[i]), b.train.map((i) => ex.w[i]));
-      oof.set(predict(last, rowsOf(x, d, b.test), d), at);
-      at += b.test.length;
+  const perUser = new Map<string, number>();
+  for (const u of ex.user) perUser.set(u, (perUser.get(u) ?? 0) + 1);
+  const userWeight = (c: Candidate) => (perUser.size > 1 ? c.userWeight ?? 0 : 0);
+  const weightsOf = (c: Candidate): ArrayLike<number> => {
+    const p = userWeight(c), meanRows = ex.n / perUser.size;
+    return p ? Float64Array.from(ex.w, (v, i) => v * (meanRows / perUser.get(ex.user[i])!) ** p) : ex.w;
+  };
+  // candidates share their parts (a blend is its regression and its trees): each part is fitted once per fold
+  const parts = new Map<string, { oof: Float64Array; last: Part }>();
+  const part = (kind: 'logreg' | 'gbt', c: Candidate) => {
+    const key = JSON.stringify([kind, kind === 'logreg' ? c.lambda : c.gbt, userWeight(c)]);
+    let p = parts.get(key);
+    if (!p) {
+      const w = weightsOf(c);
+      const oof = new Float64Array(testRows.length);
+      let at = 0, last: Part | undefined;
+      for (const b of usable) {
+        last = fitPart(kind, c, rowsOf(x, d, b.train), d, b.train.map((i) => ex.y[i]), b.train.map((i) => w[i]));
+        oof.set(predictPart(last, rowsOf(x, d, b.test), d), at);
+        at += b.test.length;
+      }
+      p = { oof, last: last! };
+      parts.set(key, p);
     }
-    scored.push({ c, oof, auc: auc(oof, yTest), last: last! });
+    return p;
+  };
+  const scored: { c: Candidate; oof: Float64Array; auc: number; last: Fitted }[] = [];
+  for (const c of candidates) {
+    let oof: Float64Array, last: Fitted;
+    if (c.kind === 'blend') {
+      const a = part('logreg', c), b = part('gbt', c);
+      oof = a.oof.map((v, i) => (v + b.oof[i]) / 2);
+      last = { kind: 'blend', parts: [a.last as LogRegParams, b.last as GbtParams] };
+    } else {
+      ({ oof, last } = part(c.kind, c));
+    }
+    scored.push({ c, oof, auc: auc(oof, yTest), last });
   }
   // ties (within noise of a few decisions) go to the earlier, simpler candidate
   const best = scored.reduce((a, b) => (b.auc > a.auc + 1e-3 ? b : a));
   // with one large held-out fold the model fitted on the other four fifths is kept: refitting would cost a
   // second fit for little gain, and its thresholds are exactly calibrated on the held-out scores
-  const params = oneFold ? best.last : fit(best.c, x, d, ex.y, ex.w);
+  const params = oneFold ? best.last : fit(best.c, x, d, ex.y, weightsOf(best.c));
   return {
     stage,
     features: [...names],

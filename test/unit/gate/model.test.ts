@@ -89,6 +89,22 @@ describe('gate model', () => {
     assert.notDeepStrictEqual((trainGate(weighted, lr) as GateModel).stage2.params, plain.stage2.params);
   });
 
+  it('can count every user the same, so one heavy user with the opposite habit does not set the model for the rest', () => {
+    const flip = { accepted: 'rejected', partial: 'rejected', rejected: 'accepted' } as const;
+    const light = syntheticEvents({ suggestions: 320, users: 4, seed: 21 });
+    const heavy = syntheticEvents({ suggestions: 640, users: 1, seed: 22 })
+      .map((e) => ({ ...e, user: 'heavy', ...(e.type in flip ? { type: flip[e.type as keyof typeof flip], accepted: undefined } : {}) }));
+    const fresh = syntheticEvents({ suggestions: 600, users: 4, seed: 23 });
+    const lightAuc = (userWeight?: number) => {
+      const m = trainGate([...light, ...heavy], { candidates: [{ name: 'lr', kind: 'logreg', lambda: 0.1, userWeight }], createdAt: 'test' });
+      const s = scoreEvents(loadGateModel(m), fresh);
+      return auc(s.stage2, s.y);
+    };
+    const plain = lightAuc(), equal = lightAuc(1);
+    assert.ok(plain < 0.6, `the heavy user's habit wins without weighting (AUC ${plain} on the other users)`);
+    assert.ok(equal > plain + 0.1, `equal user weights: AUC ${equal} against ${plain}`);
+  });
+
   it('refuses to train on too few or one-sided decisions', () => {
     assert.throws(() => trainGate(train.slice(0, 10)), TrainError);
     assert.throws(() => trainGate(train.filter((e) => e.type !== 'rejected')), /both outcomes/);
