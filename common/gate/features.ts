@@ -7,10 +7,10 @@ import { confidence, PRIOR_RATE, type GateHistory } from './history';
 import { scanPrefix, suggestionShape, type PrefixScan } from './lexical';
 
 /** Bump when a feature's meaning changes; models record the version they were trained with. */
-export const FEATURE_VERSION = 2;
+export const FEATURE_VERSION = 3;
 
 export const STAGE1_FEATURES = [
-  'prevAccepted', 'prevRejected', 'logSecSinceOutcome', 'logSecSinceShown', 'rateWithPrior', 'docDelta', 'prevConfidence',
+  'prevAccepted', 'prevRejected', 'logSecSinceOutcome', 'logSecSinceShown', 'rateWithPrior', 'docDelta', 'prevConfidence', 'typedSinceAcceptRate',
   'hasPrefix', 'lastWord', 'lastSpace', 'lastNewline', 'lastOpen', 'lastClose', 'lastComma', 'lastColon', 'lastEquals',
   'lastDot', 'lastQuote', 'lastOther', 'nonSpaceWord', 'nonSpaceOpen', 'nonSpaceColon', 'nonSpaceOther',
   'logLineLen', 'indent', 'lineBlank', 'logPrevLineLen', 'prevLineColon', 'prevLineBlank', 'prevLineComment', 'inString', 'inComment',
@@ -63,6 +63,11 @@ export function extractFeatures(stage: Stage, input: GateInput, h: GateHistory, 
   if (docLenNow >= 0 && h.lastShownDocLen >= 0) {
     const delta = docLenNow - h.lastShownDocLen;
     x[F.docDelta] = Math.sign(delta) * Math.log1p(Math.abs(delta));
+  }
+  if (docLenNow >= 0 && h.docLenAfterAccept >= 0 && h.lastAcceptTs > 0) {
+    // characters typed per second since the last accept: still writing along with the model, or stopped to read
+    const rate = (docLenNow - h.docLenAfterAccept) / Math.max((now - h.lastAcceptTs) / 1000, 1);
+    x[F.typedSinceAcceptRate] = Math.sign(rate) * Math.log1p(Math.abs(rate));
   }
   x[F.prevConfidence] = Number.isNaN(h.lastShownConfidence) ? MIDDLING_CONFIDENCE : h.lastShownConfidence;
 

@@ -21,6 +21,12 @@ export interface GateHistory {
   /** The model's confidence in the last shown suggestion (see confidence(); NaN unknown): how predictable the
    * code around the cursor has just been, known before the next request. */
   lastShownConfidence: number;
+  /** Id and length of the last shown suggestion, to know where the document ends once it is accepted. */
+  lastShownSid: string;
+  lastShownChars: number;
+  /** Time of the last accept (0 none) and the document length just after it (-1 unknown): typing since then. */
+  lastAcceptTs: number;
+  docLenAfterAccept: number;
   /** Ring of recently decided suggestion ids, so a partial then an accept counts once. */
   decidedSids: string[];
   decidedPos: number;
@@ -30,6 +36,7 @@ export function newHistory(): GateHistory {
   return {
     decisions: 0, accepted: 0, lastOutcome: -1, lastOutcomeTs: 0,
     lastShownTs: 0, lastShownDocLen: -1, lastShownText: '', lastShownConfidence: NaN,
+    lastShownSid: '', lastShownChars: 0, lastAcceptTs: 0, docLenAfterAccept: -1,
     decidedSids: new Array<string>(RECENT_SIDS).fill(''), decidedPos: 0,
   };
 }
@@ -48,13 +55,15 @@ export function outcomeOf(type: SuggestionEvent['type']): number {
 }
 
 /** Folds one event into the history (mutates h). Only completion events matter to the completion gate. */
-export function observe(h: GateHistory, e: Pick<SuggestionEvent, 'type' | 'ts' | 'sid' | 'kind' | 'ctx' | 'sug'>): void {
+export function observe(h: GateHistory, e: Pick<SuggestionEvent, 'type' | 'ts' | 'sid' | 'kind' | 'ctx' | 'sug'> & { accepted?: SuggestionEvent['accepted'] }): void {
   if (e.kind !== 'completion') return;
   if (e.type === 'shown') {
     h.lastShownTs = e.ts;
     h.lastShownDocLen = e.ctx?.docLen ?? -1;
     h.lastShownText = e.sug?.text ?? '';
     h.lastShownConfidence = confidence(e.sug);
+    h.lastShownSid = e.sid;
+    h.lastShownChars = e.sug?.chars ?? 0;
     return;
   }
   const y = outcomeOf(e.type);
@@ -65,4 +74,10 @@ export function observe(h: GateHistory, e: Pick<SuggestionEvent, 'type' | 'ts' |
   h.accepted += y;
   h.lastOutcome = y;
   h.lastOutcomeTs = e.ts;
+  if (y === 1) {
+    h.lastAcceptTs = e.ts;
+    // the accepted text lands at the cursor: the document grows by its length (partial accepts by their share)
+    const chars = e.accepted?.chars ?? h.lastShownChars;
+    h.docLenAfterAccept = e.sid === h.lastShownSid && h.lastShownDocLen >= 0 ? h.lastShownDocLen + chars : -1;
+  }
 }

@@ -91,8 +91,8 @@ export class ClientGate {
 
 /** The server's folded history as a GateHistory, or undefined when it is malformed (then the client's own is kept). */
 function historyFromState(s: GateHistoryState): GateHistory | undefined {
-  const numbers = [s.decisions, s.accepted, s.lastOutcome, s.lastOutcomeTs, s.lastShownTs, s.lastShownDocLen, s.decidedPos];
-  if (!numbers.every((n) => typeof n === 'number' && Number.isFinite(n)) || typeof s.lastShownText !== 'string') return undefined;
+  const numbers = [s.decisions, s.accepted, s.lastOutcome, s.lastOutcomeTs, s.lastShownTs, s.lastShownDocLen, s.decidedPos, s.lastShownChars, s.lastAcceptTs, s.docLenAfterAccept];
+  if (!numbers.every((n) => typeof n === 'number' && Number.isFinite(n)) || typeof s.lastShownText !== 'string' || typeof s.lastShownSid !== 'string') return undefined;
   if (s.lastShownConfidence !== null && typeof s.lastShownConfidence !== 'number') return undefined;
   const sids = newHistory().decidedSids;
   if (!Array.isArray(s.decidedSids) || s.decidedSids.length !== sids.length || !s.decidedSids.every((x) => typeof x === 'string')) return undefined;

@@ -103,6 +103,22 @@ describe('gate features', () => {
     assert.ok(Math.abs(at(extractFeatures(1, shown({ sug: null }), h), 'prevConfidence') - prevConf) < 1e-12);
   });
 
+  it('measures typing per second since the last accept, from where the accepted text ended', () => {
+    const h = newHistory();
+    const rate = (docLen: number, ts: number) => at(extractFeatures(1, shown({ ts, ctx: { lang: 'python', prefix: 'x = 1\n', docLen, offset: docLen }, sug: null }), h), 'typedSinceAcceptRate');
+    observe(h, shown({ sid: 'a', ts: 1000, ctx: { lang: 'python', prefix: 'x', docLen: 50, offset: 50 }, sug: { text: 'y = 2', chars: 5, lines: 1 } }));
+    assert.strictEqual(rate(150, 11_000), 0); // nothing accepted yet
+    observe(h, { ...shown({ sid: 'a', ts: 2000 }), type: 'accepted' });
+    // the accepted 5 characters are not typing: 100 more characters in 10 s is 10 per second
+    assert.ok(Math.abs(rate(155, 12_000) - Math.log1p(10)) < 1e-12);
+    assert.strictEqual(rate(55, 12_000), 0); // stopped after accepting
+    assert.ok(rate(35, 12_000) < 0); // deleting
+    // a partial accept lands only its accepted characters
+    observe(h, shown({ sid: 'b', ts: 20_000, ctx: { lang: 'python', prefix: 'x', docLen: 60, offset: 60 }, sug: { text: 'print(x)', chars: 8, lines: 1 } }));
+    observe(h, { ...shown({ sid: 'b', ts: 21_000 }), type: 'partial', accepted: { chars: 6 } });
+    assert.strictEqual(rate(66, 31_000), 0);
+  });
+
   it('sees an identifier typed halfway and code after the cursor', () => {
     const h = newHistory();
     const mid = extractFeatures(1, shown({ ctx: { lang: 'python', prefix: 'x = comp', docLen: 108, offset: 8 } }), h);
