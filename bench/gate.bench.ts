@@ -16,9 +16,11 @@ const us = (ns: bigint) => Number(ns) / 1000;
 const pct = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 
 function latency(gate: CompiledGate, label: string): void {
-  const events = syntheticEvents({ suggestions: 4000, users: 4, seed: 5 }).filter((e) => e.type === 'shown');
+  const stream = syntheticEvents({ suggestions: 4000, users: 4, seed: 5 });
+  const events = stream.filter((e) => e.type === 'shown');
+  // a history with decisions behind it, so the similarity to recently decided suggestions compares full token sets
   const h = newHistory();
-  for (const e of events.slice(0, 50)) observe(h, e);
+  for (const e of stream.slice(0, 400)) if (e.user === 'u0') observe(h, e);
   const calls = 200_000;
   for (const stage of [1, 2] as const) {
     for (let i = 0; i < 20_000; i++) decide(gate, stage, events[i % events.length], h, { rng: () => 0.5 }); // warm-up

@@ -203,8 +203,12 @@ export interface GateModelNotification {
   history?: GateHistoryState;
 }
 
-/** A GateHistory (common/gate/history.ts) as JSON: an unknown confidence (NaN) is null. */
-export type GateHistoryState = Omit<GateHistory, 'lastShownConfidence'> & { lastShownConfidence: number | null };
+/** A GateHistory (common/gate/history.ts) as JSON: an unknown confidence (NaN) is null, token sets are plain arrays. */
+export type GateHistoryState = Omit<GateHistory, 'lastShownConfidence' | 'lastShownTokens' | 'decidedTokens'> & {
+  lastShownConfidence: number | null;
+  lastShownTokens: number[];
+  decidedTokens: number[][];
+};
 
 export interface CompletionStatusNotification {
   state: 'ready' | 'noModel' | 'error' | 'disabled';

@@ -3,11 +3,11 @@
 // before it, the cursor context, and (stage 2) the suggestion itself. Runs in a few microseconds: one pass
 // over the last 600 characters of the prefix, no regular expressions, no allocation beyond the output vector.
 import type { EventContext, EventSuggestion } from '../events';
-import { confidence, PRIOR_RATE, type GateHistory } from './history';
+import { confidence, fillTokens, jaccard, MAX_TOKENS, PRIOR_RATE, RECENT_DECIDED, shapeOf, type GateHistory } from './history';
 import { scanPrefix, suggestionShape, type PrefixScan } from './lexical';
 
 /** Bump when a feature's meaning changes; models record the version they were trained with. */
-export const FEATURE_VERSION = 3;
+export const FEATURE_VERSION = 4;
 
 export const STAGE1_FEATURES = [
   'prevAccepted', 'prevRejected', 'logSecSinceOutcome', 'logSecSinceShown', 'rateWithPrior', 'docDelta', 'prevConfidence', 'typedSinceAcceptRate',
@@ -23,7 +23,7 @@ export const STAGE2_EXTRA = [
   'meanProb', 'meanAltProb', 'confidence', 'confidenceVsPrev',
   'hasText', 'startsNewline', 'startsSpace', 'continuesWord', 'isComment', 'repeatsFirstLine', 'repeatShare',
   'closesOpen', 'overCloses', 'opensBlock', 'parses', 'alnumShare', 'knownIdentShare', 'lineEcho', 'prevLineSimilarity',
-  'sameAsPrevSug', 'prevSugContains',
+  'sameAsPrevSug', 'prevSugContains', 'recentSimilarity', 'shapeRateVsUser',
 ] as const;
 
 export const STAGE2_FEATURES = [...STAGE1_FEATURES, ...STAGE2_EXTRA] as const;
@@ -141,6 +141,13 @@ function writeSuggestion(x: Float64Array, sug: EventSuggestion, prefix: string, 
     x[F.confidenceVsPrev] = Number.isNaN(h.lastShownConfidence) ? 0 : conf - h.lastShownConfidence;
   }
   x[F.parses] = parses === undefined ? 0 : parses ? 1 : -1;
+  // how this user takes suggestions of this shape (short line / long line / several lines) compared with all
+  // their suggestions: the shape's rate shrunk towards the user's own rate by 3 pseudo-decisions, minus that rate
+  const k = shapeOf(sug.lines, sug.chars);
+  if (k >= 0) {
+    const userRate = (h.accepted + 4 * PRIOR_RATE) / (h.decisions + 4);
+    x[F.shapeRateVsUser] = (h.byShape[k + 1] + 3 * userRate) / (h.byShape[k] + 3) - userRate;
+  }
   const text = sug.text;
   if (!text) return;
   const shape = suggestionShape(text, prefix, s);
@@ -163,4 +170,15 @@ function writeSuggestion(x: Float64Array, sug: EventSuggestion, prefix: string, 
     x[F.sameAsPrevSug] = prevText === text ? 1 : 0;
     x[F.prevSugContains] = prevText !== text && (prevText.includes(text) || text.includes(prevText)) ? 1 : 0;
   }
+  x[F.recentSimilarity] = recentSimilarity(text, h);
+}
+
+const tokens = new Int32Array(MAX_TOKENS);
+/** Highest token-set similarity of the suggestion to the user's last RECENT_DECIDED decided ones: near 1 when
+ * much the same code was just offered (and dealt with) already. */
+function recentSimilarity(text: string, h: GateHistory): number {
+  const n = fillTokens(text, tokens);
+  let best = 0;
+  for (let k = 0; k < Math.min(h.decidedTokens.length, RECENT_DECIDED); k++) best = Math.max(best, jaccard(tokens, n, h.decidedTokens[k]));
+  return best;
 }

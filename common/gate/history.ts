@@ -6,6 +6,10 @@ import type { EventSuggestion, SuggestionEvent } from '../events';
 /** Prior acceptance rate used before a user has decisions (roughly the rate seen in real Copilot logs). */
 export const PRIOR_RATE = 0.3;
 const RECENT_SIDS = 16;
+/** Decided suggestions remembered for similarity (the last RECENT_DECIDED, as token sets). */
+export const RECENT_DECIDED = 8;
+/** Tokens of a suggestion considered for similarity (the first MAX_TOKENS). */
+export const MAX_TOKENS = 64;
 
 export interface GateHistory {
   decisions: number;
@@ -27,6 +31,15 @@ export interface GateHistory {
   /** Time of the last accept (0 none) and the document length just after it (-1 unknown): typing since then. */
   lastAcceptTs: number;
   docLenAfterAccept: number;
+  /** Shape bucket (see shapeOf; -1 unknown) of the last shown suggestion, so its outcome can be counted by shape. */
+  lastShownShape: number;
+  /** Decisions and acceptances per shape bucket: short one-line [0, 1], long one-line [2, 3], multi-line [4, 5]. */
+  byShape: number[];
+  /** Token sets (see fillTokens) of the last shown suggestion and of the last RECENT_DECIDED decided ones (ring):
+   * a suggestion much like one the user has just dealt with is a re-offer. */
+  lastShownTokens: Int32Array;
+  decidedTokens: Int32Array[];
+  decidedTokensPos: number;
   /** Ring of recently decided suggestion ids, so a partial then an accept counts once. */
   decidedSids: string[];
   decidedPos: number;
@@ -37,8 +50,16 @@ export function newHistory(): GateHistory {
     decisions: 0, accepted: 0, lastOutcome: -1, lastOutcomeTs: 0,
     lastShownTs: 0, lastShownDocLen: -1, lastShownText: '', lastShownConfidence: NaN,
     lastShownSid: '', lastShownChars: 0, lastAcceptTs: 0, docLenAfterAccept: -1,
+    lastShownShape: -1, byShape: [0, 0, 0, 0, 0, 0],
+    lastShownTokens: new Int32Array(0), decidedTokens: [], decidedTokensPos: 0,
     decidedSids: new Array<string>(RECENT_SIDS).fill(''), decidedPos: 0,
   };
+}
+
+/** Index into byShape of a suggestion's shape bucket: one line up to 32 characters (about a typical accepted
+ * suggestion), a longer line, several lines; -1 empty. */
+export function shapeOf(lines: number, chars: number): number {
+  return lines <= 0 ? -1 : lines > 1 ? 4 : chars > 32 ? 2 : 0;
 }
 
 /** Mean token probability of the suggestion minus that of the alternatives (-1..1; NaN without log-probs).
@@ -47,6 +68,51 @@ export function confidence(sug: EventSuggestion | null | undefined): number {
   const lp = sug?.meanLogProb, alt = sug?.meanAltLogProb;
   if (lp === null || lp === undefined) return NaN;
   return Math.exp(Math.min(lp, 0)) - (alt === null || alt === undefined ? 0 : Math.exp(Math.min(alt, 0)));
+}
+
+const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+
+/** Writes the distinct hashed tokens of `text` (identifiers / numbers, and each other non-space character) into
+ * `buf`, sorted, and returns how many there are. Only the first buf.length tokens are read. No allocation. */
+export function fillTokens(text: string, buf: Int32Array): number {
+  let n = 0, h = 0, inWord = false;
+  for (let i = 0; i <= text.length && n < buf.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 32;
+    if (isWordChar(c)) {
+      h = inWord ? Math.imul(h ^ c, 16777619) : Math.imul(2166136261 ^ c, 16777619);
+      inWord = true;
+      continue;
+    }
+    if (inWord) { buf[n++] = h; inWord = false; }
+    if (!isSpace(c) && n < buf.length) buf[n++] = c;
+  }
+  // insertion sort (a few dozen entries), then drop repeats
+  for (let i = 1; i < n; i++) {
+    const v = buf[i];
+    let j = i - 1;
+    while (j >= 0 && buf[j] > v) { buf[j + 1] = buf[j]; j--; }
+    buf[j + 1] = v;
+  }
+  let m = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || buf[i] !== buf[m - 1]) buf[m++] = buf[i];
+  return m;
+}
+
+/** Jaccard similarity of two sorted distinct token lists (`a` holds na entries); 0 when both are empty. */
+export function jaccard(a: Int32Array, na: number, b: ArrayLike<number>): number {
+  let i = 0, j = 0, common = 0;
+  while (i < na && j < b.length) {
+    if (a[i] === b[j]) { common++; i++; j++; } else if (a[i] < b[j]) i++; else j++;
+  }
+  const union = na + b.length - common;
+  return union ? common / union : 0;
+}
+
+const scratch = new Int32Array(MAX_TOKENS);
+/** The token set of a suggestion's text as a new sorted array (see fillTokens). */
+export function tokenSet(text: string): Int32Array {
+  return scratch.slice(0, fillTokens(text, scratch));
 }
 
 /** The label of an outcome event: 1 accepted (fully or partly), 0 rejected, -1 not an outcome. */
@@ -64,16 +130,26 @@ export function observe(h: GateHistory, e: Pick<SuggestionEvent, 'type' | 'ts' |
     h.lastShownConfidence = confidence(e.sug);
     h.lastShownSid = e.sid;
     h.lastShownChars = e.sug?.chars ?? 0;
+    h.lastShownShape = e.sug ? shapeOf(e.sug.lines, e.sug.chars) : -1;
+    h.lastShownTokens = tokenSet(h.lastShownText);
     return;
   }
   const y = outcomeOf(e.type);
   if (y < 0 || h.decidedSids.includes(e.sid)) return;
   h.decidedSids[h.decidedPos] = e.sid;
   h.decidedPos = (h.decidedPos + 1) % RECENT_SIDS;
+  if (e.sid === h.lastShownSid) {
+    h.decidedTokens[h.decidedTokensPos] = h.lastShownTokens;
+    h.decidedTokensPos = (h.decidedTokensPos + 1) % RECENT_DECIDED;
+  }
   h.decisions++;
   h.accepted += y;
   h.lastOutcome = y;
   h.lastOutcomeTs = e.ts;
+  if (e.sid === h.lastShownSid && h.lastShownShape >= 0) {
+    h.byShape[h.lastShownShape]++;
+    h.byShape[h.lastShownShape + 1] += y;
+  }
   if (y === 1) {
     h.lastAcceptTs = e.ts;
     // the accepted text lands at the cursor: the document grows by its length (partial accepts by their share)

@@ -5,7 +5,7 @@
 // survives restarts).
 // Keeps the last decisions for "Show Gate Decisions". No 'vscode' import: unit-tested in plain node.
 import { redactEvent, type PrivacyLevel, type SuggestionEvent } from '../../common/events';
-import { decide, loadGateModel, newHistory, observe, type CompiledGate, type GateDecision, type GateHistory } from '../../common/gate/index';
+import { decide, loadGateModel, MAX_TOKENS, newHistory, observe, RECENT_DECIDED, type CompiledGate, type GateDecision, type GateHistory } from '../../common/gate/index';
 import type { GateDecisionRecord, GateHistoryState, GateModelNotification, GateSettings } from '../../common/protocol';
 
 const KEEP_DECISIONS = 50;
@@ -91,11 +91,25 @@ export class ClientGate {
 
 /** The server's folded history as a GateHistory, or undefined when it is malformed (then the client's own is kept). */
 function historyFromState(s: GateHistoryState): GateHistory | undefined {
-  const numbers = [s.decisions, s.accepted, s.lastOutcome, s.lastOutcomeTs, s.lastShownTs, s.lastShownDocLen, s.decidedPos, s.lastShownChars, s.lastAcceptTs, s.docLenAfterAccept];
+  const numbers = [s.decisions, s.accepted, s.lastOutcome, s.lastOutcomeTs, s.lastShownTs, s.lastShownDocLen, s.decidedPos, s.lastShownChars, s.lastAcceptTs, s.docLenAfterAccept, s.lastShownShape];
   if (!numbers.every((n) => typeof n === 'number' && Number.isFinite(n)) || typeof s.lastShownText !== 'string' || typeof s.lastShownSid !== 'string') return undefined;
   if (s.lastShownConfidence !== null && typeof s.lastShownConfidence !== 'number') return undefined;
   const sids = newHistory().decidedSids;
   if (!Array.isArray(s.decidedSids) || s.decidedSids.length !== sids.length || !s.decidedSids.every((x) => typeof x === 'string')) return undefined;
   if (!Number.isInteger(s.decidedPos) || s.decidedPos < 0 || s.decidedPos >= sids.length) return undefined;
-  return { ...s, lastShownConfidence: s.lastShownConfidence ?? NaN, decidedSids: [...s.decidedSids] };
+  // per-shape counts: six numbers, the last shown suggestion's bucket one of their even indices (or -1)
+  if (!Array.isArray(s.byShape) || s.byShape.length !== newHistory().byShape.length || !s.byShape.every((n) => typeof n === 'number' && Number.isFinite(n))) return undefined;
+  if (!Number.isInteger(s.lastShownShape) || s.lastShownShape < -1 || s.lastShownShape >= s.byShape.length || (s.lastShownShape % 2 !== 0 && s.lastShownShape !== -1)) return undefined;
+  // token sets: at most RECENT_DECIDED of them, each at most MAX_TOKENS 32-bit integers
+  const tokenSet = (t: unknown) => Array.isArray(t) && t.length <= MAX_TOKENS && t.every((n) => Number.isInteger(n) && (n as number) >= -0x80000000 && (n as number) <= 0x7fffffff);
+  if (!tokenSet(s.lastShownTokens) || !Array.isArray(s.decidedTokens) || s.decidedTokens.length > RECENT_DECIDED || !s.decidedTokens.every(tokenSet)) return undefined;
+  if (!Number.isInteger(s.decidedTokensPos) || s.decidedTokensPos < 0 || s.decidedTokensPos >= RECENT_DECIDED || s.decidedTokensPos > s.decidedTokens.length) return undefined;
+  return {
+    ...s,
+    lastShownConfidence: s.lastShownConfidence ?? NaN,
+    decidedSids: [...s.decidedSids],
+    byShape: [...s.byShape],
+    lastShownTokens: Int32Array.from(s.lastShownTokens),
+    decidedTokens: s.decidedTokens.map((t) => Int32Array.from(t)),
+  };
 }

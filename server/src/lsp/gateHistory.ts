@@ -42,7 +42,14 @@ export function historyOf(events: readonly SuggestionEvent[]): GateHistory {
 
 /** The history as sent to the client (GateModelNotification.history): JSON has no NaN, so unknown is null. */
 export function historyState(h: GateHistory): GateHistoryState {
-  return { ...h, lastShownConfidence: Number.isNaN(h.lastShownConfidence) ? null : h.lastShownConfidence, decidedSids: [...h.decidedSids] };
+  return {
+    ...h,
+    lastShownConfidence: Number.isNaN(h.lastShownConfidence) ? null : h.lastShownConfidence,
+    decidedSids: [...h.decidedSids],
+    byShape: [...h.byShape],
+    lastShownTokens: Array.from(h.lastShownTokens),
+    decidedTokens: h.decidedTokens.map((t) => Array.from(t)),
+  };
 }
 
 /**

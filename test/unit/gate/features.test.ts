@@ -129,6 +129,50 @@ describe('gate features', () => {
     assert.strictEqual(at(fresh, 'logCharsAfter'), 0);
   });
 
+  it('notices a suggestion much like one the user already accepted or rejected', () => {
+    const h = newHistory();
+    const sug = (text: string) => ({ text, chars: text.length, lines: 1, meanLogProb: -0.5, meanAltLogProb: -2 });
+    const offered = 'model.fit(X_train, y_train)';
+    assert.strictEqual(at(extractFeatures(2, shown({ sug: sug(offered) }), h), 'recentSimilarity'), 0);
+    observe(h, shown({ sid: 'r', ts: 100, sug: sug(offered) }));
+    // shown but not yet decided: not counted
+    assert.strictEqual(at(extractFeatures(2, shown({ sug: sug(offered) }), h), 'recentSimilarity'), 0);
+    observe(h, { ...shown({ sid: 'r', ts: 200 }), type: 'rejected' });
+    assert.strictEqual(at(extractFeatures(2, shown({ sug: sug(offered) }), h), 'recentSimilarity'), 1);
+    // the same tokens with other spacing count as the same code; a different statement shares little
+    assert.strictEqual(at(extractFeatures(2, shown({ sug: sug('model.fit( X_train , y_train )') }), h), 'recentSimilarity'), 1);
+    const other = at(extractFeatures(2, shown({ sug: sug('print(score)') }), h), 'recentSimilarity');
+    assert.ok(other > 0 && other < 0.3, `unrelated suggestion similarity ${other}`);
+    // only the last few decided suggestions are remembered
+    for (let k = 0; k < 8; k++) {
+      observe(h, shown({ sid: `o${k}`, ts: 300 + 10 * k, sug: sug(`value_${k} = ${k}`) }));
+      observe(h, { ...shown({ sid: `o${k}`, ts: 305 + 10 * k }), type: 'accepted' });
+    }
+    assert.strictEqual(h.decidedTokens.length, 8);
+    assert.ok(at(extractFeatures(2, shown({ sug: sug(offered) }), h), 'recentSimilarity') < 0.3);
+  });
+
+  it('compares the user\'s acceptance of suggestions shaped like this one with their acceptance overall', () => {
+    const h = newHistory();
+    const short = { text: 'y)', chars: 2, lines: 1 };
+    const long = { text: 'y, ' + 'z'.repeat(40) + ')', chars: 44, lines: 1 };
+    const multi = { text: 'y)\n    z = 1', chars: 13, lines: 2 };
+    assert.strictEqual(at(extractFeatures(2, shown({ sug: short }), h), 'shapeRateVsUser'), 0);
+    // accepts every short suggestion, rejects every long one
+    for (let k = 0; k < 6; k++) {
+      const s = k % 2 ? long : short;
+      observe(h, shown({ sid: `a${k}`, ts: 100 * k, sug: s }));
+      observe(h, { ...shown({ sid: `a${k}`, ts: 100 * k + 50 }), type: k % 2 ? 'rejected' : 'accepted' });
+    }
+    assert.deepStrictEqual(h.byShape, [3, 3, 3, 0, 0, 0]);
+    assert.ok(at(extractFeatures(2, shown({ sug: short }), h), 'shapeRateVsUser') > 0.1);
+    assert.ok(at(extractFeatures(2, shown({ sug: long }), h), 'shapeRateVsUser') < -0.1);
+    // no multi-line decisions yet: their rate is the user's own
+    assert.ok(Math.abs(at(extractFeatures(2, shown({ sug: multi }), h), 'shapeRateVsUser')) < 1e-12);
+    // stage 1 has no suggestion: no such feature
+    assert.strictEqual(extractFeatures(1, shown({ sug: short }), h).length, STAGE1_FEATURES.length);
+  });
+
   it('never looks at the future: features of a suggestion ignore its own and later outcomes', () => {
     const base = [shown({ sid: 'a', ts: 10 }), { ...shown({ sid: 'a', ts: 20 }), type: 'rejected' as const }, shown({ sid: 'b', ts: 30 })];
     const flipLater = [...base, { ...shown({ sid: 'b', ts: 40 }), type: 'accepted' as const }, shown({ sid: 'c', ts: 50 }), { ...shown({ sid: 'c', ts: 60 }), type: 'accepted' as const }];

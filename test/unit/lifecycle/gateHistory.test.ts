@@ -6,7 +6,7 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SuggestionEvent } from '../../../common/events';
-import { scoreStage1 } from '../../../common/gate/index';
+import { scoreStage1, scoreStage2 } from '../../../common/gate/index';
 import { ClientGate, MAX_EARLY_EVENTS } from '../../../extension/src/gate';
 import { EventStore } from '../../../server/src/events/store';
 import { loadDefaultGate } from '../../../server/src/gate/default';
@@ -92,6 +92,32 @@ describe('gate history after a restart', () => {
     const h = clientGate();
     h.setModel({ model: compiled.model, source: 'default', history: sent(shownLast) });
     assert.equal(h.decide(1, req, '')!.score, scoreStage1(compiled, req, historyOf(shownLast)));
+  });
+
+  it('the restored history carries the per-shape counts and the recent suggestions\' token sets (stage 2)', () => {
+    const compiled = loadDefaultGate();
+    const stored: SuggestionEvent[] = [];
+    for (let i = 0; i < 12; i++) {
+      const text = i % 3 ? `total_${i} = compute(values, ${i})` : `x${i}`;
+      stored.push({ ...base, id: `s${i}`, ts: 10_000 * i, type: 'shown', sid: `q${i}`, ctx, sug: { text, chars: text.length, lines: 1, meanLogProb: -0.3 } });
+      stored.push({ ...base, id: `o${i}`, ts: 10_000 * i + 1500, type: i % 2 ? 'rejected' : 'accepted', sid: `q${i}` });
+    }
+    const state = sent(stored);
+    assert.equal(state.decidedTokens.length, 8);
+    assert.ok(state.decidedTokens.every((t: unknown) => Array.isArray(t)), 'token sets travel as arrays');
+    const g = clientGate();
+    g.setModel({ model: compiled.model, source: 'default', history: state });
+    const text = 'total_5 = compute(values, 5)';
+    const next: SuggestionEvent = { ...base, id: 'n', ts: 200_000, type: 'shown', sid: 'q99', ctx, sug: { text, chars: text.length, lines: 1, meanLogProb: -0.3 } };
+    const d = g.decide(2, next, '')!;
+    assert.equal(d.score, scoreStage2(compiled, next, historyOf(stored)));
+    assert.notEqual(d.score, scoreStage2(compiled, next, historyOf([])), 'the restored history should change the score');
+    // a malformed token set or shape count leaves the client with its own history
+    for (const bad of [{ decidedTokens: [[1.5]] }, { byShape: [0, 0] }, { lastShownShape: 1 }, { decidedTokensPos: 9 }, { lastShownTokens: 'x' }]) {
+      const h = clientGate();
+      h.setModel({ model: compiled.model, source: 'default', history: { ...state, ...bad } });
+      assert.equal(h.decide(2, next, '')!.score, scoreStage2(compiled, next, historyOf([])), JSON.stringify(bad));
+    }
   });
 
   it('keeps at most MAX_EARLY_EVENTS events for the first model: past that the client keeps its own history', () => {
