@@ -2,7 +2,7 @@
 // the shared types they carry. Both sides import this file; neither redefines these shapes.
 import type { PrivacyLevel, SuggestionEvent } from './events';
 import type { GateDecision } from './gate/decide';
-import type { GateHistory } from './gate/history';
+import type { GateHistory, ShownSuggestion } from './gate/history';
 import type { GateModel } from './gate/model';
 import type { TestRunResult } from './results';
 
@@ -204,9 +204,9 @@ export interface GateModelNotification {
 }
 
 /** A GateHistory (common/gate/history.ts) as JSON: an unknown confidence (NaN) is null, token sets are plain arrays. */
-export type GateHistoryState = Omit<GateHistory, 'lastShownConfidence' | 'lastShownTokens' | 'decidedTokens'> & {
+export type GateHistoryState = Omit<GateHistory, 'lastShownConfidence' | 'shown' | 'decidedTokens'> & {
   lastShownConfidence: number | null;
-  lastShownTokens: number[];
+  shown: (Omit<ShownSuggestion, 'tokens'> & { tokens: number[] })[];
   decidedTokens: number[][];
 };
 

@@ -10,6 +10,19 @@ const RECENT_SIDS = 16;
 export const RECENT_DECIDED = 8;
 /** Tokens of a suggestion considered for similarity (the first MAX_TOKENS). */
 export const MAX_TOKENS = 64;
+/** Shown suggestions remembered until their outcome arrives. */
+export const RECENT_SHOWN = 4;
+
+/** What an outcome needs to know about its suggestion. */
+export interface ShownSuggestion {
+  sid: string;
+  /** Document length when it was shown (-1 unknown) and its length in characters. */
+  docLen: number;
+  chars: number;
+  /** Shape bucket (see shapeOf; -1 unknown). */
+  shape: number;
+  tokens: Int32Array;
+}
 
 export interface GateHistory {
   decisions: number;
@@ -25,19 +38,17 @@ export interface GateHistory {
   /** The model's confidence in the last shown suggestion (see confidence(); NaN unknown): how predictable the
    * code around the cursor has just been, known before the next request. */
   lastShownConfidence: number;
-  /** Id and length of the last shown suggestion, to know where the document ends once it is accepted. */
-  lastShownSid: string;
-  lastShownChars: number;
   /** Time of the last accept (0 none) and the document length just after it (-1 unknown): typing since then. */
   lastAcceptTs: number;
   docLenAfterAccept: number;
-  /** Shape bucket (see shapeOf; -1 unknown) of the last shown suggestion, so its outcome can be counted by shape. */
-  lastShownShape: number;
+  /** The last RECENT_SHOWN shown suggestions (ring at shownPos): an outcome often arrives after the next suggestion
+   * is shown (the editor replaces one with the next), and still needs its suggestion's facts. */
+  shown: ShownSuggestion[];
+  shownPos: number;
   /** Decisions and acceptances per shape bucket: short one-line [0, 1], long one-line [2, 3], multi-line [4, 5]. */
   byShape: number[];
-  /** Token sets (see fillTokens) of the last shown suggestion and of the last RECENT_DECIDED decided ones (ring):
-   * a suggestion much like one the user has just dealt with is a re-offer. */
-  lastShownTokens: Int32Array;
+  /** Token sets (see fillTokens) of the last RECENT_DECIDED decided suggestions (ring at decidedTokensPos): a
+   * suggestion much like one the user has just dealt with is a re-offer. */
   decidedTokens: Int32Array[];
   decidedTokensPos: number;
   /** Ring of recently decided suggestion ids, so a partial then an accept counts once. */
@@ -49,9 +60,8 @@ export function newHistory(): GateHistory {
   return {
     decisions: 0, accepted: 0, lastOutcome: -1, lastOutcomeTs: 0,
     lastShownTs: 0, lastShownDocLen: -1, lastShownText: '', lastShownConfidence: NaN,
-    lastShownSid: '', lastShownChars: 0, lastAcceptTs: 0, docLenAfterAccept: -1,
-    lastShownShape: -1, byShape: [0, 0, 0, 0, 0, 0],
-    lastShownTokens: new Int32Array(0), decidedTokens: [], decidedTokensPos: 0,
+    lastAcceptTs: 0, docLenAfterAccept: -1, shown: [], shownPos: 0,
+    byShape: [0, 0, 0, 0, 0, 0], decidedTokens: [], decidedTokensPos: 0,
     decidedSids: new Array<string>(RECENT_SIDS).fill(''), decidedPos: 0,
   };
 }
@@ -128,32 +138,41 @@ export function observe(h: GateHistory, e: Pick<SuggestionEvent, 'type' | 'ts' |
     h.lastShownDocLen = e.ctx?.docLen ?? -1;
     h.lastShownText = e.sug?.text ?? '';
     h.lastShownConfidence = confidence(e.sug);
-    h.lastShownSid = e.sid;
-    h.lastShownChars = e.sug?.chars ?? 0;
-    h.lastShownShape = e.sug ? shapeOf(e.sug.lines, e.sug.chars) : -1;
-    h.lastShownTokens = tokenSet(h.lastShownText);
+    h.shown[h.shownPos] = {
+      sid: e.sid, docLen: h.lastShownDocLen, chars: e.sug?.chars ?? 0,
+      shape: e.sug ? shapeOf(e.sug.lines, e.sug.chars) : -1, tokens: tokenSet(h.lastShownText),
+    };
+    h.shownPos = (h.shownPos + 1) % RECENT_SHOWN;
     return;
   }
   const y = outcomeOf(e.type);
-  if (y < 0 || h.decidedSids.includes(e.sid)) return;
+  if (y < 0) return;
+  const s = h.shown.find((x) => x.sid === e.sid);
+  if (h.decidedSids.includes(e.sid)) {
+    // counted already (a partial accept); a full accept after it still lands the rest of the text
+    if (y === 1) landAccept(h, e, s);
+    return;
+  }
   h.decidedSids[h.decidedPos] = e.sid;
   h.decidedPos = (h.decidedPos + 1) % RECENT_SIDS;
-  if (e.sid === h.lastShownSid) {
-    h.decidedTokens[h.decidedTokensPos] = h.lastShownTokens;
-    h.decidedTokensPos = (h.decidedTokensPos + 1) % RECENT_DECIDED;
-  }
   h.decisions++;
   h.accepted += y;
   h.lastOutcome = y;
   h.lastOutcomeTs = e.ts;
-  if (e.sid === h.lastShownSid && h.lastShownShape >= 0) {
-    h.byShape[h.lastShownShape]++;
-    h.byShape[h.lastShownShape + 1] += y;
+  if (s) {
+    h.decidedTokens[h.decidedTokensPos] = s.tokens;
+    h.decidedTokensPos = (h.decidedTokensPos + 1) % RECENT_DECIDED;
+    if (s.shape >= 0) {
+      h.byShape[s.shape]++;
+      h.byShape[s.shape + 1] += y;
+    }
   }
-  if (y === 1) {
-    h.lastAcceptTs = e.ts;
-    // the accepted text lands at the cursor: the document grows by its length (partial accepts by their share)
-    const chars = e.accepted?.chars ?? h.lastShownChars;
-    h.docLenAfterAccept = e.sid === h.lastShownSid && h.lastShownDocLen >= 0 ? h.lastShownDocLen + chars : -1;
-  }
+  if (y === 1) landAccept(h, e, s);
+}
+
+/** An accept: the accepted text lands where the suggestion was shown, so the document grows by its length (a
+ * partial accept by the characters it took). */
+function landAccept(h: GateHistory, e: Pick<SuggestionEvent, 'ts'> & { accepted?: SuggestionEvent['accepted'] }, s: ShownSuggestion | undefined): void {
+  h.lastAcceptTs = e.ts;
+  h.docLenAfterAccept = s && s.docLen >= 0 ? s.docLen + (e.accepted?.chars ?? s.chars) : -1;
 }

@@ -5,7 +5,7 @@
 // survives restarts).
 // Keeps the last decisions for "Show Gate Decisions". No 'vscode' import: unit-tested in plain node.
 import { redactEvent, type PrivacyLevel, type SuggestionEvent } from '../../common/events';
-import { decide, loadGateModel, MAX_TOKENS, newHistory, observe, RECENT_DECIDED, type CompiledGate, type GateDecision, type GateHistory } from '../../common/gate/index';
+import { decide, loadGateModel, MAX_TOKENS, newHistory, observe, RECENT_DECIDED, RECENT_SHOWN, type CompiledGate, type GateDecision, type GateHistory } from '../../common/gate/index';
 import type { GateDecisionRecord, GateHistoryState, GateModelNotification, GateSettings } from '../../common/protocol';
 
 const KEEP_DECISIONS = 50;
@@ -89,27 +89,37 @@ export class ClientGate {
   }
 }
 
-/** The server's folded history as a GateHistory, or undefined when it is malformed (then the client's own is kept). */
+/** The server's folded history as a GateHistory, or undefined when it is malformed (then the client's own is kept).
+ * Checked field by field, values included: a bad count would otherwise turn every score into NaN. */
 function historyFromState(s: GateHistoryState): GateHistory | undefined {
-  const numbers = [s.decisions, s.accepted, s.lastOutcome, s.lastOutcomeTs, s.lastShownTs, s.lastShownDocLen, s.decidedPos, s.lastShownChars, s.lastAcceptTs, s.docLenAfterAccept, s.lastShownShape];
-  if (!numbers.every((n) => typeof n === 'number' && Number.isFinite(n)) || typeof s.lastShownText !== 'string' || typeof s.lastShownSid !== 'string') return undefined;
-  if (s.lastShownConfidence !== null && typeof s.lastShownConfidence !== 'number') return undefined;
-  const sids = newHistory().decidedSids;
-  if (!Array.isArray(s.decidedSids) || s.decidedSids.length !== sids.length || !s.decidedSids.every((x) => typeof x === 'string')) return undefined;
-  if (!Number.isInteger(s.decidedPos) || s.decidedPos < 0 || s.decidedPos >= sids.length) return undefined;
-  // per-shape counts: six numbers, the last shown suggestion's bucket one of their even indices (or -1)
-  if (!Array.isArray(s.byShape) || s.byShape.length !== newHistory().byShape.length || !s.byShape.every((n) => typeof n === 'number' && Number.isFinite(n))) return undefined;
-  if (!Number.isInteger(s.lastShownShape) || s.lastShownShape < -1 || s.lastShownShape >= s.byShape.length || (s.lastShownShape % 2 !== 0 && s.lastShownShape !== -1)) return undefined;
-  // token sets: at most RECENT_DECIDED of them, each at most MAX_TOKENS 32-bit integers
-  const tokenSet = (t: unknown) => Array.isArray(t) && t.length <= MAX_TOKENS && t.every((n) => Number.isInteger(n) && (n as number) >= -0x80000000 && (n as number) <= 0x7fffffff);
-  if (!tokenSet(s.lastShownTokens) || !Array.isArray(s.decidedTokens) || s.decidedTokens.length > RECENT_DECIDED || !s.decidedTokens.every(tokenSet)) return undefined;
-  if (!Number.isInteger(s.decidedTokensPos) || s.decidedTokensPos < 0 || s.decidedTokensPos >= RECENT_DECIDED || s.decidedTokensPos > s.decidedTokens.length) return undefined;
+  const count = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0;
+  const num = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
+  const int32 = (n: unknown) => Number.isInteger(n) && (n as number) >= -0x80000000 && (n as number) <= 0x7fffffff;
+  // a token set: at most MAX_TOKENS distinct 32-bit integers in increasing order
+  const tokens = (t: unknown): t is number[] => Array.isArray(t) && t.length <= MAX_TOKENS && t.every((n, i) => int32(n) && (i === 0 || n > t[i - 1]));
+  const fresh = newHistory();
+  if (!count(s.decisions) || !count(s.accepted) || s.accepted > s.decisions || ![-1, 0, 1].includes(s.lastOutcome)) return undefined;
+  if (![s.lastOutcomeTs, s.lastShownTs, s.lastShownDocLen, s.lastAcceptTs, s.docLenAfterAccept].every(num) || typeof s.lastShownText !== 'string') return undefined;
+  if (s.lastShownConfidence !== null && !num(s.lastShownConfidence)) return undefined;
+  if (!Array.isArray(s.decidedSids) || s.decidedSids.length !== fresh.decidedSids.length || !s.decidedSids.every((x) => typeof x === 'string')) return undefined;
+  if (!count(s.decidedPos) || s.decidedPos >= fresh.decidedSids.length) return undefined;
+  // per-shape counts: six counts, each bucket's acceptances at most its decisions
+  if (!Array.isArray(s.byShape) || s.byShape.length !== fresh.byShape.length || !s.byShape.every(count) || s.byShape.some((n, i) => i % 2 === 1 && n > s.byShape[i - 1])) return undefined;
+  const shownOk = (x: GateHistoryState['shown'][number]) =>
+    typeof x === 'object' && x !== null && typeof x.sid === 'string' && num(x.docLen) && count(x.chars) && [-1, 0, 2, 4].includes(x.shape) && tokens(x.tokens);
+  if (!Array.isArray(s.shown) || s.shown.length > RECENT_SHOWN || !s.shown.every(shownOk) || !count(s.shownPos) || s.shownPos >= RECENT_SHOWN || s.shownPos > s.shown.length) return undefined;
+  if (!Array.isArray(s.decidedTokens) || s.decidedTokens.length > RECENT_DECIDED || !s.decidedTokens.every(tokens)) return undefined;
+  if (!count(s.decidedTokensPos) || s.decidedTokensPos >= RECENT_DECIDED || s.decidedTokensPos > s.decidedTokens.length) return undefined;
   return {
-    ...s,
-    lastShownConfidence: s.lastShownConfidence ?? NaN,
-    decidedSids: [...s.decidedSids],
+    decisions: s.decisions, accepted: s.accepted, lastOutcome: s.lastOutcome, lastOutcomeTs: s.lastOutcomeTs,
+    lastShownTs: s.lastShownTs, lastShownDocLen: s.lastShownDocLen, lastShownText: s.lastShownText,
+    lastShownConfidence: s.lastShownConfidence ?? NaN, lastAcceptTs: s.lastAcceptTs, docLenAfterAccept: s.docLenAfterAccept,
+    shown: s.shown.map((x) => ({ sid: x.sid, docLen: x.docLen, chars: x.chars, shape: x.shape, tokens: Int32Array.from(x.tokens) })),
+    shownPos: s.shownPos,
     byShape: [...s.byShape],
-    lastShownTokens: Int32Array.from(s.lastShownTokens),
     decidedTokens: s.decidedTokens.map((t) => Int32Array.from(t)),
+    decidedTokensPos: s.decidedTokensPos,
+    decidedSids: [...s.decidedSids],
+    decidedPos: s.decidedPos,
   };
 }

@@ -31,7 +31,8 @@ export function recentEvents(dir: string, limit = RESTORE_EVENTS): SuggestionEve
     }
     if (found.length >= limit || budget.bytes <= 0) break;
   }
-  return found.sort((a, b) => a.ts - b.ts);
+  // found is newest first: reversed, a stable sort keeps equal timestamps in file order, as training reads them
+  return found.reverse().sort((a, b) => a.ts - b.ts);
 }
 
 export function historyOf(events: readonly SuggestionEvent[]): GateHistory {
@@ -47,7 +48,7 @@ export function historyState(h: GateHistory): GateHistoryState {
     lastShownConfidence: Number.isNaN(h.lastShownConfidence) ? null : h.lastShownConfidence,
     decidedSids: [...h.decidedSids],
     byShape: [...h.byShape],
-    lastShownTokens: Array.from(h.lastShownTokens),
+    shown: h.shown.map((x) => ({ ...x, tokens: Array.from(x.tokens) })),
     decidedTokens: h.decidedTokens.map((t) => Array.from(t)),
   };
 }

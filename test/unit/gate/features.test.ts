@@ -2,7 +2,7 @@ import * as assert from 'node:assert';
 import type { SuggestionEvent } from '../../../common/events';
 import { decide, scoreStage1, scoreStage2 } from '../../../common/gate/decide';
 import { extractFeatures, STAGE1_FEATURES, STAGE2_FEATURES } from '../../../common/gate/features';
-import { newHistory, observe } from '../../../common/gate/history';
+import { fillTokens, jaccard, MAX_TOKENS, newHistory, observe } from '../../../common/gate/history';
 import { loadGateModel } from '../../../common/gate/model';
 import { scoreEvents } from '../../../server/src/gate/evaluate';
 import { buildExamples } from '../../../server/src/gate/examples';
@@ -169,8 +169,45 @@ describe('gate features', () => {
     assert.ok(at(extractFeatures(2, shown({ sug: long }), h), 'shapeRateVsUser') < -0.1);
     // no multi-line decisions yet: their rate is the user's own
     assert.ok(Math.abs(at(extractFeatures(2, shown({ sug: multi }), h), 'shapeRateVsUser')) < 1e-12);
-    // stage 1 has no suggestion: no such feature
-    assert.strictEqual(extractFeatures(1, shown({ sug: short }), h).length, STAGE1_FEATURES.length);
+  });
+
+  it('counts an outcome that arrives after the next suggestion was shown against its own suggestion', () => {
+    const h = newHistory();
+    const long = { text: 'y, ' + 'z'.repeat(40) + ')', chars: 44, lines: 1 };
+    // the editor replaces a suggestion with the next one: "shown b" is logged before "rejected a"
+    observe(h, shown({ sid: 'a', ts: 100, sug: long }));
+    observe(h, shown({ sid: 'b', ts: 200, sug: { text: 'y)', chars: 2, lines: 1 } }));
+    observe(h, { ...shown({ sid: 'a', ts: 201 }), type: 'rejected' });
+    assert.deepStrictEqual(h.byShape, [0, 0, 1, 0, 0, 0], 'the rejection is counted for the long suggestion');
+    assert.strictEqual(at(extractFeatures(2, shown({ sug: long }), h), 'recentSimilarity'), 1);
+    // accepting it later lands its text where it was shown
+    observe(h, { ...shown({ sid: 'b', ts: 300 }), type: 'accepted' });
+    const rate = at(extractFeatures(1, shown({ ts: 10_300, ctx: { lang: 'python', prefix: 'x', docLen: 72, offset: 72 }, sug: null }), h), 'typedSinceAcceptRate');
+    assert.ok(Math.abs(rate - Math.log1p(2)) < 1e-12, `20 characters in 10 s after landing 2 at 50: ${rate}`);
+  });
+
+  it('a full accept after a partial one counts once but lands the whole suggestion', () => {
+    const h = newHistory();
+    observe(h, shown({ sid: 'a', ts: 1000, ctx: { lang: 'python', prefix: 'x', docLen: 50, offset: 50 }, sug: { text: 'print(total_count)', chars: 18, lines: 1 } }));
+    observe(h, { ...shown({ sid: 'a', ts: 1500 }), type: 'partial', accepted: { chars: 6 } });
+    observe(h, { ...shown({ sid: 'a', ts: 2000 }), type: 'accepted' });
+    assert.strictEqual(h.decisions, 1);
+    assert.strictEqual(h.accepted, 1);
+    // nothing typed since: no typing rate, although the document is 18 characters longer than when it was shown
+    assert.strictEqual(at(extractFeatures(1, shown({ ts: 12_000, ctx: { lang: 'python', prefix: 'x', docLen: 68, offset: 68 }, sug: null }), h), 'typedSinceAcceptRate'), 0);
+  });
+
+  it('tokenises code into sorted distinct hashes: spacing does not matter, identifiers and punctuation do', () => {
+    const a = new Int32Array(MAX_TOKENS), b = new Int32Array(MAX_TOKENS);
+    const na = fillTokens('total = compute(values, values)', a);
+    assert.strictEqual(na, 7); // total = compute ( values , ) : the second values is a repeat
+    for (let i = 1; i < na; i++) assert.ok(a[i] > a[i - 1], 'sorted and distinct');
+    assert.strictEqual(jaccard(a, na, b.subarray(0, fillTokens('total=compute( values ,values )', b))), 1);
+    assert.strictEqual(jaccard(a, na, b.subarray(0, fillTokens('totals = compute(values, values)', b))), 6 / 8);
+    assert.strictEqual(fillTokens('   \n\t', a), 0);
+    assert.strictEqual(jaccard(a, 0, []), 0);
+    // only the first MAX_TOKENS tokens are read
+    assert.strictEqual(fillTokens(Array.from({ length: 100 }, (_, i) => `v${i}`).join(' '), a), MAX_TOKENS);
   });
 
   it('never looks at the future: features of a suggestion ignore its own and later outcomes', () => {

@@ -113,7 +113,13 @@ describe('gate history after a restart', () => {
     assert.equal(d.score, scoreStage2(compiled, next, historyOf(stored)));
     assert.notEqual(d.score, scoreStage2(compiled, next, historyOf([])), 'the restored history should change the score');
     // a malformed token set or shape count leaves the client with its own history
-    for (const bad of [{ decidedTokens: [[1.5]] }, { byShape: [0, 0] }, { lastShownShape: 1 }, { decidedTokensPos: 9 }, { lastShownTokens: 'x' }]) {
+    const entry = state.shown[0];
+    const malformed = [
+      { decidedTokens: [[1.5]] }, { decidedTokens: [[3, 2]] }, { byShape: [0, 0] }, { byShape: [1, 2, 0, 0, 0, 0] }, { decidedTokensPos: 9 },
+      { decisions: -4 }, { accepted: state.decisions + 1 }, { lastOutcome: 2 },
+      { shown: [{ ...entry, shape: 1 }] }, { shown: [{ ...entry, tokens: 'x' }] }, { shown: [{ ...entry, chars: -1 }] }, { shownPos: 7 },
+    ];
+    for (const bad of malformed) {
       const h = clientGate();
       h.setModel({ model: compiled.model, source: 'default', history: { ...state, ...bad } });
       assert.equal(h.decide(2, next, '')!.score, scoreStage2(compiled, next, historyOf([])), JSON.stringify(bad));
