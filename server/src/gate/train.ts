@@ -1,7 +1,7 @@
 // trainGate(): events in, gate model out. For each stage it fits the candidate models (logistic regression, small
-// boosted trees, their blend; each also with every user weighted the same) on grouped folds — by user when there are several users, by time
-// blocks otherwise — keeps the one with the best held-out AUC, sets the keep-rate thresholds from its held-out
-// scores, and refits it on everything. Training runs in the server or the CLI, never in the extension host.
+// boosted trees, their blend; with several users also variants that weight every user the same) on grouped folds
+// — by user when there are several users, by time blocks otherwise — keeps the one with the best held-out AUC, sets
+// the keep-rate thresholds from its held-out scores, and refits it on everything. Training runs in the server or the CLI, never in the extension host.
 import type { SuggestionEvent } from '../../../common/events';
 import { FEATURE_VERSION, featureNames, STAGE1_FEATURES, STAGE2_FEATURES, type Stage } from '../../../common/gate/features';
 import { MODEL_FORMAT, MODEL_VERSION, type GateModel, type GbtParams, type LogRegParams, type StageModel } from '../../../common/gate/model';
@@ -42,12 +42,15 @@ export const DEFAULT_CANDIDATES: Candidate[] = [
   { name: 'gbt-d2-equsers', kind: 'gbt', gbt: D2, userWeight: 1 },
 ];
 /** With plenty of data one held-out fold and one candidate of each kind suffice: training stays under about
- * 2 s of CPU at every store size (the full choice costs about 1.5 s at LARGE_N decisions and grows linearly). */
+ * 2 s of CPU at every store size (the full choice costs about 1.5 s at LARGE_N decisions and grows linearly).
+ * No equal-user-weight variant here: one more fit would take 100,000 events past 2 s. */
 export const LARGE_CANDIDATES: Candidate[] = [
   { name: 'logreg-l0.1', kind: 'logreg', lambda: 0.1 },
   { name: 'gbt-d2', kind: 'gbt', gbt: { depth: 2, trees: 40, learningRate: 0.1, minLeaf: 50, subsample: 0.3 } },
 ];
 export const LARGE_N = 1_000;
+/** Bound of the per-user factor of equal user weighting (and its inverse). */
+const MAX_USER_FACTOR = 4;
 const MIN_DECISIONS = 20;
 
 export class TrainError extends Error {}
@@ -123,9 +126,11 @@ function trainStage(stage: Stage, ex: Examples, names: readonly string[], candid
   const perUser = new Map<string, number>();
   for (const u of ex.user) perUser.set(u, (perUser.get(u) ?? 0) + 1);
   const userWeight = (c: Candidate) => (perUser.size > 1 ? c.userWeight ?? 0 : 0);
+  // the factor is bounded so a newcomer with two decisions does not get the weight of dozens of rows
   const weightsOf = (c: Candidate): ArrayLike<number> => {
     const p = userWeight(c), meanRows = ex.n / perUser.size;
-    return p ? Float64Array.from(ex.w, (v, i) => v * (meanRows / perUser.get(ex.user[i])!) ** p) : ex.w;
+    const factor = (u: string) => Math.min(Math.max((meanRows / perUser.get(u)!) ** p, 1 / MAX_USER_FACTOR), MAX_USER_FACTOR);
+    return p ? Float64Array.from(ex.w, (v, i) => v * factor(ex.user[i])) : ex.w;
   };
   // candidates share their parts (a blend is its regression and its trees): each part is fitted once per fold
   const parts = new Map<string, { oof: Float64Array; last: Part }>();
