@@ -43,14 +43,16 @@ export class Retrainer {
     if (total >= this.opts.afterDecisions) this.schedule(teamId);
   }
 
-  /** Retrains every team that has decisions its current model has not seen. */
+  /** Retrains every team that has decisions its current model has not seen, or a model clients cannot load. */
   async checkAll() {
     if (this.checking) return;
     this.checking = true;
     try {
       for (const team of await this.storage.teams()) {
         const [decisions, model] = await Promise.all([this.storage.countDecisions(team.id), this.storage.model(team.id)]);
-        if (decisions > (model?.decisions ?? 0) && decisions >= this.opts.minDecisions) this.schedule(team.id);
+        // a model this version of the gate cannot load (trained for other features: an upgrade) is retrained too
+        const stale = model !== undefined && !loads(model.model);
+        if ((decisions > (model?.decisions ?? 0) || stale) && decisions >= this.opts.minDecisions) this.schedule(team.id);
       }
     } catch (err) {
       this.log({ level: 'error', msg: 'retrain check failed', error: (err as Error).message });
@@ -98,5 +100,14 @@ export class Retrainer {
     clearInterval(this.timer);
     this.abort.abort();
     await this.queue;
+  }
+}
+
+function loads(text: string): boolean {
+  try {
+    loadGateModel(JSON.parse(text));
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -142,6 +142,22 @@ for (const backend of BACKENDS) {
       assert.match(other.json().error, /team 'beta'.*it has 0/);
     });
 
+    it('retrains a team model made for other gate features (after an upgrade) at the next check', async () => {
+      await open();
+      const events = cupsEvents();
+      for (let i = 0; i < events.length; i += 500) assert.equal((await post(c, alpha, events.slice(i, i + 500))).status, 200);
+      await c.retrainer.checkAll();
+      const teamId = (await c.storage.teams()).find((t) => t.name === 'alpha')!.id;
+      const fresh = (await c.storage.model(teamId))!;
+      const old = { ...JSON.parse(fresh.model), featureVersion: 1 };
+      await c.storage.saveModel(teamId, { ...fresh, model: JSON.stringify(old), etag: '"old"' });
+      await c.retrainer.checkAll();
+      const served = await request(`${c.url}/v1/model`, { headers: auth(alpha) });
+      assert.equal(served.status, 200);
+      assert.notEqual(served.headers.etag, '"old"');
+      assert.equal(served.json().featureVersion, JSON.parse(fresh.model).featureVersion);
+    });
+
     it('keeps teams apart: same ids stored separately, dashboard data only from the own team', async () => {
       await open();
       const batch = [...suggestion('x', 'accepted', { lang: 'python' }), ...suggestion('y', 'rejected', { lang: 'python' })];
