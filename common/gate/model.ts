@@ -29,7 +29,9 @@ export interface GateModel {
   version: typeof MODEL_VERSION;
   featureVersion: number;
   createdAt: string;
-  trainedOn: { decisions: number; accepted: number; users: number };
+  /** withCode false: trained on events stored without code text (privacy level noCode, as team uploads are by
+   * default); the client then scores in that form too. Absent in older files: with code. */
+  trainedOn: { decisions: number; accepted: number; users: number; withCode?: boolean };
   stage1: StageModel;
   stage2: StageModel;
 }

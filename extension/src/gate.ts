@@ -1,6 +1,7 @@
 // The client's gate: the model the server sent (loopwise/gateModel), the user's history folded from every
 // event this client logs, and the two decisions on the UI path (microseconds: common/gate scoring, no I/O).
-// Scores the event in the privacy level's form, as stored, so training later sees what was scored here. The
+// Scores the event in the privacy level's form, as stored, so training later sees what was scored here; a model
+// trained on events without code (a team model from noCode uploads) is scored on the event without code. The
 // history continues from the one the server folded from the stored events and sends with its first model (it
 // survives restarts).
 // Keeps the last decisions for "Show Gate Decisions". No 'vscode' import: unit-tested in plain node.
@@ -24,6 +25,8 @@ export class ClientGate {
   private gate: CompiledGate | undefined;
   private source: GateModelNotification['source'] | undefined;
   private history: GateHistory = newHistory();
+  /** The same history folded from the events without code, for a model trained on such events (team uploads). */
+  private codeFree: GateHistory = newHistory();
   /**
    * Events logged before the server's first model: folded again on top of the history it brings. Undefined once
    * a model arrived, or when more than MAX_EARLY_EVENTS were logged before it (the client's own history is then
@@ -63,7 +66,10 @@ export class ClientGate {
   decide(stage: 1 | 2, event: SuggestionEvent, preview: string): GateDecision | undefined {
     if (!this.gate) return undefined;
     const s = this.settings();
-    const d = decide(this.gate, stage, redactEvent(event, s.privacy), this.history, { enabled: s.enabled, keepRate: s.keepRate, exploreRate: s.exploreRate, rng: this.rng });
+    // a model that never saw code is scored without it, or the text features it learned as absent would be made up
+    const withCode = this.gate.model.trainedOn.withCode !== false;
+    const e = redactEvent(event, withCode ? s.privacy : 'noCode');
+    const d = decide(this.gate, stage, e, withCode ? this.history : this.codeFree, { enabled: s.enabled, keepRate: s.keepRate, exploreRate: s.exploreRate, rng: this.rng });
     this.recent.push({ ts: event.ts, sid: event.sid, stage, show: d.show, score: d.score, threshold: d.threshold, explore: d.explore, preview });
     if (this.recent.length > KEEP_DECISIONS) this.recent.shift();
     return d;
@@ -73,14 +79,20 @@ export class ClientGate {
   observe(event: SuggestionEvent): void {
     const e = redactEvent(event, this.settings().privacy);
     observe(this.history, e);
+    observe(this.codeFree, redactEvent(e, 'noCode'));
     this.early?.push(e);
     if (this.early && this.early.length > MAX_EARLY_EVENTS) this.early = undefined;
   }
 
   /** The history folded from the stored events, then what this client logged since it started. */
   private restore(stored: GateHistory): void {
-    for (const e of this.early ?? []) observe(stored, e);
+    const codeFree = withoutCode(stored);
+    for (const e of this.early ?? []) {
+      observe(stored, e);
+      observe(codeFree, redactEvent(e, 'noCode'));
+    }
     this.history = stored;
+    this.codeFree = codeFree;
   }
 
   /** The last decisions, newest first. */
@@ -121,5 +133,18 @@ function historyFromState(s: GateHistoryState): GateHistory | undefined {
     decidedTokensPos: s.decidedTokensPos,
     decidedSids: [...s.decidedSids],
     decidedPos: s.decidedPos,
+  };
+}
+
+/** A copy of the history as if folded from the same events without code: only text-derived fields differ. */
+function withoutCode(h: GateHistory): GateHistory {
+  const none = new Int32Array(0);
+  return {
+    ...h,
+    lastShownText: '',
+    shown: h.shown.map((x) => ({ ...x, tokens: none })),
+    byShape: [...h.byShape],
+    decidedTokens: h.decidedTokens.map(() => none),
+    decidedSids: [...h.decidedSids],
   };
 }

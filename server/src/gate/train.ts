@@ -204,8 +204,19 @@ export function trainGate(events: SuggestionEvent[], opts: TrainOptions = {}): G
     version: MODEL_VERSION,
     featureVersion: FEATURE_VERSION,
     createdAt: opts.createdAt ?? new Date().toISOString(),
-    trainedOn: { decisions: ex.n, accepted, users: new Set(ex.user).size },
+    trainedOn: { decisions: ex.n, accepted, users: new Set(ex.user).size, withCode: mostlyWithCode(events) },
     stage1: trainStage(1, ex, opts.stage1Features ?? STAGE1_FEATURES, candidates, fold, large),
     stage2: trainStage(2, ex, opts.stage2Features ?? STAGE2_FEATURES, candidates, fold, large),
   };
+}
+
+/** Whether most shown completions carry code (a prefix or the suggestion's text), or were stored without it. */
+function mostlyWithCode(events: readonly SuggestionEvent[]): boolean {
+  let shown = 0, withCode = 0;
+  for (const e of events) {
+    if (e.kind !== 'completion' || e.type !== 'shown') continue;
+    shown++;
+    if (e.ctx?.prefix || e.sug?.text) withCode++;
+  }
+  return withCode * 2 >= shown;
 }

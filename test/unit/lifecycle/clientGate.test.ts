@@ -3,7 +3,9 @@
 // event as stored at the privacy level; thresholds follow the keep-rate; decisions are listed newest first.
 import * as assert from 'node:assert/strict';
 import { redactEvent, type PrivacyLevel, type SuggestionEvent } from '../../../common/events';
-import { newHistory, observe, scoreStage1, scoreStage2 } from '../../../common/gate/index';
+import { loadGateModel, newHistory, observe, scoreStage1, scoreStage2 } from '../../../common/gate/index';
+import { historyOf, historyState } from '../../../server/src/lsp/gateHistory';
+import { trainGate } from '../../../server/src/gate/train';
 import { loadDefaultGate } from '../../../server/src/gate/default';
 import { ClientGate } from '../../../extension/src/gate';
 
@@ -49,6 +51,36 @@ describe('client gate', () => {
     const d = gateWith('noCode').decide(2, shown, '')!;
     assert.equal(d.score, scoreStage2(compiled, redactEvent(shown, 'noCode'), newHistory()));
     assert.notEqual(d.score, scoreStage2(compiled, shown, newHistory()), 'the code text should matter to the score');
+  });
+
+  it('scores without code when the model was trained on events without code (a team model), live and restored', () => {
+    const stream: SuggestionEvent[] = [];
+    // accepted at the end of the document, rejected in the middle: without code, "at the end of a line" is only
+    // known at the end of the document
+    for (let i = 0; i < 40; i++) {
+      const text = i % 3 ? `total_${i % 5} = compute(values)` : 'pass';
+      const at = i % 2 ? ctx : { ...ctx, offset: ctx.docLen, suffix: '' };
+      stream.push({ ...base, id: `s${i}`, ts: 10_000 * i, type: 'shown', sid: `p${i}`, ctx: at, sug: { text, chars: text.length, lines: 1, meanLogProb: -0.2 - (i % 4) / 4 } });
+      stream.push({ ...base, id: `o${i}`, ts: 10_000 * i + 900, type: i % 2 && i % 7 ? 'rejected' : 'accepted', sid: `p${i}` });
+    }
+    const redacted = stream.map((e) => redactEvent(e, 'noCode'));
+    const team = trainGate(redacted, { createdAt: 'test' });
+    assert.equal(team.trainedOn.withCode, false);
+    assert.equal(trainGate(stream, { createdAt: 'test' }).trainedOn.withCode, true);
+    const model = loadGateModel(team);
+    // in the middle of the document, at the end of a line: only the code shows the line end
+    const next: SuggestionEvent = { ...base, id: 'n', ts: 500_000, type: 'shown', sid: 'q', ctx: { ...ctx, suffix: '' }, sug: { text: 'total_1 = compute(values)', chars: 25, lines: 1, meanLogProb: -0.3 } };
+    const expected = scoreStage2(model, redactEvent(next, 'noCode'), historyOf(redacted));
+    assert.notEqual(scoreStage2(model, next, historyOf(stream)), expected, 'fixture: with its code the event would score otherwise');
+    // live: the user's own events carry code, the team model is scored without it
+    const live = gateWith('all');
+    live.setModel({ model: team, source: 'team' });
+    for (const e of stream) live.observe(e);
+    assert.equal(live.decide(2, next, '')!.score, expected);
+    // restored: the server folded the stored events (with code) and sent that history with the model
+    const restored = new ClientGate(() => ({ enabled: true, keepRate: 0.95, exploreRate: 0.02, retrainEvery: 200, privacy: 'all' }), () => 0.99);
+    restored.setModel({ model: team, source: 'team', history: historyState(historyOf(stream)) });
+    assert.equal(restored.decide(2, next, '')!.score, expected);
   });
 
   it('hides below the keep-rate threshold unless exploring, and shows everything when keeping all', () => {
