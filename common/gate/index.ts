@@ -3,4 +3,4 @@
 export { decide, gateField, scoreStage1, scoreStage2, DEFAULT_EXPLORE_RATE, DEFAULT_KEEP_RATE, type GateDecision, type GateOptions } from './decide';
 export { extractFeatures, featureNames, FEATURE_VERSION, STAGE1_FEATURES, STAGE2_FEATURES, type GateInput, type Stage } from './features';
 export { MAX_TOKENS, newHistory, observe, outcomeOf, RECENT_DECIDED, RECENT_SHOWN, type GateHistory, type ShownSuggestion } from './history';
-export { GateModelError, loadGateModel, thresholdFor, type CompiledGate, type GateModel, type StageModel } from './model';
+export { GateModelError, loadGateModel, thresholdFor, trainedWithoutCode, type CompiledGate, type GateModel, type StageModel } from './model';

@@ -116,6 +116,13 @@ function compileParams(p: ModelParams, index: number[], stage: Stage): (x: Float
   throw new GateModelError(`stage${stage}: unknown model kind '${(p as { kind?: unknown }).kind}'`);
 }
 
+/** Whether the model was trained on events without code (then it is scored on events without code too). */
+export function trainedWithoutCode(m: GateModel): boolean {
+  return m.trainedOn.withCode === false;
+}
+
+const count = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
+
 /** Checks a decoded model file and compiles it. Throws GateModelError with a readable message. */
 export function loadGateModel(json: unknown): CompiledGate {
   const m = json as GateModel;
@@ -123,6 +130,16 @@ export function loadGateModel(json: unknown): CompiledGate {
   if (m.format !== MODEL_FORMAT) throw new GateModelError(`not a gate model (format ${JSON.stringify(m.format)})`);
   if (m.version !== MODEL_VERSION) throw new GateModelError(`unsupported gate model version ${JSON.stringify(m.version)} (this build reads ${MODEL_VERSION})`);
   if (m.featureVersion !== FEATURE_VERSION) throw new GateModelError(`model features are version ${m.featureVersion}, this build computes version ${FEATURE_VERSION}`);
+  const t = m.trainedOn as Partial<GateModel['trainedOn']> | undefined;
+  if (typeof t !== 'object' || t === null || !count(t.decisions) || !count(t.accepted) || !count(t.users) || (t.withCode !== undefined && typeof t.withCode !== 'boolean')) {
+    throw new GateModelError('gate model has no valid trainedOn (decisions, accepted, users, withCode)');
+  }
+  for (const stage of [m.stage1, m.stage2]) {
+    const th = (stage as Partial<StageModel> | undefined)?.thresholds;
+    if (typeof th !== 'object' || th === null || !Object.entries(th).every(([k, v]) => Number.isFinite(Number(k)) && typeof v === 'number' && Number.isFinite(v))) {
+      throw new GateModelError('gate model has no valid keep-rate thresholds');
+    }
+  }
   return { model: m, stage1: compileStage(m.stage1, 1), stage2: compileStage(m.stage2, 2) };
 }
 

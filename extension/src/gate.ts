@@ -6,7 +6,7 @@
 // survives restarts).
 // Keeps the last decisions for "Show Gate Decisions". No 'vscode' import: unit-tested in plain node.
 import { redactEvent, type PrivacyLevel, type SuggestionEvent } from '../../common/events';
-import { decide, loadGateModel, MAX_TOKENS, newHistory, observe, RECENT_DECIDED, RECENT_SHOWN, type CompiledGate, type GateDecision, type GateHistory } from '../../common/gate/index';
+import { decide, loadGateModel, MAX_TOKENS, newHistory, observe, RECENT_DECIDED, RECENT_SHOWN, trainedWithoutCode, type CompiledGate, type GateDecision, type GateHistory } from '../../common/gate/index';
 import type { GateDecisionRecord, GateHistoryState, GateModelNotification, GateSettings } from '../../common/protocol';
 
 const KEEP_DECISIONS = 50;
@@ -25,8 +25,6 @@ export class ClientGate {
   private gate: CompiledGate | undefined;
   private source: GateModelNotification['source'] | undefined;
   private history: GateHistory = newHistory();
-  /** The same history folded from the events without code, for a model trained on such events (team uploads). */
-  private codeFree: GateHistory = newHistory();
   /**
    * Events logged before the server's first model: folded again on top of the history it brings. Undefined once
    * a model arrived, or when more than MAX_EARLY_EVENTS were logged before it (the client's own history is then
@@ -66,10 +64,10 @@ export class ClientGate {
   decide(stage: 1 | 2, event: SuggestionEvent, preview: string): GateDecision | undefined {
     if (!this.gate) return undefined;
     const s = this.settings();
-    // a model that never saw code is scored without it, or the text features it learned as absent would be made up
-    const withCode = this.gate.model.trainedOn.withCode !== false;
-    const e = redactEvent(event, withCode ? s.privacy : 'noCode');
-    const d = decide(this.gate, stage, e, withCode ? this.history : this.codeFree, { enabled: s.enabled, keepRate: s.keepRate, exploreRate: s.exploreRate, rng: this.rng });
+    // a model that never saw code is scored without it, or the features it learned as absent would be made up (the
+    // history's text-derived features are read only when the suggestion has text, so the history can stay as it is)
+    const e = redactEvent(event, trainedWithoutCode(this.gate.model) ? 'noCode' : s.privacy);
+    const d = decide(this.gate, stage, e, this.history, { enabled: s.enabled, keepRate: s.keepRate, exploreRate: s.exploreRate, rng: this.rng });
     this.recent.push({ ts: event.ts, sid: event.sid, stage, show: d.show, score: d.score, threshold: d.threshold, explore: d.explore, preview });
     if (this.recent.length > KEEP_DECISIONS) this.recent.shift();
     return d;
@@ -79,20 +77,14 @@ export class ClientGate {
   observe(event: SuggestionEvent): void {
     const e = redactEvent(event, this.settings().privacy);
     observe(this.history, e);
-    observe(this.codeFree, redactEvent(e, 'noCode'));
     this.early?.push(e);
     if (this.early && this.early.length > MAX_EARLY_EVENTS) this.early = undefined;
   }
 
   /** The history folded from the stored events, then what this client logged since it started. */
   private restore(stored: GateHistory): void {
-    const codeFree = withoutCode(stored);
-    for (const e of this.early ?? []) {
-      observe(stored, e);
-      observe(codeFree, redactEvent(e, 'noCode'));
-    }
+    for (const e of this.early ?? []) observe(stored, e);
     this.history = stored;
-    this.codeFree = codeFree;
   }
 
   /** The last decisions, newest first. */
@@ -133,18 +125,5 @@ function historyFromState(s: GateHistoryState): GateHistory | undefined {
     decidedTokensPos: s.decidedTokensPos,
     decidedSids: [...s.decidedSids],
     decidedPos: s.decidedPos,
-  };
-}
-
-/** A copy of the history as if folded from the same events without code: only text-derived fields differ. */
-function withoutCode(h: GateHistory): GateHistory {
-  const none = new Int32Array(0);
-  return {
-    ...h,
-    lastShownText: '',
-    shown: h.shown.map((x) => ({ ...x, tokens: none })),
-    byShape: [...h.byShape],
-    decidedTokens: h.decidedTokens.map(() => none),
-    decidedSids: [...h.decidedSids],
   };
 }

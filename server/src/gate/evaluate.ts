@@ -1,9 +1,9 @@
 // Evaluates a gate model on events: every decided suggestion is scored in time order with history built only
 // from earlier events of the same user, through the same compiled scorer the client uses. Reports the issue's
 // figures (AUC, share of rejected hidden at 95%/90% keep) and what the model's own thresholds achieve.
-import type { SuggestionEvent } from '../../../common/events';
+import { redactEvent, type SuggestionEvent } from '../../../common/events';
 import { STAGE1_FEATURES, STAGE2_FEATURES } from '../../../common/gate/features';
-import type { CompiledGate } from '../../../common/gate/model';
+import { trainedWithoutCode, type CompiledGate } from '../../../common/gate/model';
 import { buildExamples } from './examples';
 import { atThreshold, auc, hideAtKeep } from './metrics';
 
@@ -23,8 +23,10 @@ export interface Operating { threshold: number; keptAccepted: number; hiddenReje
 
 export interface Scored { stage1: Float64Array; stage2: Float64Array; y: Uint8Array; user: string[] }
 
+/** Scores every decided suggestion in time order, in the form the client scores it (without code for a model
+ * trained without code). */
 export function scoreEvents(gate: CompiledGate, events: readonly SuggestionEvent[]): Scored {
-  const ex = buildExamples(events);
+  const ex = buildExamples(trainedWithoutCode(gate.model) ? events.map((e) => redactEvent(e, 'noCode')) : events);
   const d1 = STAGE1_FEATURES.length, d2 = STAGE2_FEATURES.length;
   const s1 = new Float64Array(ex.n), s2 = new Float64Array(ex.n);
   for (let i = 0; i < ex.n; i++) {

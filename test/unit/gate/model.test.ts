@@ -47,6 +47,10 @@ describe('gate model', () => {
     bad({ ...model, format: 'x' }, /not a gate model/);
     bad({ ...model, stage2: { ...model.stage2, features: ['nope', ...model.stage2.features.slice(1)] } }, /unknown feature 'nope'/);
     bad(null, /JSON object/);
+    // a model the client would choke on later is refused when it arrives
+    bad({ ...model, trainedOn: undefined }, /trainedOn/);
+    bad({ ...model, trainedOn: { ...model.trainedOn, withCode: 'no' } }, /trainedOn/);
+    bad({ ...model, stage1: { ...model.stage1, thresholds: undefined } }, /thresholds/);
   });
 
   it('thresholds keep the target share of accepted suggestions on held-out data', () => {

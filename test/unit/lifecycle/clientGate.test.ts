@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import { redactEvent, type PrivacyLevel, type SuggestionEvent } from '../../../common/events';
 import { loadGateModel, newHistory, observe, scoreStage1, scoreStage2 } from '../../../common/gate/index';
 import { historyOf, historyState } from '../../../server/src/lsp/gateHistory';
+import { scoreEvents } from '../../../server/src/gate/evaluate';
 import { trainGate } from '../../../server/src/gate/train';
 import { loadDefaultGate } from '../../../server/src/gate/default';
 import { ClientGate } from '../../../extension/src/gate';
@@ -81,6 +82,8 @@ describe('client gate', () => {
     const restored = new ClientGate(() => ({ enabled: true, keepRate: 0.95, exploreRate: 0.02, retrainEvery: 200, privacy: 'all' }), () => 0.99);
     restored.setModel({ model: team, source: 'team', history: historyState(historyOf(stream)) });
     assert.equal(restored.decide(2, next, '')!.score, expected);
+    // gate eval and LOUO score such a model the same way
+    assert.deepEqual(scoreEvents(model, stream).stage2, scoreEvents(model, redacted).stage2);
   });
 
   it('hides below the keep-rate threshold unless exploring, and shows everything when keeping all', () => {
