@@ -7,7 +7,7 @@ import { confidence, fillTokens, jaccard, MAX_TOKENS, PRIOR_RATE, RECENT_DECIDED
 import { scanPrefix, suggestionShape, type PrefixScan } from './lexical';
 
 /** Bump when a feature's meaning changes; models record the version they were trained with. */
-export const FEATURE_VERSION = 4;
+export const FEATURE_VERSION = 5;
 
 export const STAGE1_FEATURES = [
   'prevAccepted', 'prevRejected', 'logSecSinceOutcome', 'logSecSinceShown', 'rateWithPrior', 'docDelta', 'prevConfidence', 'typedSinceAcceptRate',

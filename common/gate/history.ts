@@ -147,7 +147,7 @@ export function observe(h: GateHistory, e: Pick<SuggestionEvent, 'type' | 'ts' |
   }
   const y = outcomeOf(e.type);
   if (y < 0) return;
-  const s = h.shown.find((x) => x.sid === e.sid);
+  const s = shownEntry(h, e.sid);
   if (h.decidedSids.includes(e.sid)) {
     // counted already (a partial accept); a full accept after it still lands the rest of the text
     if (y === 1) landAccept(h, e, s);
@@ -168,6 +168,15 @@ export function observe(h: GateHistory, e: Pick<SuggestionEvent, 'type' | 'ts' |
     }
   }
   if (y === 1) landAccept(h, e, s);
+}
+
+/** The newest remembered shown suggestion with this id (undefined when it is older than the ring). */
+function shownEntry(h: GateHistory, sid: string): ShownSuggestion | undefined {
+  for (let k = 1; k <= h.shown.length; k++) {
+    const x = h.shown[(h.shownPos - k + RECENT_SHOWN) % RECENT_SHOWN];
+    if (x?.sid === sid) return x;
+  }
+  return undefined;
 }
 
 /** An accept: the accepted text lands where the suggestion was shown, so the document grows by its length (a

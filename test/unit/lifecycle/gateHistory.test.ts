@@ -49,6 +49,22 @@ describe('gate history after a restart', () => {
     assert.deepEqual(recentEvents(join(dir, 'none')), []);
   });
 
+  it('keeps events with the same timestamp in the order they were stored, as training reads them', () => {
+    const store = new EventStore({ dir, maxBytes: 600, flushMs: -1 });
+    const all: SuggestionEvent[] = [];
+    // the editor logs the next suggestion and the previous one's rejection in the same millisecond
+    for (let i = 0; i < 12; i++) {
+      all.push({ ...base, id: `s${i}`, ts: 5000 * Math.floor(i / 2), type: 'shown', sid: `q${i}`, ctx, sug: { text: `x${i}`, chars: 2, lines: 1 } });
+      if (i > 0) all.push({ ...base, id: `r${i}`, ts: 5000 * Math.floor(i / 2), type: 'rejected', sid: `q${i - 1}` });
+    }
+    for (const e of all) { store.append(e); store.flush(); }
+    store.close();
+    assert.ok(store.files().length > 2, 'fixture: the store rotated');
+    const got = recentEvents(dir).map((e) => e.id);
+    assert.ok(got.length >= 8, 'fixture: several files kept');
+    assert.deepEqual(got, all.slice(-got.length).map((e) => e.id));
+  });
+
   it('reads the last completion events of a large file, across read chunks', () => {
     const store = new EventStore({ dir, flushMs: -1 });
     const all: SuggestionEvent[] = [];
