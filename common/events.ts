@@ -110,9 +110,9 @@ export const isDecision = (e: SuggestionEvent) => e.type === 'accepted' || e.typ
 export type PrivacyLevel = 'all' | 'noCode';
 
 /** The event as stored at `level`. The client scores the gate on this same form so training sees what it saw. */
-export function redactEvent(e: SuggestionEvent, level: PrivacyLevel): SuggestionEvent {
+export function redactEvent<E extends Pick<SuggestionEvent, 'ctx' | 'sug'>>(e: E, level: PrivacyLevel): E {
   if (level === 'all' || (!e.ctx && !e.sug)) return e;
-  const out: SuggestionEvent = { ...e };
+  const out: E = { ...e };
   if (e.ctx) { out.ctx = { ...e.ctx }; delete out.ctx.prefix; delete out.ctx.suffix; }
   if (e.sug) { out.sug = { ...e.sug }; delete out.sug.text; }
   return out;

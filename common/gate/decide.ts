@@ -1,10 +1,10 @@
 // The gate decision the client makes on the UI path: score (features + model), compare with the threshold for
 // the user's keep-rate, and explore — show a would-be-hidden suggestion with a small probability and record
 // that probability (the propensity) so later training and evaluation can undo the gate's selection bias.
-import type { EventGate } from '../events';
+import { redactEvent, type EventGate } from '../events';
 import { extractFeatures, STAGE1_FEATURES, STAGE2_FEATURES, type GateInput, type Stage } from './features';
 import type { GateHistory } from './history';
-import type { CompiledGate } from './model';
+import { trainedWithoutCode, type CompiledGate } from './model';
 
 export interface GateOptions {
   /** false: always show (the score is still computed so the user can see it). */
@@ -35,14 +35,21 @@ export const DEFAULT_EXPLORE_RATE = 0.02;
 const scratch1 = new Float64Array(STAGE1_FEATURES.length);
 const scratch2 = new Float64Array(STAGE2_FEATURES.length);
 
+/** The input as the model saw its training events: a model trained without code (a team model from noCode
+ * uploads) is scored without code, or the features it only ever saw absent would be made up. The history's
+ * text-derived features are read only when the suggestion has text, so the history needs no such step. */
+function asTrained(gate: CompiledGate, input: GateInput): GateInput {
+  return trainedWithoutCode(gate.model) ? redactEvent(input, 'noCode') : input;
+}
+
 /** Stage 1: the context before any model call. Probability of acceptance. */
 export function scoreStage1(gate: CompiledGate, input: GateInput, h: GateHistory): number {
-  return gate.stage1.score(extractFeatures(1, input, h, scratch1));
+  return gate.stage1.score(extractFeatures(1, asTrained(gate, input), h, scratch1));
 }
 
 /** Stage 2: context plus the generated suggestion. Probability of acceptance. */
 export function scoreStage2(gate: CompiledGate, input: GateInput, h: GateHistory): number {
-  return gate.stage2.score(extractFeatures(2, input, h, scratch2));
+  return gate.stage2.score(extractFeatures(2, asTrained(gate, input), h, scratch2));
 }
 
 export function decide(gate: CompiledGate, stage: Stage, input: GateInput, h: GateHistory, opts: GateOptions = {}): GateDecision {

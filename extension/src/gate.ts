@@ -1,12 +1,12 @@
 // The client's gate: the model the server sent (loopwise/gateModel), the user's history folded from every
 // event this client logs, and the two decisions on the UI path (microseconds: common/gate scoring, no I/O).
-// Scores the event in the privacy level's form, as stored, so training later sees what was scored here; a model
-// trained on events without code (a team model from noCode uploads) is scored on the event without code. The
+// Scores the event in the privacy level's form, as stored, so training later sees what was scored here (a model
+// trained on events without code is scored without code by the shared scorer). The
 // history continues from the one the server folded from the stored events and sends with its first model (it
 // survives restarts).
 // Keeps the last decisions for "Show Gate Decisions". No 'vscode' import: unit-tested in plain node.
 import { redactEvent, type PrivacyLevel, type SuggestionEvent } from '../../common/events';
-import { decide, loadGateModel, MAX_TOKENS, newHistory, observe, RECENT_DECIDED, RECENT_SHOWN, trainedWithoutCode, type CompiledGate, type GateDecision, type GateHistory } from '../../common/gate/index';
+import { decide, loadGateModel, MAX_TOKENS, newHistory, observe, RECENT_DECIDED, RECENT_SHOWN, type CompiledGate, type GateDecision, type GateHistory } from '../../common/gate/index';
 import type { GateDecisionRecord, GateHistoryState, GateModelNotification, GateSettings } from '../../common/protocol';
 
 const KEEP_DECISIONS = 50;
@@ -64,10 +64,7 @@ export class ClientGate {
   decide(stage: 1 | 2, event: SuggestionEvent, preview: string): GateDecision | undefined {
     if (!this.gate) return undefined;
     const s = this.settings();
-    // a model that never saw code is scored without it, or the features it learned as absent would be made up (the
-    // history's text-derived features are read only when the suggestion has text, so the history can stay as it is)
-    const e = redactEvent(event, trainedWithoutCode(this.gate.model) ? 'noCode' : s.privacy);
-    const d = decide(this.gate, stage, e, this.history, { enabled: s.enabled, keepRate: s.keepRate, exploreRate: s.exploreRate, rng: this.rng });
+    const d = decide(this.gate, stage, redactEvent(event, s.privacy), this.history, { enabled: s.enabled, keepRate: s.keepRate, exploreRate: s.exploreRate, rng: this.rng });
     this.recent.push({ ts: event.ts, sid: event.sid, stage, show: d.show, score: d.score, threshold: d.threshold, explore: d.explore, preview });
     if (this.recent.length > KEEP_DECISIONS) this.recent.shift();
     return d;

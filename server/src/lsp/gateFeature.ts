@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import { isDecision, redactEvent, type SuggestionEvent } from '../../../common/events';
-import { decide, loadGateModel, newHistory, observe, trainedWithoutCode, type CompiledGate, type GateDecision, type GateHistory, type GateInput, type GateModel } from '../../../common/gate/index';
+import { decide, loadGateModel, newHistory, observe, type CompiledGate, type GateDecision, type GateHistory, type GateInput, type GateModel } from '../../../common/gate/index';
 import { GateCommands, Methods, type GateDecisionRecord, type GateHistoryState, type GateModelNotification, type GateSettings, type GateTrainResult } from '../../../common/protocol';
 import { loadDefaultGate } from '../gate/default';
 import type { EventsFeature } from './eventsFeature';
@@ -59,9 +59,8 @@ export class GateFeature implements Feature {
   /** Decides one stage for a client that does not gate itself; records the decision. */
   async decide(stage: 1 | 2, event: SuggestionEvent, uri: string, preview: string): Promise<GateDecision> {
     const settings = await this.settings(uri);
-    const gate = this.required();
-    const input: GateInput = redactEvent(event, trainedWithoutCode(gate.model) ? 'noCode' : this.events.privacy);
-    const d = decide(gate, stage, input, this.history, { enabled: settings.enabled, keepRate: settings.keepRate, exploreRate: settings.exploreRate, rng: this.rng });
+    const input: GateInput = redactEvent(event, this.events.privacy);
+    const d = decide(this.required(), stage, input, this.history, { enabled: settings.enabled, keepRate: settings.keepRate, exploreRate: settings.exploreRate, rng: this.rng });
     this.decisions.push({ ts: event.ts, sid: event.sid, stage, show: d.show, score: d.score, threshold: d.threshold, explore: d.explore, preview });
     if (this.decisions.length > KEEP_DECISIONS) this.decisions.shift();
     return d;

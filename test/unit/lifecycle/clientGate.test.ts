@@ -3,7 +3,7 @@
 // event as stored at the privacy level; thresholds follow the keep-rate; decisions are listed newest first.
 import * as assert from 'node:assert/strict';
 import { redactEvent, type PrivacyLevel, type SuggestionEvent } from '../../../common/events';
-import { loadGateModel, newHistory, observe, scoreStage1, scoreStage2 } from '../../../common/gate/index';
+import { extractFeatures, loadGateModel, newHistory, observe, scoreStage1, scoreStage2 } from '../../../common/gate/index';
 import { historyOf, historyState } from '../../../server/src/lsp/gateHistory';
 import { scoreEvents } from '../../../server/src/gate/evaluate';
 import { trainGate } from '../../../server/src/gate/train';
@@ -72,7 +72,7 @@ describe('client gate', () => {
     // in the middle of the document, at the end of a line: only the code shows the line end
     const next: SuggestionEvent = { ...base, id: 'n', ts: 500_000, type: 'shown', sid: 'q', ctx: { ...ctx, suffix: '' }, sug: { text: 'total_1 = compute(values)', chars: 25, lines: 1, meanLogProb: -0.3 } };
     const expected = scoreStage2(model, redactEvent(next, 'noCode'), historyOf(redacted));
-    assert.notEqual(scoreStage2(model, next, historyOf(stream)), expected, 'fixture: with its code the event would score otherwise');
+    assert.notEqual(model.stage2.score(extractFeatures(2, next, historyOf(stream))), expected, 'fixture: with its code the event would score otherwise');
     // live: the user's own events carry code, the team model is scored without it
     const live = gateWith('all');
     live.setModel({ model: team, source: 'team' });
