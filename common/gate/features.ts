@@ -3,7 +3,7 @@
 // before it, the cursor context, and (stage 2) the suggestion itself. Runs in a few microseconds: one pass
 // over the last 600 characters of the prefix, no regular expressions, no allocation beyond the output vector.
 import type { EventContext, EventSuggestion } from '../events';
-import { confidence, fillTokens, jaccard, MAX_TOKENS, PRIOR_RATE, RECENT_DECIDED, shapeOf, type GateHistory } from './history';
+import { confidence, fillTokens, jaccard, MAX_TOKENS, rateWithPrior, shapeOf, type GateHistory } from './history';
 import { scanPrefix, suggestionShape, type PrefixScan } from './lexical';
 
 /** Bump when a feature's meaning changes; models record the version they were trained with. */
@@ -58,7 +58,7 @@ export function extractFeatures(stage: Stage, input: GateInput, h: GateHistory, 
   x[F.prevRejected] = h.lastOutcome === 0 ? 1 : 0;
   x[F.logSecSinceOutcome] = n > 0 ? logSec(now - h.lastOutcomeTs) : NO_TIME;
   x[F.logSecSinceShown] = h.lastShownTs > 0 ? logSec(now - h.lastShownTs) : NO_TIME;
-  x[F.rateWithPrior] = (h.accepted + 4 * PRIOR_RATE) / (n + 4);
+  x[F.rateWithPrior] = rateWithPrior(h);
   const docLenNow = input.ctx?.docLen ?? -1;
   if (docLenNow >= 0 && h.lastShownDocLen >= 0) {
     const delta = docLenNow - h.lastShownDocLen;
@@ -145,7 +145,7 @@ function writeSuggestion(x: Float64Array, sug: EventSuggestion, prefix: string, 
   // their suggestions: the shape's rate shrunk towards the user's own rate by 3 pseudo-decisions, minus that rate
   const k = shapeOf(sug.lines, sug.chars);
   if (k >= 0) {
-    const userRate = (h.accepted + 4 * PRIOR_RATE) / (h.decisions + 4);
+    const userRate = x[F.rateWithPrior];
     x[F.shapeRateVsUser] = (h.byShape[k + 1] + 3 * userRate) / (h.byShape[k] + 3) - userRate;
   }
   const text = sug.text;
@@ -179,6 +179,6 @@ const tokens = new Int32Array(MAX_TOKENS);
 function recentSimilarity(text: string, h: GateHistory): number {
   const n = fillTokens(text, tokens);
   let best = 0;
-  for (let k = 0; k < Math.min(h.decidedTokens.length, RECENT_DECIDED); k++) best = Math.max(best, jaccard(tokens, n, h.decidedTokens[k]));
+  for (const t of h.decidedTokens) best = Math.max(best, jaccard(tokens, n, t));
   return best;
 }

@@ -66,6 +66,11 @@ export function newHistory(): GateHistory {
   };
 }
 
+/** The user's acceptance rate, shrunk towards PRIOR_RATE by 4 pseudo-decisions. */
+export function rateWithPrior(h: GateHistory): number {
+  return (h.accepted + 4 * PRIOR_RATE) / (h.decisions + 4);
+}
+
 /** Index into byShape of a suggestion's shape bucket: one line up to 32 characters (about a typical accepted
  * suggestion), a longer line, several lines; -1 empty. */
 export function shapeOf(lines: number, chars: number): number {

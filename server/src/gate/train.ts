@@ -1,7 +1,8 @@
 // trainGate(): events in, gate model out. For each stage it fits the candidate models (logistic regression, small
 // boosted trees, their blend; with several users also variants that weight every user the same) on grouped folds
 // — by user when there are several users, by time blocks otherwise — keeps the one with the best held-out AUC, sets
-// the keep-rate thresholds from its held-out scores, and refits it on everything. Training runs in the server or the CLI, never in the extension host.
+// the keep-rate thresholds from its held-out scores, and refits it on everything. Training runs in the server or
+// the CLI, never in the extension host.
 import type { SuggestionEvent } from '../../../common/events';
 import { FEATURE_VERSION, featureNames, STAGE1_FEATURES, STAGE2_FEATURES, type Stage } from '../../../common/gate/features';
 import { MODEL_FORMAT, MODEL_VERSION, type GateModel, type GbtParams, type LogRegParams, type StageModel } from '../../../common/gate/model';
