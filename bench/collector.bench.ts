@@ -8,7 +8,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { pseudonymizer, toRow } from '../server/src/collector/batch';
-import { openStorage } from '../server/src/collector/storage';
+import { openStorage } from '../server/src/collector/open';
 import { createToken } from '../server/src/collector/tokens';
 import type { SuggestionEvent } from '../common/events';
 import { request } from '../test/unit/collector/client';

@@ -1,6 +1,6 @@
 // Headless CLI: `loopwise <command> ...` drives the same engine as the language server.
 // Each command lives in server/src/cli/<command>.ts; this file only dispatches and maps errors to exit codes.
-import { UsageError } from './cli/usage';
+import { UsageError } from './errors';
 
 type Command = (args: string[]) => Promise<number>;
 

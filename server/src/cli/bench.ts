@@ -2,7 +2,7 @@
 // Each subcommand is one entry in the table below and lives with the engine it measures.
 import benchRepair from '../repair/bench';
 import benchHints from '../hints/bench';
-import { UsageError } from './usage';
+import { UsageError } from '../errors';
 
 type Subcommand = (args: string[]) => Promise<number>;
 

@@ -3,10 +3,10 @@
 import { parseArgs } from 'node:util';
 import { Retrainer } from '../collector/retrain';
 import { startCollector } from '../collector/server';
-import { openStorage } from '../collector/storage';
+import { openStorage } from '../collector/open';
 import { TEAM_NAME_RE, createToken, tokenId } from '../collector/tokens';
 import { inProcessTrainer, subprocessTrainer } from '../collector/trainer';
-import { UsageError } from './usage';
+import { UsageError } from '../errors';
 
 const HELP = `Usage:
   loopwise collector --db <file.db | postgres://...> [--port 8787] [--host 127.0.0.1]

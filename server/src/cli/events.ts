@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { UnsupportedVersionError } from '../events/jsonl';
 import { EventStore } from '../events/store';
-import { UsageError } from './usage';
+import { UsageError } from '../errors';
 
 const help = `Usage:
   loopwise events export --dir <store folder> --out <file.jsonl>

@@ -7,7 +7,7 @@ import type { RepairResult } from '../../../common/repair';
 import { repair } from '../repair/repair';
 import { loadTask, TaskError } from '../repair/task';
 import { cliClient, describeEngineResult, llmCliOptions, llmCliUsage, parseEngine, runLlmEngine, type EngineResult } from '../selfdebug/cli';
-import { UsageError } from './usage';
+import { UsageError } from '../errors';
 
 const usage = `usage: loopwise fix <folder> [--json] [--budget-s N] ${llmCliUsage}`;
 

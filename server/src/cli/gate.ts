@@ -7,7 +7,7 @@ import { decodeEvents, UnsupportedVersionError, type DecodedEvents } from '../ev
 import { evaluateGate } from '../gate/evaluate';
 import { leaveOneUserOut } from '../gate/louo';
 import { trainGate, TrainError } from '../gate/train';
-import { UsageError } from './usage';
+import { UsageError } from '../errors';
 
 const help = `Usage:
   loopwise gate train --events <file.jsonl> [--events <more.jsonl>] --out <model.json>

@@ -6,7 +6,7 @@ import type { HintLevel, HintResponse } from '../../../common/protocol';
 import { TaskError } from '../repair/task';
 import { AssignmentError } from '../hints/assignment';
 import { hintForFolder, type PipelineResponse } from '../hints/pipeline';
-import { UsageError } from './usage';
+import { UsageError } from '../errors';
 
 const usage = 'usage: loopwise hint <folder> [--json] [--level 1|2|3] [--engine embedded|llm] [--base-url URL] [--model NAME] [--budget-s N]';
 

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunProblem, TestResult, TestRunResult } from '../../../common/results';
 import { runTests } from '../run';
-import { UsageError } from './usage';
+import { UsageError } from '../errors';
 
 const usage = `Usage: loopwise run <folder> [--json] [--timeout-s N] [--run-timeout-s N] [--file PATH]...
 

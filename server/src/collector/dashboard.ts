@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { UsageError } from '../cli/usage';
+import { UsageError } from '../errors';
 import { dashboardData } from './aggregate';
 import { HttpError, bearer, cookies, readBody, sendJson } from './http';
 import type { Storage, TokenRow } from './storage';

@@ -1,9 +1,6 @@
 // The collector's storage contract: one interface, two implementations (SQLite for one machine,
-// PostgreSQL for teams that outgrow it) over the same schema. openStorage() picks one from the --db argument.
+// PostgreSQL for teams that outgrow it) over the same schema; open.ts picks one from the --db argument.
 import type { SuggestionEvent } from '../../../common/events';
-import { UsageError } from '../cli/usage';
-import { PostgresStorage } from './postgres';
-import { SqliteStorage, type SqliteSynchronous } from './sqlite';
 
 export interface Team { id: number; name: string; userSecret: string }
 
@@ -46,26 +43,4 @@ export interface Storage {
   /** Runs one aggregation query written with `?` placeholders (dialect-neutral SQL). */
   query<T>(sql: string, params: unknown[]): Promise<T[]>;
   close(): Promise<void>;
-}
-
-export function isPostgresUrl(db: string) {
-  return /^postgres(ql)?:\/\//i.test(db);
-}
-
-/** The database argument with any password hidden, for messages and logs. */
-export function redact(db: string) {
-  return isPostgresUrl(db) ? db.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@') : db;
-}
-
-export async function openStorage(db: string, opts: { sqliteSynchronous?: SqliteSynchronous } = {}): Promise<Storage> {
-  if (!db) throw new UsageError('--db is required (a SQLite file path or a postgres:// URL)');
-  let storage: Storage | undefined;
-  try {
-    storage = isPostgresUrl(db) ? new PostgresStorage(db) : new SqliteStorage(db, opts.sqliteSynchronous);
-    await storage.migrate();
-    return storage;
-  } catch (err) {
-    await storage?.close().catch(() => undefined);
-    throw new UsageError(`cannot open the collector database ${redact(db)}: ${(err as Error).message}`);
-  }
 }

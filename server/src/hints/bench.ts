@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import type { HintLevel } from '../../../common/protocol';
-import { UsageError } from '../cli/usage';
+import { UsageError } from '../errors';
 import { hintClient, hintFromAnalysis, type PipelineResponse } from './pipeline';
 import { analyse, changedOriginalLines, loadExercise } from './analyse';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RepairResult } from '../../../common/repair';
-import { UsageError } from '../cli/usage';
+import { UsageError } from '../errors';
 import type { LlmClient } from '../llm/client';
 import { cliClient, llmCliOptions, parseEngine, runLlmEngine, type Engine, type EngineResult } from '../selfdebug/cli';
 import { bugLines, rankOfBug, type BugLocation } from '../localize/ground-truth';

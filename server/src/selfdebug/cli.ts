@@ -4,7 +4,7 @@
 // the result in the embedded engine's RepairResult shape plus the tokens used.
 import { ownScore } from '../../../common/localize';
 import type { RepairFix, RepairResult } from '../../../common/repair';
-import { UsageError } from '../cli/usage';
+import { UsageError } from '../errors';
 import type { TokenBudget } from '../llm/budget';
 import { LlmClient } from '../llm/client';
 import { configFromCli, isConfigured } from '../llm/config';

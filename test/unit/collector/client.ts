@@ -6,7 +6,8 @@ import { gzipSync } from 'node:zlib';
 import { inProcessTrainer } from '../../../server/src/collector/trainer';
 import { Retrainer } from '../../../server/src/collector/retrain';
 import { startCollector, type RunningCollector } from '../../../server/src/collector/server';
-import { openStorage, type Storage } from '../../../server/src/collector/storage';
+import { openStorage } from '../../../server/src/collector/open';
+import type { Storage } from '../../../server/src/collector/storage';
 import type { SuggestionEvent } from '../../../common/events';
 
 export interface Reply { status: number; headers: Record<string, string | string[] | undefined>; text: string; json: () => any } // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -2,7 +2,7 @@
 // event (both backends); 1,000 bad requests are refused with the right status while the service keeps serving;
 // the token commands; the model retrained in a child process.
 import assert from 'node:assert/strict';
-import { openStorage } from '../../../server/src/collector/storage';
+import { openStorage } from '../../../server/src/collector/open';
 import { cupsEvents, post, request } from './client';
 import { BACKENDS, event } from './helpers';
 import { cli, spawnCollector } from './spawn';

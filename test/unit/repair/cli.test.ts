@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bench from '../../../server/src/cli/bench';
 import fix from '../../../server/src/cli/fix';
-import { UsageError } from '../../../server/src/cli/usage';
+import { UsageError } from '../../../server/src/errors';
 
 const fixtures = join(__dirname, '..', '..', 'fixtures', 'repair');
 
