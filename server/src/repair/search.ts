@@ -9,6 +9,12 @@ import { mutationsAt } from './mutate';
 import { synthesisAt } from './synthesize';
 import { conditionSynthesis } from './conditions';
 import { reportedUndefined, restructureAt } from './restructure';
+import { offByOneAt } from './offbyone';
+import { complementAt } from './complement';
+import { regexAt } from './regex';
+import { expectedErrors } from './expected-errors';
+import { raiseGuardsAt } from './raise-guard';
+import { earlyReturnsAt } from './early-return';
 
 export interface RankedLine {
   file: string;
@@ -139,8 +145,16 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
   const pool: Candidate[] = [];
   const { outcomes, collectErrors } = o.verifier.baseline;
   const undefinedNames = reportedUndefined([...outcomes.filter((t) => t.status !== 'passed'), ...collectErrors]);
+  const expected = expectedErrors(o.verifier.task.root, o.verifier.task.tests, o.verifier.baseline.failing, [...o.parsers.values()][0], o.verifier.task.language === 'python');
   const mutate = async (lines: RankedLine[]) => {
-    const c = singles(o, lines, (src, line) => [...mutationsAt(src, line), ...restructureAt(src, line, undefinedNames)]);
+    const c = singles(o, lines, (src, line) => [
+      ...mutationsAt(src, line), ...restructureAt(src, line, undefinedNames),
+      ...offByOneAt(src, line),
+      ...complementAt(src, line),
+      ...regexAt(src, line),
+      ...raiseGuardsAt(src, line, expected),
+      ...earlyReturnsAt(src, line),
+    ]);
     pool.push(...c.slice(0, 300));
     await run(c);
   };
