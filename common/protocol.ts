@@ -254,6 +254,18 @@ export interface PreviewFixArgs {
   /** Whole new text of each changed source file; the client applies it only while the file is unchanged. */
   files: { uri: string; originalText: string; newText: string }[];
   testsFixed: string[];
+  /** The fix's event id: the client reports the preview and its outcome with FIX_EVENT_COMMAND. */
+  sid: string;
+  /** The preview message's detail: what the fix verifies and how it was preferred over the alternatives. */
+  detail?: string;
+}
+
+/** Server command logging a fix event (kind 'fix'), with one FixEventArgs: previewed, applied, dismissed. */
+export const FIX_EVENT_COMMAND = 'loopwise.server.fixEvent';
+
+export interface FixEventArgs {
+  sid: string;
+  type: 'shown' | 'accepted' | 'rejected';
 }
 
 export interface RepairParams {

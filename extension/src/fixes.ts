@@ -1,10 +1,11 @@
 // Client side of verified fixes: tells the server this client can preview a fix (experimental capability
 // loopwisePreviewFix, so the light bulb offers "Preview verified fix"), and the loopwise.previewFix command
 // it calls: a diff of each file against its fixed text (read-only virtual documents, scheme 'loopwise-fix'),
-// titled with the tests the fix makes pass, then "Apply" (only while the files are still as verified).
+// titled with the tests the fix makes pass, then "Apply" (only while the files are still as verified), which
+// closes the diff. The preview and its outcome go to the event log as fix events (shown, accepted, rejected).
 import * as vscode from 'vscode';
 import type { FeatureState, LanguageClient, StaticFeature } from 'vscode-languageclient/node';
-import type { PreviewFixArgs } from '../../common/protocol';
+import { FIX_EVENT_COMMAND, type FixEventArgs, type PreviewFixArgs } from '../../common/protocol';
 import { CommandIds } from './commands';
 
 export const fixScheme = 'loopwise-fix';
@@ -56,14 +57,50 @@ async function previewFix(contents: FixContents, args: PreviewFixArgs | undefine
     void vscode.window.showWarningMessage('Loopwise: this fix preview has nothing to show; ask for a verified fix again from the light bulb.');
     return false;
   }
+  const shown: vscode.Uri[] = [];
   for (const f of args.files) {
     const original = vscode.Uri.parse(f.uri);
     const name = original.path.split('/').pop();
-    await vscode.commands.executeCommand('vscode.diff', original, contents.add(original, f.newText), `${name}: ${args.title}`, { preview: true });
+    const fixed = contents.add(original, f.newText);
+    shown.push(fixed);
+    await vscode.commands.executeCommand('vscode.diff', original, fixed, `${name}: ${args.title}`, { preview: true });
   }
-  const choice = await vscode.window.showInformationMessage(args.title, { detail: 'Every test passes with this change; test files are not edited.' }, 'Apply');
-  if (choice !== 'Apply') return false;
-  return applyFix(args);
+  void logFixEvent(args.sid, 'shown');
+  // Applied meanwhile from the light bulb (whose command logs the acceptance): the preview has served.
+  const isApplied = () => args.files.every((f) => vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.uri)?.getText() === f.newText);
+  const watch = vscode.workspace.onDidChangeTextDocument(() => { if (isApplied()) void closePreview(shown); });
+  try {
+    const choice = await vscode.window.showInformationMessage(args.title, { detail: args.detail ?? 'Every test passes with this change; test files are not edited.' }, 'Apply');
+    if (choice !== 'Apply') {
+      void logFixEvent(args.sid, 'rejected');
+      return false;
+    }
+    if (isApplied()) return true;
+    if (!(await applyFix(args))) return false;
+    void logFixEvent(args.sid, 'accepted');
+    await closePreview(shown);
+    return true;
+  } finally {
+    watch.dispose();
+  }
+}
+
+/** Through the server command the language client registered: the server owns the event store. */
+async function logFixEvent(sid: string, type: FixEventArgs['type']): Promise<void> {
+  const event: FixEventArgs = { sid, type };
+  try {
+    await vscode.commands.executeCommand(FIX_EVENT_COMMAND, event);
+  } catch {
+    // the server is gone or restarting: the event is lost, the fix itself is not
+  }
+}
+
+/** Closes the diff tabs of this preview (those showing one of its fixed texts). */
+async function closePreview(fixed: vscode.Uri[]): Promise<void> {
+  const ours = new Set(fixed.map((u) => u.toString()));
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputTextDiff && ours.has(t.input.modified.toString()));
+  if (tabs.length) await vscode.window.tabGroups.close(tabs);
 }
 
 /** Replaces each file's text, refusing when a file is no longer the text the fix was verified on. */

@@ -16,7 +16,7 @@ const events = new EventsFeature();
 const gate = new GateFeature(events);
 const features: Feature[] = [
   new TestRunsFeature(runTests),
-  new RepairFeature(),
+  new RepairFeature(events),
   events,
   gate,
   new InlineFeature(events, gate),

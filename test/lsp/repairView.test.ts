@@ -1,5 +1,6 @@
 // The repair feature's pure parts without a server: minimal edits, the bounded hover, the titles naming the
-// tests, when "Apply verified fix" is (not) offered, and the layering of test and suspicious-line diagnostics.
+// tests, when "Apply verified fix" is (not) offered and where, the outcome messages, and the layering of test
+// and suspicious-line diagnostics.
 import * as assert from 'node:assert/strict';
 import type { Connection, PublishDiagnosticsParams } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -7,7 +8,7 @@ import type { Localization, SuspiciousLine } from '../../common/localize';
 import type { RepairFix, RepairResult } from '../../common/repair';
 import { LayeredDiagnostics, suspiciousMessage } from '../../server/src/lsp/localizeDiagnostics';
 import { minimalEdit, repairActions, type ActionInput } from '../../server/src/lsp/repairActions';
-import { hoverFor, testsPhrase, type FolderRepair } from '../../server/src/lsp/repairView';
+import { hoverFor, outcomeMessage, testsPhrase, type FolderRepair } from '../../server/src/lsp/repairView';
 
 const root = '/work/project';
 const original = 'def largest(values):\n    best = values[0]\n    for v in values[1:]:\n        if v < best:\n            best = v\n    return best\n';
@@ -34,14 +35,14 @@ function state(f: RepairFix | undefined, values: Localization['values'] = []): F
     timings: { coverageMs: 0, rankingMs: 0, mutationMs: 0, valuesMs: 0, totalMs: 0 },
   };
   const result: RepairResult = { status: f ? 'fixed' : 'noFix', fixes: f ? [f] : [], localization, candidatesTried: 3, candidatesPerSecond: 1, seconds: 1, failingTests: [] };
-  return { root, folderUri: 'file:///work/project', result, localization, originals: new Map([['stats.py', original]]), tests: new Set(['test_stats.py']), budgetS: 30 };
+  return { root, folderUri: 'file:///work/project', result, sid: f ? 'fix-1' : undefined, localization, originals: new Map([['stats.py', original]]), tests: new Set(['test_stats.py']) };
 }
 
 function input(s: FolderRepair | undefined, text: string, over: Partial<ActionInput> = {}): ActionInput {
   return {
     folder: { uri: 'file:///work/project', path: root }, path: `${root}/stats.py`, lines: [4, 4],
     diagnostics: [{ range: { start: { line: 3, character: 8 }, end: { line: 3, character: 20 } }, message: 'Suspicious line', source: 'loopwise-localize' }],
-    state: s, searching: false, currentText: () => text, canPreview: false, ...over,
+    state: s, failureLines: new Set(), searching: false, currentText: () => text, canPreview: false, ...over,
   };
 }
 
@@ -69,6 +70,40 @@ describe('repair feature views', () => {
     // Nothing on an unrelated line without a Loopwise diagnostic.
     assert.deepEqual(titles(input(state(fix()), original, { lines: [1, 1], diagnostics: [] })), []);
     assert.deepEqual(titles(input(state(fix()), original, { lines: [4, 4], diagnostics: [] })).length, 1, 'a suspicious line is enough');
+  });
+
+  it('offers the actions by line: suspicious lines, the lines the fix edits and the failing tests\' lines', () => {
+    const titles = (i: ActionInput) => repairActions(i).map((a) => a.title);
+    const bare = { diagnostics: [] };
+    // Only localized after a failing run (no search yet): "Find a verified fix" on its lines.
+    const localized: FolderRepair = { ...state(undefined), result: undefined, sid: undefined };
+    assert.deepEqual(titles(input(localized, original, { ...bare, lines: [4, 4] })), ['Find a verified fix (Loopwise)']);
+    assert.deepEqual(titles(input(localized, original, { ...bare, lines: [5, 5] })), []);
+    // No localization at all: the failing test's own lines.
+    const failing = new Set(['test_stats.py:5', 'test_stats.py:4']);
+    const inTest = { ...bare, path: `${root}/test_stats.py`, failureLines: failing };
+    assert.deepEqual(titles(input(undefined, original, { ...inTest, lines: [5, 5] })), ['Find a verified fix (Loopwise)']);
+    assert.deepEqual(titles(input(undefined, original, { ...inTest, lines: [1, 1] })), []);
+    // A fix that edits a line the ranking does not show.
+    const elsewhere = fix({ edits: [{ file: 'stats.py', line: 3, kind: 'comparison', before: '1', after: '0' }] });
+    assert.equal(titles(input(state(elsewhere), original, { ...bare, lines: [3, 3] })).length, 1);
+  });
+
+  it('applies with a command that records the acceptance under the id the preview uses', () => {
+    const [apply, preview] = repairActions(input(state(fix()), original, { canPreview: true }));
+    assert.deepEqual(apply.command?.arguments, [{ sid: 'fix-1', type: 'accepted' }]);
+    assert.equal(apply.command?.command, 'loopwise.server.fixEvent');
+    assert.ok(apply.edit, 'the edit comes with the command');
+    assert.equal((preview.command?.arguments?.[0] as { sid: string }).sid, 'fix-1');
+  });
+
+  it('says how long the search took and how many candidates it tried, not the budget', () => {
+    const r = state(undefined).result!;
+    assert.deepEqual(outcomeMessage({ ...r, candidatesTried: 412 }, 12.34), { warning: false, message: 'No verified fix found in 12 s (412 candidates tried); the suspicious lines are still shown.' });
+    assert.equal(outcomeMessage({ ...r, candidatesTried: 1 }, 3.21).message, 'No verified fix found in 3.2 s (1 candidate tried); the suspicious lines are still shown.');
+    const found = outcomeMessage(state(fix()).result!, 0.8).message;
+    assert.equal(found, 'Loopwise: found a verified fix in 0.8 s (3 candidates tried): makes 2 tests pass: test_ascending, test_mixed; apply or preview it from the light bulb on a suspicious line.');
+    assert.deepEqual(outcomeMessage({ ...r, status: 'syntaxError', message: 'stats.py:2 does not parse' }, 0.1), { warning: true, message: 'Loopwise: stats.py:2 does not parse' });
   });
 
   it("shows the localizer's own score, not the boost that put a verified fix's line first", () => {

@@ -1,10 +1,11 @@
-// Code actions of the repair feature on a failing test's diagnostic or a suspicious line: "Apply verified
-// fix" (a WorkspaceEdit, offered only while the sources are exactly what the search verified), "Preview
-// verified fix" for clients with the diff preview, else "Find a verified fix". Test files are never edited.
+// Code actions of the repair feature where the bug is (a suspicious line, a line the fix edits) and on a
+// failing test's lines: "Apply verified fix" (a WorkspaceEdit, offered only while the sources are exactly
+// what the search verified, whose command logs the acceptance), "Preview verified fix" for clients with the
+// diff preview, else "Find a verified fix". Test files are never edited.
 import { isAbsolute, relative, resolve } from 'node:path';
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { PreviewFixArgs } from '../../../common/protocol';
+import { FIX_EVENT_COMMAND, type FixEventArgs, type PreviewFixArgs } from '../../../common/protocol';
 import type { RepairFix } from '../../../common/repair';
 import { pathToUri } from './folders';
 import { localizeSource } from './localizeDiagnostics';
@@ -20,24 +21,33 @@ export interface ActionInput {
   lines: [number, number];
   diagnostics: Diagnostic[];
   state?: FolderRepair;
+  /** "file:line" (relative, 1-based) of the failing tests' own lines: definition, assertion, where they raised. */
+  failureLines: Set<string>;
   searching: boolean;
   /** The current text of a folder file: the open document's, else the file on disk. */
   currentText: (absolutePath: string) => string | undefined;
   canPreview: boolean;
 }
 
-/** Whether the request concerns a failure or a suspicious line, i.e. whether to offer anything. */
+/**
+ * Whether the request concerns a failure or a suspicious line, i.e. whether to offer anything. By line, not
+ * only by the diagnostics in the context: Ctrl+. left of a diagnostic's range sends none.
+ */
 function relevant(input: ActionInput): boolean {
-  const ours = input.diagnostics.some((d) => d.source === localizeSource || (d.source === 'loopwise' && hasTestId(d.data)));
-  if (ours || !input.state) return ours;
-  const file = relative(input.state.root, input.path).split('\\').join('/');
-  for (let l = input.lines[0]; l <= input.lines[1]; l++) if (suspiciousAt(input.state, file, l)) return true;
+  if (input.diagnostics.some((d) => d.source === localizeSource || (d.source === 'loopwise' && hasTestId(d.data)))) return true;
+  const file = relative(input.folder.path, input.path).split('\\').join('/');
+  const state = input.state;
+  const edits = state?.result?.fixes[0]?.edits ?? [];
+  for (let l = input.lines[0]; l <= input.lines[1]; l++) {
+    if (input.failureLines.has(`${file}:${l}`)) return true;
+    if (state && (suspiciousAt(state, file, l) || edits.some((e) => e.file === file && e.line === l))) return true;
+  }
   return false;
 }
 
 export function repairActions(input: ActionInput): CodeAction[] {
   if (!relevant(input)) return [];
-  const fix = input.state?.result.fixes[0];
+  const fix = input.state?.result?.fixes[0];
   const edit = fix && input.state ? fixEdit(input.state, fix, input.currentText) : undefined;
   if (fix && edit) {
     const title = testsPhrase(fix);
@@ -48,8 +58,14 @@ export function repairActions(input: ActionInput): CodeAction[] {
       diagnostics: input.diagnostics.filter((d) => d.source === localizeSource || d.source === 'loopwise'),
       edit: edit.workspaceEdit,
     }];
-    if (input.canPreview) {
-      const args: PreviewFixArgs = { title: `Verified fix: ${title}`, files: edit.files, testsFixed: fix.testsFixed };
+    const sid = input.state?.sid;
+    if (sid) {
+      // The editor runs the command after applying the edit: the only moment the server learns of it.
+      const accepted: FixEventArgs = { sid, type: 'accepted' };
+      actions[0].command = { title: 'Record the applied fix', command: FIX_EVENT_COMMAND, arguments: [accepted] };
+    }
+    if (input.canPreview && sid) {
+      const args: PreviewFixArgs = { title: `Verified fix: ${title}`, files: edit.files, testsFixed: fix.testsFixed, sid };
       actions.push({ title: `Preview verified fix (${title})`, kind: CodeActionKind.QuickFix, command: { title: 'Preview verified fix', command: previewFixCommand, arguments: [args] } });
     }
     return actions;

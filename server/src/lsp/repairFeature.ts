@@ -1,6 +1,7 @@
-// The repair feature: loopwise/repair requests and the loopwise.server.fix command localize the fault and
-// search a verified fix for a folder (work-done progress, cancellable), publish the suspicious lines as
-// low-severity diagnostics, and serve hovers (with runtime values) and code actions that apply the fix.
+// The repair feature: a failing test run is localized in the background, and loopwise/repair requests and the
+// loopwise.server.fix command search a verified fix for a folder (work-done progress, cancellable, logged in
+// the output); the suspicious lines are published as low-severity diagnostics, with hovers (runtime values)
+// and code actions that find, preview and apply the fix, whose outcome goes to the event log.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -9,25 +10,25 @@ import {
   type ServerCapabilities, type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import type { Localization } from '../../../common/localize';
-import { Methods, type LoopwiseSettings, type RepairParams } from '../../../common/protocol';
+import { FIX_EVENT_COMMAND, Methods, type RepairParams } from '../../../common/protocol';
 import type { RepairResult } from '../../../common/repair';
-import { configFromSettings, isConfigured } from '../llm/config';
-import { lspLlmClient, reportedBudget } from '../llm/lsp';
 import { localize } from '../localize/localize';
-import { loadTask, repair, TaskError, type RepairTask } from '../repair';
-import { runLlmEngine, type EngineResult } from '../selfdebug/cli';
+import { loadTask, TaskError, type RepairTask } from '../repair';
+import type { EngineResult } from '../selfdebug/cli';
+import { assertionSite, isFailure, userSite } from './diagnostics';
+import type { EventsFeature } from './eventsFeature';
 import type { Feature, ServerContext } from './features';
+import { FixEvents } from './fixEvents';
 import { FolderJobs } from './folderJobs';
 import { pathToUri, uriToPath, type Folder } from './folders';
 import { LayeredDiagnostics, suspiciousDiagnostics } from './localizeDiagnostics';
 import { fixCommand, repairActions } from './repairActions';
-import { hoverFor, suspiciousAt, testsPhrase, type FolderRepair } from './repairView';
+import { searchFix, searchSummary, withValues } from './repairSearch';
+import { effortPhrase, hoverFor, outcomeMessage, secondsText, suspiciousAt, type FolderRepair } from './repairView';
 
 const progressIntervalMs = 200;
-/** Top lines that get the failing tests' runtime values, and the time allowed to record them. */
-const valueLines = 5;
-// The recording takes what it is given (a cold instrumented run, then the values run): keep it short.
-const valuesBudgetMs = 6000;
+/** The localization after a failing run: coverage and ranking only, so it stays a few seconds. */
+const afterRunBudgetMs = 15000;
 
 export class RepairFeature implements Feature {
   readonly name = 'repair';
@@ -36,7 +37,18 @@ export class RepairFeature implements Feature {
   private readonly states = new Map<string, FolderRepair>();
   /** URIs holding suspicious-line diagnostics, per folder. */
   private readonly published = new Map<string, string[]>();
+  /** One job per folder, a search or a localization; a search replaces a localization, never the reverse. */
   private readonly jobs = new FolderJobs();
+  /** Searches started and not ended, per folder (a newer one supersedes the running one): no localization then. */
+  private readonly searches = new Map<string, number>();
+  /** Localizations after failing runs, one at a time across folders: test runs of the others go on meanwhile. */
+  private localizations: Promise<void> = Promise.resolve();
+  private readonly queued = new Set<string>();
+  private readonly fixEvents: FixEvents;
+
+  constructor(events?: EventsFeature) {
+    this.fixEvents = new FixEvents(events, () => this.ctx.connection.console);
+  }
 
   capabilities(): ServerCapabilities {
     return { hoverProvider: true, codeActionProvider: { codeActionKinds: ['quickfix'] } };
@@ -47,11 +59,13 @@ export class RepairFeature implements Feature {
     this.layers = new LayeredDiagnostics(connection);
     connection.onRequest(Methods.repair, (params: RepairParams, token: CancellationToken) => this.onRequest(params, token));
     ctx.commands.register(fixCommand, (args, token, progress) => this.onCommand(args, token, progress));
+    ctx.commands.register(FIX_EVENT_COMMAND, async (args) => ({ recorded: this.fixEvents.record(args[0]) }));
     connection.onHover((params) => this.onHover(params));
     connection.onCodeAction((params) => this.onCodeAction(params));
-    // A run in which every known test passes makes the localization moot.
+    // A run in which every known test passes makes the localization moot; a failing one gets one.
     ctx.results.onDidUpdate((entry) => {
-      if (this.states.has(entry.root) && ![...entry.tests.values()].some((t) => t.status === 'failed' || t.status === 'error' || t.status === 'timedOut')) this.clear(entry.root);
+      if ([...entry.tests.values()].some(isFailure)) this.queueLocalization(entry.root);
+      else if (this.states.has(entry.root)) this.clear(entry.root);
     });
     // So does applying the verified fix: it makes every test pass (that is what verified means).
     ctx.documents.onDidChange((doc) => this.clearIfFixApplied(doc.uri));
@@ -60,7 +74,7 @@ export class RepairFeature implements Feature {
   private clearIfFixApplied(uri: string): void {
     const folder = this.ctx.folders.folderFor(uri);
     const state = folder && this.states.get(folder.path);
-    const fix = state?.result.fixes[0];
+    const fix = state?.result?.fixes[0];
     if (!state || !fix) return;
     const applied = fix.files.every((f) => {
       const path = join(state.root, f.path);
@@ -92,9 +106,10 @@ export class RepairFeature implements Feature {
     return this.run(folder, budgetS, progress, token);
   }
 
-  /** One search per folder: a newer one cancels the running one. */
+  /** One search per folder: a newer one cancels the running one (or the folder's localization). */
   private async run(folder: Folder, budgetGiven: number | undefined, progress: WorkDoneProgressReporter, token: CancellationToken): Promise<RepairResult> {
     const progressToken = (progress as Partial<WorkDoneProgressServerReporter>).token;
+    this.searches.set(folder.path, (this.searches.get(folder.path) ?? 0) + 1);
     return this.jobs.run(folder.path, undefined, [token, progressToken], async (signal) => {
       let begun = false;
       try {
@@ -116,66 +131,85 @@ export class RepairFeature implements Feature {
         progress.begin('Loopwise: finding a verified fix', 0, folder.name, true);
         const report = throttled(progress, budgetS);
         let result: RepairResult;
+        const started = Date.now();
+        const elapsed = () => (Date.now() - started) / 1000;
+        const log = this.ctx.connection.console;
         try {
-          result = await this.search(task, settings, budgetS, signal, (seconds, message) => report(seconds, message));
+          result = await searchFix(this.ctx, task, settings, { budgetS, signal, name: folder.name, report: (seconds, message) => report(seconds, message) });
         } catch (err) {
-          if (signal.aborted) throw cancelled();
-          this.ctx.connection.console.error(`repair in ${folder.path} failed: ${errorText(err)}`);
+          if (signal.aborted) {
+            log.info(`fix search in ${folder.name}: cancelled after ${secondsText(elapsed())}`);
+            throw cancelled();
+          }
+          log.error(`fix search in ${folder.name} failed after ${secondsText(elapsed())}: ${errorText(err)}`);
           throw new ResponseError(LSPErrorCodes.RequestFailed, `the repair search failed: ${errorText(err)}`);
         }
-        const state: FolderRepair = { root: folder.path, folderUri: folder.uri, result, localization: result.localization, originals, tests: new Set(task.tests), budgetS };
+        const seconds = elapsed();
+        log.info(`fix search in ${folder.name} ended ${effortPhrase(result, seconds)}: ${searchSummary(result)}`);
+        const fix = result.fixes[0];
+        const sid = fix && this.fixEvents.offer(fix, task.language, `fix:${(result as Partial<EngineResult>).fixedBy ?? 'embedded'}`);
+        const state: FolderRepair = { root: folder.path, folderUri: folder.uri, result, sid, localization: result.localization, originals, tests: new Set(task.tests) };
         // Lines and outcome first; the values for the hovers follow (a cold instrumented run of a few seconds).
         this.show(state);
         if (signal.aborted) throw cancelled();
-        this.tell(state);
+        this.tell(result, seconds);
         if (state.localization?.status === 'ranked') {
           progress.report(99, 'recording runtime values at the suspicious lines');
-          state.localization = await this.withValues(task, state.localization, result, signal);
-          state.result = { ...result, localization: state.localization };
+          state.localization = await withValues(this.ctx, task, state.localization, result, signal);
+          result = { ...result, localization: state.localization };
+          state.result = result;
           if (signal.aborted) throw cancelled();
         }
-        return state.result;
+        return result;
       } finally {
         if (begun) progress.done();
+        const left = (this.searches.get(folder.path) ?? 1) - 1;
+        if (left) this.searches.set(folder.path, left);
+        else this.searches.delete(folder.path);
       }
     });
   }
 
-  /**
-   * The embedded search, or with a fixer model the LLM self-debugging loop (alone or raced against the search):
-   * whichever engine proposes a fix, it is verified by the same workers before it is offered.
-   */
-  private async search(task: RepairTask, settings: LoopwiseSettings, budgetS: number, signal: AbortSignal, report: (seconds: number, message: string) => void): Promise<RepairResult> {
-    const configured = isConfigured(configFromSettings(settings.llm), 'fixer');
-    const engine = settings.repair.engine === 'auto' ? (configured ? 'both' : 'embedded') : settings.repair.engine;
-    if (engine === 'embedded') return repair({ ...task, budgetS, signal, onProgress: (p) => report(p.seconds, p.message) });
-    if (!configured) {
-      throw new ResponseError(LSPErrorCodes.RequestFailed, `loopwise.repair.engine is '${engine}' but no fixer model is configured: set loopwise.llm.models.fixer (and loopwise.llm.baseUrl for a non-OpenAI endpoint), or choose the 'embedded' engine`);
-    }
-    report(0, engine === 'llm' ? 'asking the fixer model (explain, fix, verify)' : 'embedded search and fixer model in parallel');
-    const client = lspLlmClient(this.ctx.connection, settings.llm);
-    const budget = reportedBudget(this.ctx.connection, settings.llm.tokenBudget, 'fix');
-    const result = await runLlmEngine(task, engine, { client, budgetS, signal, budget });
-    if (result.explanation && result.fixes.length) this.ctx.connection.console.info(`LLM explanation of the fix in ${task.root}:\n${result.explanation}`);
-    if (!result.fixes.length && result.bestAttempt) {
-      // Viewable, never applied: the attempt did not pass every test.
-      this.ctx.connection.console.info(`Best unverified LLM attempt for ${task.root} (still failing: ${result.bestAttempt.failing.join(', ')}; not applied):\n${result.bestAttempt.diff}`);
-    }
-    return result;
+  /** Localizes a folder's failing run in the background (queued), unless its lines are still those of these sources. */
+  private queueLocalization(root: string): void {
+    if (this.queued.has(root)) return;
+    this.queued.add(root);
+    this.localizations = this.localizations.then(() => {
+      this.queued.delete(root);
+      return this.localizeAfterRun(root);
+    }).catch((err) => this.ctx.connection.console.warn(`localizing the failing tests of ${root} failed: ${errorText(err)}`));
   }
 
-  /** The search's localization records no values: record them at its top lines (the fix's lines first). */
-  private async withValues(task: RepairTask, loc: Localization, result: RepairResult, signal: AbortSignal): Promise<Localization> {
-    const extraScores: Record<string, number> = {};
-    for (const l of loc.lines.slice(0, valueLines)) extraScores[`${l.file}:${l.line}`] = 100 - l.rank;
-    for (const e of result.fixes[0]?.edits ?? []) extraScores[`${e.file}:${e.line}`] = 1000;
+  private async localizeAfterRun(root: string): Promise<void> {
+    const folder = this.ctx.folders.all().find((f) => f.path === root);
+    if (!folder || this.searches.has(root)) return;
+    const settings = await this.ctx.settings.get(folder.uri);
+    if (settings.mode === 'tutor') return;
+    let task: RepairTask;
     try {
-      const withValues = await localize({ ...task, signal, mutation: false, valueLines, budgetMs: valuesBudgetMs, extraScores });
-      return { ...loc, values: withValues.values };
-    } catch (err) {
-      if (!signal.aborted) this.ctx.connection.console.warn(`recording runtime values failed: ${errorText(err)}`);
-      return loc;
+      task = loadTask(root);
+    } catch {
+      return; // nothing this engine can localize (no tests by its conventions): the test diagnostics remain
     }
+    const originals = new Map(task.sources.map((f) => [f, readText(join(root, f)) ?? '']));
+    const current = this.states.get(root);
+    if (current && sameTexts(current.originals, originals)) return;
+    // Checked again right before taking the folder's job slot: that would cancel a search started meanwhile.
+    if (this.searches.has(root)) return;
+    const started = Date.now();
+    await this.jobs.run(root, undefined, [], async (signal) => {
+      let loc: Localization;
+      try {
+        loc = await localize({ ...task, signal, mutation: false, valueLines: 0, budgetMs: afterRunBudgetMs, testTimeoutMs: settings.testTimeoutSeconds * 1000 });
+      } catch (err) {
+        if (signal.aborted) return; // a search took over the folder
+        throw err;
+      }
+      if (signal.aborted || this.searches.has(root) || loc.status !== 'ranked') return;
+      const top = loc.lines.slice(0, 3).map((l) => `${l.file}:${l.line}`).join(', ');
+      this.ctx.connection.console.info(`localized the failing tests of ${folder.name} in ${secondsText((Date.now() - started) / 1000)}: suspicious lines ${top}`);
+      this.show({ root, folderUri: folder.uri, localization: loc, originals, tests: new Set(task.tests) });
+    });
   }
 
   /** Publishes the suspicious lines (replacing the folder's previous ones) and keeps the state. */
@@ -193,28 +227,9 @@ export class RepairFeature implements Feature {
     this.published.delete(root);
   }
 
-  /** The outcome as a message: found, not found (calmly: the localization stays), or why no search ran. */
-  private tell(state: FolderRepair): void {
-    const r = state.result;
-    const fix = r.fixes[0];
-    let type: MessageType = MessageType.Info;
-    let message: string;
-    const llm = r as Partial<EngineResult>;
-    if (fix) {
-      const by = llm.fixedBy === 'llm' ? ' by the LLM' : '';
-      const why = llm.fixedBy === 'llm' && llm.explanation ? ` ${firstSentences(llm.explanation)}` : '';
-      message = `Loopwise: found a verified fix${by} (${testsPhrase(fix)}); apply or preview it from the light bulb on a suspicious line.${why}`;
-    }
-    else if (r.status === 'noFix') {
-      const attempt = llm.bestAttempt ? ' The best unverified LLM attempt is in Output > Loopwise (not applied).' : '';
-      message = `No verified fix found within ${state.budgetS} s; the suspicious lines are still shown.${attempt}`;
-    }
-    else if (r.status === 'alreadyPassing') message = `Loopwise: ${r.message ?? 'all tests pass: nothing to repair.'}`;
-    else {
-      type = MessageType.Warning;
-      message = `Loopwise: ${r.message ?? 'no repair was searched.'}`;
-    }
-    void this.ctx.connection.sendNotification(ShowMessageNotification.type, { type, message });
+  private tell(result: RepairResult, seconds: number): void {
+    const { warning, message } = outcomeMessage(result, seconds);
+    void this.ctx.connection.sendNotification(ShowMessageNotification.type, { type: warning ? MessageType.Warning : MessageType.Info, message });
   }
 
   /** The search verifies the saved files: a fix for them cannot be applied over unsaved edits. */
@@ -251,10 +266,21 @@ export class RepairFeature implements Feature {
       lines: [params.range.start.line + 1, params.range.end.line + 1],
       diagnostics: params.context.diagnostics,
       state: this.states.get(folder.path),
-      searching: this.jobs.has(folder.path),
+      failureLines: this.failureLines(folder.path),
+      searching: this.searches.has(folder.path),
       currentText: (p) => this.ctx.documents.get(pathToUri(p))?.document.getText() ?? readText(p),
       canPreview: experimental?.loopwisePreviewFix === true,
     });
+  }
+
+  /** The failing tests' own lines in the latest results: where they are defined, assert and raise. */
+  private failureLines(root: string): Set<string> {
+    const out = new Set<string>();
+    for (const t of this.ctx.results.get(root)?.tests.values() ?? []) {
+      if (!isFailure(t)) continue;
+      for (const at of [t.line ? { file: t.file, line: t.line } : undefined, assertionSite(t), userSite(t)]) if (at) out.add(`${at.file}:${at.line}`);
+    }
+    return out;
   }
 
   dispose(): void {
@@ -297,8 +323,6 @@ function throttled(progress: WorkDoneProgressReporter, budgetS: number): (second
   };
 }
 
-/** The model's explanation, shortened for a notification (the whole text goes to the output). */
-function firstSentences(text: string, max = 240): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+function sameTexts(a: Map<string, string>, b: Map<string, string>): boolean {
+  return a.size === b.size && [...a].every(([file, text]) => b.get(file) === text);
 }

@@ -1,21 +1,24 @@
-// What the editor shows of a folder's last repair: the state kept per folder, the hover on a suspicious
-// line (rank, score, evidence, the failing tests' runtime values there) and the titles naming the tests
-// a fix makes pass. Pure: the feature supplies the state.
+// What the editor shows of a folder's last localization or repair: the state kept per folder, the hover on a
+// suspicious line (rank, score, evidence, the failing tests' runtime values there), the titles naming the
+// tests a fix makes pass and the outcome messages. Pure: the feature supplies the state.
 import type { MarkupContent } from 'vscode-languageserver/node';
 import { ownScore, type Localization, type RuntimeValues, type SuspiciousLine } from '../../../common/localize';
 import type { RepairFix, RepairResult } from '../../../common/repair';
+import type { EngineResult } from '../selfdebug/cli';
 
 export interface FolderRepair {
   root: string;
   folderUri: string;
-  result: RepairResult;
+  /** The search's outcome; absent while the lines come from the localization after a failing test run. */
+  result?: RepairResult;
+  /** Links the fix's events (kind 'fix': shown, accepted, rejected); set when the result has a fix. */
+  sid?: string;
   /** The localization shown (the search's ranking, with the runtime values recorded afterwards). */
   localization?: Localization;
-  /** Text of each source file when the search started: a fix applies only to exactly this text. */
+  /** Text of each source file when the search (or localization) started: a fix applies only to exactly this text. */
   originals: Map<string, string>;
   /** Test files of the folder (relative): a fix touching one is never offered. */
   tests: Set<string>;
-  budgetS: number;
 }
 
 const maxSnapshots = 3;
@@ -35,6 +38,42 @@ export function testsPhrase(fix: RepairFix): string {
   return `makes ${n} test${n === 1 ? '' : 's'} pass${n ? `: ${shown}` : ''}`;
 }
 
+/** "4.2 s" under ten seconds, whole seconds from there. */
+export function secondsText(seconds: number): string {
+  return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+}
+
+/** What the search did: "in 4.2 s (312 candidates tried)". */
+export function effortPhrase(r: Pick<RepairResult, 'candidatesTried'>, seconds: number): string {
+  return `in ${secondsText(seconds)} (${r.candidatesTried} candidate${r.candidatesTried === 1 ? '' : 's'} tried)`;
+}
+
+/**
+ * The search's outcome for the editor's message: found, not found (calmly, with the time it took and the
+ * candidates it tried: the localization stays), or why no search ran.
+ */
+export function outcomeMessage(r: RepairResult, seconds: number): { warning: boolean; message: string } {
+  const fix = r.fixes[0];
+  const llm = r as Partial<EngineResult>;
+  if (fix) {
+    const by = llm.fixedBy === 'llm' ? ' by the LLM' : '';
+    const why = llm.fixedBy === 'llm' && llm.explanation ? ` ${firstSentences(llm.explanation)}` : '';
+    return { warning: false, message: `Loopwise: found a verified fix${by} ${effortPhrase(r, seconds)}: ${testsPhrase(fix)}; apply or preview it from the light bulb on a suspicious line.${why}` };
+  }
+  if (r.status === 'noFix') {
+    const attempt = llm.bestAttempt ? ' The best unverified LLM attempt is in Output > Loopwise (not applied).' : '';
+    return { warning: false, message: `No verified fix found ${effortPhrase(r, seconds)}; the suspicious lines are still shown.${attempt}` };
+  }
+  if (r.status === 'alreadyPassing') return { warning: false, message: `Loopwise: ${r.message ?? 'all tests pass: nothing to repair.'}` };
+  return { warning: true, message: `Loopwise: ${r.message ?? 'no repair was searched.'}` };
+}
+
+/** The model's explanation, shortened for a notification (the whole text goes to the output). */
+function firstSentences(text: string, max = 240): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
 export function suspiciousAt(state: FolderRepair, file: string, line1: number): SuspiciousLine | undefined {
   return state.localization?.lines.find((l) => l.file === file && l.line === line1);
 }
@@ -48,7 +87,7 @@ export function hoverFor(state: FolderRepair, line: SuspiciousLine): MarkupConte
   ];
   if (e.tracebackDepth !== undefined) evidence.push(`in a failing test's traceback (depth ${e.tracebackDepth})`);
   if (e.mutation) evidence.push(`${e.mutation.mutants} mutants here; the best changed ${e.mutation.changedFailing} failing test outcome(s), fixed ${e.mutation.fixedFailing}`);
-  const fix = state.result.fixes[0];
+  const fix = state.result?.fixes[0];
   if (fix?.edits.some((ed) => ed.file === line.file && ed.line === line.line)) evidence.push(`the verified fix edits this line (${testsPhrase(fix)})`);
   parts.push(...evidence.map((t) => `- ${t}`));
   const values = loc.values.filter((v) => v.file === line.file && v.line === line.line);
