@@ -1,11 +1,12 @@
 // A minimal LSP client for the LSP tests: spawns the built server (dist/server.js --stdio), answers the
-// server's requests (configuration, progress creation), records notifications, and waits for conditions.
+// server's requests (configuration, progress creation; none before the initialize result, as VS Code), records
+// notifications, and waits for conditions.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, ErrorCodes, ResponseError, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { ConfigurationParams, InitializeResult, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 
 export const repoRoot = resolve(__dirname, '..', '..');
@@ -53,6 +54,8 @@ export class TestClient {
   /** The 'loopwise' settings section returned to workspace/configuration. */
   settings: Record<string, unknown> = {};
   private waiters: Array<() => void> = [];
+  /** Set once the initialize result arrived: like vscode-languageclient, no server request is answered before. */
+  private initializeAnswered = false;
 
   constructor() {
     this.process = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -61,8 +64,15 @@ export class TestClient {
     this.connection.onNotification((method: string, params: unknown) => this.record(this.notifications, { method, params }));
     // vscode-jsonrpc routes $/progress to per-token handlers; the test client keeps them all in one list.
     this.connection.onUnhandledProgress(({ token, value }) => this.record(this.notifications, { method: '$/progress', params: { token, value } }));
+    const send = this.connection.sendRequest.bind(this.connection) as (method: string, ...args: unknown[]) => Promise<unknown>;
+    this.connection.sendRequest = ((method: string, ...args: unknown[]) => {
+      const pending = send(method, ...args);
+      if (method === 'initialize') pending.then(() => { this.initializeAnswered = true; }, () => undefined);
+      return pending;
+    }) as MessageConnection['sendRequest'];
     this.connection.onRequest((method: string, params: unknown) => {
       this.record(this.serverRequests, { method, params });
+      if (!this.initializeAnswered) throw new ResponseError(ErrorCodes.MethodNotFound, `Unhandled method ${method}`);
       if (method === 'workspace/configuration') return (params as ConfigurationParams).items.map((i) => (i.section === 'loopwise' ? this.settings : null));
       return null;
     });

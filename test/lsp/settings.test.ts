@@ -20,6 +20,7 @@ describe('lsp/settings', () => {
     const { connection, asked } = fakeConnection(() => ({ runOnSave: true, testTimeoutSeconds: timeout }));
     const store = new SettingsStore(connection, () => undefined);
     store.initialize(true, undefined);
+    store.initialized();
     assert.deepStrictEqual({ ...(await store.get('file:///a/x.py')), llm: undefined }, { ...defaultSettings, runOnSave: true, testTimeoutSeconds: 5, llm: undefined });
     await store.get('file:///a/x.py');
     assert.deepStrictEqual(asked, ['file:///a/x.py']);
@@ -36,6 +37,7 @@ describe('lsp/settings', () => {
     const { connection } = fakeConnection(() => ({ runOnSave: 'yes', testTimeoutSeconds: -1, runTimeoutSeconds: 30, llm: { models: { fixer: 'm' } } }));
     const store = new SettingsStore(connection, (m) => logged.push(m));
     store.initialize(true, undefined);
+    store.initialized();
     const s = await store.get();
     assert.strictEqual(s.runOnSave, false);
     assert.strictEqual(s.testTimeoutSeconds, defaultSettings.testTimeoutSeconds);
@@ -43,6 +45,37 @@ describe('lsp/settings', () => {
     assert.strictEqual(s.llm.models.fixer, 'm');
     assert.strictEqual(s.llm.models.tutor, '');
     assert.match(logged.join('\n'), /loopwise\.runOnSave should be a boolean.*loopwise\.testTimeoutSeconds should be a positive number/);
+  });
+
+  it('asks nothing before the client\'s initialized notification, then answers the reads that waited', async () => {
+    const { connection, asked } = fakeConnection(() => ({ events: { privacy: 'noCode' } }));
+    const store = new SettingsStore(connection, () => undefined);
+    store.initialize(true, undefined);
+    const early = store.get();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepStrictEqual(asked, [], 'workspace/configuration was sent while initialize was being handled');
+    store.initialized();
+    assert.strictEqual((await early).events.privacy, 'noCode');
+    assert.deepStrictEqual(asked, [undefined]);
+  });
+
+  it('keeps what the client sent when a read fails, and asks again on the next read', async () => {
+    let fail = true;
+    const logged: string[] = [];
+    const { connection, asked } = fakeConnection(() => {
+      if (fail) throw new Error('Unhandled method workspace/configuration');
+      return { runOnSave: false };
+    });
+    const store = new SettingsStore(connection, (m) => logged.push(m));
+    store.initialize(true, { loopwise: { runOnSave: true, events: { privacy: 'noCode' } } });
+    store.initialized();
+    const s = await store.get('file:///a/x.py');
+    assert.strictEqual(s.runOnSave, true);
+    assert.strictEqual(s.events.privacy, 'noCode');
+    assert.match(logged.join('\n'), /could not read settings .*the settings the client sent/);
+    fail = false;
+    assert.strictEqual((await store.get('file:///a/x.py')).runOnSave, false);
+    assert.deepStrictEqual(asked, ['file:///a/x.py', 'file:///a/x.py']);
   });
 
   it('uses initializationOptions, then didChangeConfiguration, when the client cannot answer workspace/configuration', async () => {

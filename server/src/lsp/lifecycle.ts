@@ -44,6 +44,7 @@ export function startServer(connection: Connection, features: Feature[], version
   });
 
   connection.onInitialized(async () => {
+    settings.initialized();
     // Subscribe before awaiting anything: a folder change may follow 'initialized' at once.
     if (client.workspace?.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders((event) => folders.change(event));

@@ -2,6 +2,7 @@
 // 'loopwise') when it supports that, else taken from initializationOptions or didChangeConfiguration
 // payloads (both shaped { loopwise: {...} }: editors such as Neovim 0.7 send only those). Values are checked
 // against the defaults' shapes, so a malformed setting falls back to its default instead of breaking a run.
+// No request goes out before the client's `initialized`: clients register their handler only then.
 import { Emitter, type Connection, type Event } from 'vscode-languageserver/node';
 import { defaultSettings, type LoopwiseSettings } from '../../../common/protocol';
 
@@ -9,6 +10,10 @@ export class SettingsStore {
   private readonly cache = new Map<string, Promise<LoopwiseSettings>>();
   private pushed: unknown;
   private supportsConfiguration = false;
+  private markInitialized!: () => void;
+  /** Resolves on the client's `initialized`: vscode-languageclient answers workspace/configuration only after
+   *  the initialize result, so a request sent while initialize is handled fails ("Unhandled method"). */
+  private readonly clientReady = new Promise<void>((resolve) => { this.markInitialized = resolve; });
   private readonly changed = new Emitter<void>();
   /** Fires after the client reported a configuration change; cached values are gone by then. */
   readonly onDidChange: Event<void> = this.changed.event;
@@ -21,23 +26,35 @@ export class SettingsStore {
     if (isRecord(initializationOptions) && initializationOptions.loopwise !== undefined) this.pushed = initializationOptions.loopwise;
   }
 
+  /** From the client's `initialized` notification: workspace/configuration may be sent from now on. */
+  initialized(): void {
+    this.markInitialized();
+  }
+
   /** Settings for a file or folder URI (undefined: the global scope). */
   get(scopeUri?: string): Promise<LoopwiseSettings> {
     // Pushed settings have one scope; checked once per change, so an invalid value is reported once too.
     const key = this.supportsConfiguration ? scopeUri ?? '' : '';
     let value = this.cache.get(key);
     if (!value) {
-      value = !this.supportsConfiguration ? Promise.resolve(this.sanitize(this.pushed)) : this.connection.workspace.getConfiguration({ scopeUri, section: 'loopwise' }).then(
-        (raw) => this.sanitize(raw),
-        (err) => {
-          this.cache.delete(key);
-          this.log(`could not read settings (${err instanceof Error ? err.message : String(err)}); using defaults`);
-          return structuredClone(defaultSettings);
-        },
-      );
+      value = !this.supportsConfiguration ? Promise.resolve(this.sanitize(this.pushed)) : this.ask(scopeUri, () => {
+        if (this.cache.get(key) === value) this.cache.delete(key);
+      });
       this.cache.set(key, value);
     }
     return value;
+  }
+
+  private async ask(scopeUri: string | undefined, forget: () => void): Promise<LoopwiseSettings> {
+    await this.clientReady;
+    try {
+      return this.sanitize(await this.connection.workspace.getConfiguration({ scopeUri, section: 'loopwise' }));
+    } catch (err) {
+      // Not kept: the next read asks again. Meanwhile what the client pushed beats the defaults.
+      forget();
+      this.log(`could not read settings (${err instanceof Error ? err.message : String(err)}); using ${this.pushed === undefined ? 'defaults' : 'the settings the client sent'} for now`);
+      return this.sanitize(this.pushed);
+    }
   }
 
   /** Handler for workspace/didChangeConfiguration. */
