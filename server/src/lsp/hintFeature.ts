@@ -2,6 +2,7 @@
 // hint pipeline (LLM when a tutor and a student model are configured, else embedded), and loopwise/hintFeedback
 // stores what the student did with it as `hint` events. The response carries the hint only: never the fix,
 // the reference or the analysis. The analysis is reused while the sources are unchanged ("more help").
+// Notes for the developer or teacher (no tutor model configured) go to the log once, never into the hint.
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +24,7 @@ export class HintFeature implements Feature {
   readonly name = 'hints';
   private ctx!: ServerContext;
   private readonly analyses = new Map<string, { key: string; analysis: Promise<Analysis> }>();
+  private readonly notesLogged = new Set<string>();
 
   constructor(private readonly events?: EventsFeature) {}
 
@@ -67,7 +69,11 @@ export class HintFeature implements Feature {
       const r = await hintFromAnalysis(analysis, { level, settings: settings.llm, secrets: clientSecretProvider(this.ctx.connection), signal: abort.signal });
       const hint = r.hint && { ...r.hint, id: randomUUID() };
       if (hint) this.record({ folderUri: p.folderUri, hintId: hint.id, action: 'shown', level: hint.level, source: hint.source, file: hint.location?.file, line: hint.location?.line }, hint.text);
-      return { status: r.status, hint, message: [r.message, r.engineNote].filter(Boolean).join('; ') || undefined };
+      if (r.engineNote && !this.notesLogged.has(r.engineNote)) {
+        this.notesLogged.add(r.engineNote);
+        this.ctx.connection.console.info(`tutor hints: ${r.engineNote}`);
+      }
+      return { status: r.status, hint, message: r.message };
     } finally {
       sub.dispose();
     }
