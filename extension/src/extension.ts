@@ -1,16 +1,16 @@
 // Extension entry point: wires the language client to the client-side features (commands, Testing view,
-// status bar). Thin by design: all heavy work happens in the language server process.
+// status bar) and opens the walkthrough on the first start. Thin by design: the heavy work is the server's.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { TestRunResult } from '../../common/protocol';
 import { createClient } from './client';
-import { registerCommands } from './commands';
+import { ProjectEditors, registerCommands } from './commands';
 import { registerFixes } from './fixes';
 import { registerHintPanel } from './hintPanel';
 import { registerLlm } from './llm';
 import { registerInline } from './inline/index';
 import { ResultsHub } from './results';
-import { TestRunner } from './runner';
+import { logRuns, TestRunner } from './runner';
 import { StatusBar } from './statusBar';
 import { registerTeam } from './team';
 import { TestingView, type ShownStatus } from './testing';
@@ -24,11 +24,16 @@ export interface LoopwiseApi {
   testController: vscode.TestController;
   /** Status per test item id that the latest run of a folder showed in the Testing view. */
   shownResults(folderUri: string): ReadonlyMap<string, ShownStatus> | undefined;
+  /** The file behind the Output channel (Output > Loopwise): what the extension and its server logged. */
+  outputLog: vscode.Uri;
   /** Runs a folder's tests (or one file's) like the commands do; undefined when cancelled or failed. */
   runTests(folder: vscode.WorkspaceFolder, file?: vscode.Uri, token?: vscode.CancellationToken): Promise<TestRunResult | undefined>;
 }
 
 let client: LanguageClient | undefined;
+
+export const WALKTHROUGH = 'loopwise.loopwise#gettingStarted';
+const WALKTHROUGH_SHOWN = 'loopwise.walkthroughShown';
 
 export async function activate(context: vscode.ExtensionContext): Promise<LoopwiseApi> {
   const started = performance.now();
@@ -38,7 +43,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Loopwi
   context.subscriptions.push(...registerFixes(client), ...registerLlm(context, client, output));
   context.subscriptions.push(...registerInline(context, client, output));
   context.subscriptions.push(...registerTeam(context, client, output));
-  context.subscriptions.push(...registerHintPanel(context, client));
+  const editors = new ProjectEditors();
+  context.subscriptions.push(editors, ...registerHintPanel(context, client, editors));
   const hub = new ResultsHub();
   const ready = client.start().then(() => true, (err: unknown) => {
     output.error(`the language server did not start: ${err instanceof Error ? err.message : String(err)}`);
@@ -47,8 +53,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Loopwi
   });
   const runner = new TestRunner(client, ready, hub, output);
   const testing = new TestingView(hub, runner);
-  context.subscriptions.push(output, hub, hub.listen(client), testing, new StatusBar(hub), ...registerCommands(runner, output));
+  context.subscriptions.push(output, hub, hub.listen(client), logRuns(hub, output), testing, new StatusBar(hub), ...registerCommands(runner, testing, editors, output));
   const registeredMs = performance.now() - started;
+  openWalkthroughOnce(context);
 
   await ready;
   const activationMs = performance.now() - started;
@@ -58,8 +65,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Loopwi
     registeredMs,
     testController: testing.controller,
     shownResults: (folderUri) => testing.shown.get(folderUri),
+    // A log output channel writes <logUri>/<channel name>.log
+    outputLog: vscode.Uri.joinPath(context.logUri, 'Loopwise.log'),
     runTests: (folder, file, token) => runner.run(folder, file, token),
   };
+}
+
+/** The walkthrough opens by itself once per installation (the flag lives in the global state). */
+function openWalkthroughOnce(context: vscode.ExtensionContext): void {
+  if (context.globalState.get<boolean>(WALKTHROUGH_SHOWN)) return;
+  void context.globalState.update(WALKTHROUGH_SHOWN, true);
+  void vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH, false);
 }
 
 export async function deactivate(): Promise<void> {

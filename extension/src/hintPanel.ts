@@ -1,4 +1,4 @@
-// The tutor hint panel: "Loopwise: Get a hint" asks the server for a hint on the folder of the active file
+// The tutor hint panel: "Loopwise: Get a Hint" asks the server for a hint on the folder of the current file
 // (loopwise/hint), shows it in a webview (media/hints, strict CSP with a per-load nonce) with the failing test,
 // "more help" (the next level) and helpful / not-helpful buttons, whose clicks go to the server as hint feedback
 // (stored as `hint` events). The panel never receives fix code: the server's response holds the hint only.
@@ -7,14 +7,14 @@ import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { HintMethods, type HintFeedbackParams, type HintLevel, type HintParams, type HintResponse, type TutorHint } from '../../common/protocol';
-import { CommandIds } from './commands';
+import { CommandIds, type ProjectEditors } from './commands';
 
 interface PanelState {
   folder: vscode.WorkspaceFolder;
   hint?: TutorHint;
 }
 
-export function registerHintPanel(context: vscode.ExtensionContext, client: LanguageClient): vscode.Disposable[] {
+export function registerHintPanel(context: vscode.ExtensionContext, client: LanguageClient, editors: ProjectEditors): vscode.Disposable[] {
   let panel: vscode.WebviewPanel | undefined;
   let state: PanelState | undefined;
 
@@ -44,8 +44,9 @@ export function registerHintPanel(context: vscode.ExtensionContext, client: Lang
   };
 
   const open = async () => {
-    const active = vscode.window.activeTextEditor?.document.uri;
-    const folder = (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
+    // The panel itself may have the focus (asking again from the palette): then the last project editor counts.
+    const current = editors.currentFile();
+    const folder = (current && vscode.workspace.getWorkspaceFolder(current)) ?? vscode.workspace.workspaceFolders?.[0];
     if (!folder) { void vscode.window.showWarningMessage('Loopwise: open a folder with your program and its tests to get a hint.'); return; }
     if (!panel) {
       const media = vscode.Uri.joinPath(context.extensionUri, 'media', 'hints');

@@ -1,5 +1,6 @@
 // Sends loopwise/runTests for a folder or a file with a work-done token, shows the server's progress
-// reports in a cancellable notification, and turns cancellation into an LSP request cancellation.
+// reports in a cancellable notification, and turns cancellation into an LSP request cancellation. Every finished
+// run, whoever started it, is logged in the Output channel (logRuns).
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { WorkDoneProgress, type LanguageClient, type WorkDoneProgressBegin, type WorkDoneProgressReport } from 'vscode-languageclient/node';
@@ -60,10 +61,8 @@ export class TestRunner {
       progress.report({ message, increment });
     });
     const params: RunTestsParams = { folderUri: folder.uri.toString(), fileUri: file?.toString(), workDoneToken };
-    const started = Date.now();
     try {
       const result = await this.client.sendRequest<TestRunResult>(Methods.runTests, params, token);
-      this.output.info(`${folder.name}${file ? ` (${vscode.workspace.asRelativePath(file)})` : ''}: ${summaryText(result)} in ${Date.now() - started} ms`);
       this.hub.publish({ folderUri: params.folderUri, result });
       if (!file) this.hub.completeFolder({ folderUri: params.folderUri, result });
       this.reportProblems(result.problems);
@@ -92,6 +91,16 @@ export class TestRunner {
       void vscode.window.showWarningMessage(`Loopwise: ${p.message}`);
     }
   }
+}
+
+/** Logs every finished run in the Output channel: ours, the Testing view's and the server's runs on save. */
+export function logRuns(hub: ResultsHub, output: vscode.LogOutputChannel): vscode.Disposable {
+  return hub.onDidReceive(({ folderUri, result }) => {
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(folderUri))?.name ?? folderUri;
+    const files = [...new Set(result.tests.map((t) => t.file))];
+    const scope = files.length === 1 ? ` (${files[0]})` : '';
+    output.info(`tests of ${folder}${scope}: ${summaryText(result)} in ${Math.round(result.durationMs)} ms`);
+  });
 }
 
 export function summaryText(result: TestRunResult): string {

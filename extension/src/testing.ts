@@ -1,6 +1,6 @@
 // VS Code's Testing view for Loopwise: a TestController whose items (file > test, with ranges) come from
 // finished runs, each run shown as a TestRun with pass/fail states, expected/actual diffs and locations.
-// Its Run profile asks the server to run the selected files or folders.
+// Its Run profile and "Run All Tests" ask the server to run the selected files or folders, in one TestRun.
 import * as vscode from 'vscode';
 import type { SourceLocation, TestResult, TestResultsNotification, TestRunResult } from '../../common/protocol';
 import { testsByFile, type ResultsHub } from './results';
@@ -40,21 +40,34 @@ export class TestingView implements vscode.Disposable {
     if (!claimed) run.end();
   }
 
+  /** "Run All Tests": every folder in one TestRun, so the view's header and badge count the whole workspace. */
+  runWorkspace(token?: vscode.CancellationToken): Promise<(TestRunResult | undefined)[]> {
+    return this.runTargets(new vscode.TestRunRequest(), token);
+  }
+
   private async runProfile(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    await this.runTargets(request, token);
+  }
+
+  /** One TestRun for the whole request; the folders' results are claimed into it as they arrive. */
+  private async runTargets(request: vscode.TestRunRequest, token?: vscode.CancellationToken): Promise<(TestRunResult | undefined)[]> {
     const run = this.controller.createTestRun(request, 'Loopwise', true);
+    const results: (TestRunResult | undefined)[] = [];
     try {
+      // One folder after the other: test runs are CPU-heavy and each shows its own progress.
       for (const { folder, files } of this.targets(request)) {
-        if (token.isCancellationRequested) break;
+        if (token?.isCancellationRequested) break;
         const key = folder.uri.toString();
         for (const file of files.length ? files : [undefined]) {
           this.claims.set(key, run);
-          await this.runner.run(folder, file, token);
+          results.push(await this.runner.run(folder, file, token));
           this.claims.delete(key);
         }
       }
     } finally {
       run.end();
     }
+    return results;
   }
 
   /** Folders (and files in them) that a request selects; no selection means every folder. */

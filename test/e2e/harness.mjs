@@ -1,7 +1,8 @@
 // Runs an extension test suite inside a real VS Code: code-server's server plus its web workbench in
 // headless Debian Chromium (playwright-core). Used by test/e2e/run.mjs and bench/activation.bench.ts.
-// Mocha output and the exit code come back through the workbench's codeAutomationLog/Exit hooks.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+// Mocha output and the exit code come back through the workbench's codeAutomationLog/Exit hooks; tests ask for
+// screenshots and for what the workbench's DOM shows through log lines (the extension host cannot see the DOM).
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
@@ -9,6 +10,18 @@ import { ensureCodeServer, freePort, startServer } from '../../scripts/code-serv
 
 export const CHROMIUM = process.env.LOOPWISE_CHROMIUM || '/usr/bin/chromium';
 const SCREENSHOT_MARK = 'LOOPWISE_SCREENSHOT ';
+const DOM_MARK = 'LOOPWISE_DOM ';
+
+/** Text, aria-label, title and input value of every element matching `selector`, written as JSON to `file`. */
+async function writeDom(page, file, selector) {
+  const found = await page.$$eval(selector, (els) => els.map((e) => ({
+    text: (e.textContent ?? '').trim(), label: e.getAttribute('aria-label') ?? '', title: e.getAttribute('title') ?? '',
+    value: 'value' in e ? String(e.value) : '',
+  }))).catch((err) => ({ error: err.message }));
+  // renamed into place: the test polls for the file and must never read half of it
+  writeFileSync(`${file}.part`, JSON.stringify(found));
+  renameSync(`${file}.part`, file);
+}
 
 /** Plain-words list of what this machine lacks to run VS Code headless (empty when all is there). */
 export function missingForHeadless() {
@@ -18,7 +31,8 @@ export function missingForHeadless() {
 /**
  * Opens `workspace` (a folder or a .code-workspace file) with the extension at `extensionPath` in
  * development mode and runs the tests module `testsPath` in its extension host. A log line
- * "LOOPWISE_SCREENSHOT <file>" from the tests makes the harness save a PNG of the workbench there.
+ * "LOOPWISE_SCREENSHOT <file>" from the tests makes the harness save a PNG of the workbench there;
+ * "LOOPWISE_DOM <file> <css selector>" makes it write what the matching elements show (see writeDom).
  * Resolves { exitCode, lines } (exitCode null when the time ran out).
  */
 export async function runExtensionTests({ extensionPath, testsPath, workspace, env = {}, timeoutMs = 300000, onLine = () => {} }) {
@@ -49,6 +63,9 @@ export async function runExtensionTests({ extensionPath, testsPath, workspace, e
       if (line.startsWith(SCREENSHOT_MARK)) {
         const path = line.slice(SCREENSHOT_MARK.length).trim();
         screenshots.push(page.screenshot({ path }).catch((e) => onLine(`screenshot ${path} failed: ${e.message}`)));
+      } else if (line.startsWith(DOM_MARK)) {
+        const [file, ...selector] = line.slice(DOM_MARK.length).trim().split(' ');
+        screenshots.push(writeDom(page, file, selector.join(' ')));
       }
     });
     const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;

@@ -1,11 +1,14 @@
-// What a user sees in a real VS Code with Loopwise and the demo workspace (four buggy projects):
-// activation, diagnostics on failing lines after "Run All Tests", the Testing view, per-file runs, run on save.
+// What a user sees in a real VS Code with Loopwise and the demo workspace (five buggy projects): the walkthrough
+// on the first start, diagnostics on failing lines after "Run All Tests", the Testing view's counts, per-file
+// runs (also with a webview focused), run on save, what the Output channel logs, the export dialog's default.
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { TestRunResult } from '../../../common/protocol';
 import type { LoopwiseApi } from '../../../extension/src/extension';
-import { diagnosticAt, lineOf, screenshot, waitFor, workspaceFolder } from './util';
+import { diagnosticAt, lineOf, queryDom, screenshot, sleep, waitFor, workspaceFolder } from './util';
+
+const failingOf = (r: TestRunResult) => r.summary.failed + r.summary.errors + r.summary.timedOut;
 
 describe('Loopwise in a real VS Code', () => {
   let api: LoopwiseApi;
@@ -21,12 +24,30 @@ describe('Loopwise in a real VS Code', () => {
     assert.ok(api.activationMs > 0, 'activation time was not measured');
     const commands = await vscode.commands.getCommands(true);
     for (const id of ['loopwise.runFileTests', 'loopwise.runWorkspaceTests']) assert.ok(commands.includes(id), `${id} is not registered`);
+    const log = await waitFor('the Output channel\'s log file', () => existsSync(api.outputLog.fsPath) && /activated: language server ready/.test(readFileSync(api.outputLog.fsPath, 'utf8')));
+    assert.ok(log);
   });
+
+  it('opens its walkthrough on the first start, with the four steps', async () => {
+    const steps = ['Run the Tests', 'Find a Verified Fix', 'Try Tutor Mode', 'Set a Model'];
+    const shown = await waitFor('the Loopwise walkthrough in the editor area', async () => {
+      const [editor] = await queryDom('.part.editor');
+      return editor?.text.includes('Get Started with Loopwise') && steps.every((t) => editor.text.includes(t)) ? editor : undefined;
+    });
+    assert.ok(shown);
+    await screenshot('walkthrough');
+  });
+
+  let workspaceCounts: { passed: number; failing: number };
 
   it('"Run All Tests" puts diagnostics on the failing lines of every project', async () => {
     const results = await vscode.commands.executeCommand<(TestRunResult | undefined)[]>('loopwise.runWorkspaceTests');
     assert.equal(results.length, 5, 'one run per demo folder');
-    for (const r of results) assert.ok(r && r.summary.failed + r.summary.errors + r.summary.timedOut >= 1, `a demo project reported no failure: ${JSON.stringify(r?.summary)}`);
+    for (const r of results) assert.ok(r && failingOf(r) >= 1, `a demo project reported no failure: ${JSON.stringify(r?.summary)}`);
+    workspaceCounts = {
+      passed: results.reduce((n, r) => n + (r?.summary.passed ?? 0), 0),
+      failing: results.reduce((n, r) => n + (r ? failingOf(r) : 0), 0),
+    };
 
     const cartTest = vscode.Uri.joinPath(workspaceFolder('python-cart').uri, 'test_cart.py');
     const assertLine = await lineOf(cartTest, 'discount_rate=0.1) == 22.5');
@@ -63,6 +84,23 @@ describe('Loopwise in a real VS Code', () => {
     await screenshot('run-all-tests');
   });
 
+  it('counts the whole workspace in the Testing view\'s header and badge after "Run All Tests"', async () => {
+    const { passed, failing } = workspaceCounts;
+    await vscode.commands.executeCommand('workbench.view.testing.focus');
+    const header = await waitFor('the Testing view\'s result summary', async () => {
+      const parts = await queryDom('.result-summary > *');
+      return parts.length ? parts : undefined;
+    });
+    assert.ok(header.some((p) => p.text === `${passed}/${passed + failing}`), `header ${JSON.stringify(header)} for ${passed} passed, ${failing} failing`);
+    const badges = await queryDom('.activitybar .action-item .badge-content');
+    const labels = await queryDom('.activitybar .action-item .action-label');
+    const testing = labels.findIndex((l) => /^Testing/.test(l.label));
+    assert.ok(testing >= 0, `no Testing entry in the activity bar: ${JSON.stringify(labels)}`);
+    const items = await queryDom('.activitybar .action-item');
+    assert.match(items[testing].text, new RegExp(`^${failing}$`), `badge of ${JSON.stringify(items[testing])} (all badges: ${JSON.stringify(badges)})`);
+    await screenshot('testing-view-counts');
+  });
+
   it('lists the run in the Testing view: file > tests, with states and ranges', async () => {
     const folderUri = workspaceFolder('python-cart').uri.toString();
     const file = api.testController.items.get(`${folderUri}/test_cart.py`);
@@ -88,6 +126,18 @@ describe('Loopwise in a real VS Code', () => {
     assert.deepEqual([...new Set(result.tests.map((t) => t.file))], ['slugify.test.js']);
     const failed = result.tests.filter((t) => t.status === 'failed').map((t) => t.name);
     assert.deepEqual(failed, ['joins words with one dash']);
+  });
+
+  it('"Run Tests in Current File" with the hint panel focused runs the file beside it', async () => {
+    const slugTest = vscode.Uri.joinPath(workspaceFolder('js-slugify').uri, 'slugify.test.js');
+    await vscode.window.showTextDocument(slugTest);
+    await vscode.commands.executeCommand('loopwise.showHint');
+    await waitFor('the hint panel to take the focus', () => vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputWebview);
+    assert.equal(vscode.window.activeTextEditor, undefined, 'a text editor still has the focus');
+    const result = await vscode.commands.executeCommand<TestRunResult | undefined>('loopwise.runFileTests');
+    assert.ok(result, 'no run: the command did not find the project file beside the panel');
+    assert.deepEqual([...new Set(result.tests.map((t) => t.file))], ['slugify.test.js']);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   it('the Testing view\'s Run All runs the tests again through its run profile', async () => {
@@ -123,6 +173,8 @@ describe('Loopwise in a real VS Code', () => {
     const boundaryLine = await lineOf(testFile, 'letter(90)');
     await waitFor('the boundary failure before the fix', () => diagnosticAt(testFile, boundaryLine));
 
+    const logged = () => readFileSync(api.outputLog.fsPath, 'utf8').split('\n').filter((l) => l.includes('tests of python-grades')).length;
+    const loggedBefore = logged();
     const source = vscode.Uri.joinPath(folder.uri, 'grades.py');
     const doc = await vscode.workspace.openTextDocument(source);
     const bugLine = await lineOf(source, 'if points > 90:');
@@ -132,6 +184,7 @@ describe('Loopwise in a real VS Code', () => {
     assert.ok(await doc.save());
 
     await waitFor('the boundary diagnostic to go away after saving the fix', () => !diagnosticAt(testFile, boundaryLine), 45000);
+    await waitFor('the run on save in the Output channel', () => logged() > loggedBefore);
     const divisionLine = await lineOf(source, 'return sum(points) / len(points)');
     assert.ok(diagnosticAt(source, divisionLine), 'the unfixed division by zero is still reported');
     await vscode.window.showTextDocument(source);
@@ -148,5 +201,21 @@ describe('Loopwise in a real VS Code', () => {
     assert.equal(result.tests.length, 0);
     assert.ok(result.problems.some((p) => p.kind === 'noTests'), 'a folder without tests is reported as such');
     assert.equal(api.testController.items.get(id), undefined, 'the deleted file is still in the Testing view');
+  });
+
+  it('logged every run and never lost a setting', () => {
+    const log = readFileSync(api.outputLog.fsPath, 'utf8');
+    assert.doesNotMatch(log, /could not read settings/);
+    for (const folder of vscode.workspace.workspaceFolders ?? []) assert.match(log, new RegExp(`tests of ${folder.name}\\b.* passed`), `no run of ${folder.name} in the Output channel`);
+  });
+
+  it('offers to export the suggestion events into the workspace folder', async () => {
+    const exporting = vscode.commands.executeCommand('loopwise.exportEvents');
+    const expected = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'loopwise-events.jsonl').fsPath;
+    const input = await waitFor('the save dialog', async () => (await queryDom('.quick-input-widget input')).find((i) => i.value.endsWith('loopwise-events.jsonl')));
+    assert.equal(input.value, expected);
+    await screenshot('export-events-dialog');
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await Promise.race([exporting, sleep(5000)]);
   });
 });

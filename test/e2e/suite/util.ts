@@ -1,6 +1,6 @@
 // Helpers for the tests that run inside VS Code: polling for what the UI shows, finding lines in the
-// demo projects, and asking the harness for a screenshot of the workbench.
-import { existsSync, statSync } from 'node:fs';
+// demo projects, and asking the harness for a screenshot of the workbench or for what its DOM shows.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
@@ -45,4 +45,26 @@ export async function screenshot(name: string): Promise<string> {
   console.log(`LOOPWISE_SCREENSHOT ${file}`);
   await waitFor(`screenshot ${file}`, () => existsSync(file) && statSync(file).size > 0, 20000);
   return file;
+}
+
+export interface DomElement {
+  text: string;
+  label: string;
+  title: string;
+  /** An input's value ('' for other elements). */
+  value: string;
+}
+
+let domQueries = 0;
+
+/** What the workbench shows in the elements matching a CSS selector (asked from test/e2e/harness.mjs). */
+export async function queryDom(selector: string): Promise<DomElement[]> {
+  const dir = process.env.LOOPWISE_E2E_OUT;
+  if (!dir) throw new Error('LOOPWISE_E2E_OUT is not set: run these tests through test/e2e/run.mjs');
+  const file = join(dir, `dom-${++domQueries}.json`);
+  console.log(`LOOPWISE_DOM ${file} ${selector}`);
+  await waitFor(`the DOM query ${selector}`, () => existsSync(file) && statSync(file).size > 0, 20000);
+  const found = JSON.parse(readFileSync(file, 'utf8')) as DomElement[] | { error: string };
+  if (!Array.isArray(found)) throw new Error(`the DOM query ${selector} failed: ${found.error}`);
+  return found;
 }
