@@ -1,5 +1,5 @@
 // The embedded repair engine end to end on small projects: a one-token bug, a missing guard (synthesis),
-// a JavaScript bug, a hanging bug; and the outcomes that need no search (already passing, syntax error),
+// a JavaScript bug, a hanging bug; already-passing tests, a syntax error no small edit repairs (see syntax-repair.test.ts),
 // a task with no fix, and cancellation that leaves no process behind. The project folder is never written.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -75,10 +75,10 @@ describe('repair: embedded engine', function () {
     assert.deepEqual(r.fixes, []);
   });
 
-  it('localizes a syntax error and does not search', async () => {
+  it('localizes a syntax error that no small edit repairs', async () => {
     const r = await repair({ ...task('py-syntax', 'python', ['stats.py'], ['test_stats.py']), budgetS: 30 });
     assert.equal(r.status, 'syntaxError');
-    assert.equal(r.candidatesTried, 0);
+    assert.equal(r.localization?.status, 'syntaxError');
     assert.match(r.message ?? '', /stats\.py:4/);
   });
 
