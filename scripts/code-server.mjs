@@ -1,11 +1,12 @@
 // Installs code-server (a real VS Code server + web workbench) into a cache folder outside the project's
-// dependencies, and starts/stops it in its own process group. Shared by `npm run demo`, the e2e tests and
-// the activation benchmark. Facts behind each step: ../shared/notes/vscode-e2e.md.
+// dependencies (as root also the Debian packages its install needs), and starts/stops it in its own process
+// group. Shared by `npm run demo`, the e2e tests and the activation benchmark. Facts behind each step:
+// ../shared/notes/vscode-e2e.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 const RIPGREP_CACHE = ['vscode-ripgrep-cache-1.15.11', 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'];
@@ -34,31 +35,58 @@ function missingNatives(dir) {
   return NATIVE_FILES.filter((f) => !existsSync(join(vscodeDir(dir), 'node_modules', f)));
 }
 
-/** Paths to what a headless run needs, with what is missing said in plain words. */
-export function checkPrerequisites() {
-  const problems = [];
-  if (!existsSync('/usr/bin/rg') && spawnSync('sh', ['-c', 'command -v rg']).status !== 0) {
-    problems.push('ripgrep (apt-get install ripgrep)');
-  }
-  if (!existsSync('/usr/include/krb5.h') && !existsSync('/usr/include/krb5/krb5.h')) {
-    problems.push('libkrb5-dev (apt-get install libkrb5-dev)');
-  }
-  const major = Number(process.versions.node.split('.')[0]);
-  if (major !== 20) problems.push(`Node 20 (code-server ${CODE_SERVER_VERSION} requires it; this is ${process.version})`);
-  return problems;
+// What code-server's install builds its native modules with (node-gyp), and @vscode/ripgrep's stand-in.
+const DEBIAN_PACKAGES = [
+  ['ripgrep', () => onPath('rg')],
+  ['libkrb5-dev', () => existsSync('/usr/include/krb5.h') || existsSync('/usr/include/krb5/krb5.h')],
+  ['g++', () => onPath('g++')],
+  ['make', () => onPath('make')],
+  ['python3', () => onPath('python3')],
+];
+
+function onPath(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** Returns the code-server install, installing it first (about 45 s) when it is absent or incomplete. */
+/** The Debian packages that installing code-server needs and this machine lacks. */
+export function missingDebianPackages() {
+  return DEBIAN_PACKAGES.filter(([, present]) => !present()).map(([name]) => name);
+}
+
+/**
+ * Installs the missing Debian packages when running as root; otherwise throws an error whose last line is
+ * the one command to run. Only when code-server is not installed yet: a working install needs nothing more.
+ */
+function ensureDebianPackages(log) {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major !== 20) throw new Error(`code-server ${CODE_SERVER_VERSION} needs Node.js 20; this is ${process.version}.`);
+  const need = missingDebianPackages();
+  if (!need.length) return;
+  const command = `apt-get install -y --no-install-recommends ${need.join(' ')}`;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`installing code-server (the VS Code it runs) builds native modules and needs Debian packages this machine lacks: ${need.join(', ')}. Install them, then run again:\n\n  sudo ${command}\n`);
+  }
+  if (!onPath('apt-get')) throw new Error(`code-server needs ${need.join(', ')} and this is not a Debian-like system (no apt-get): install them with its package manager.`);
+  log(`Installing the Debian packages code-server needs: ${need.join(' ')}...`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...need]]) {
+    const r = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env });
+    if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${r.status}).`);
+  }
+  const still = missingDebianPackages();
+  if (still.length) throw new Error(`still missing after apt-get: ${still.join(', ')}`);
+}
+
+/**
+ * Returns the code-server install, installing it first (about a minute) when it is absent or incomplete,
+ * with the Debian packages it needs (as root; otherwise the error says the one command to run).
+ */
 export function ensureCodeServer({ log = console.log } = {}) {
   const dir = codeServerDir();
   const serverMain = join(vscodeDir(dir), 'out', 'server-main.js');
   if (existsSync(serverMain) && missingNatives(dir).length === 0) return { dir, serverMain };
 
-  const problems = checkPrerequisites();
-  if (problems.length) {
-    throw new Error(`Cannot install code-server: missing ${problems.join(', ')}. ` +
-      'On Debian, `bash scripts/install-system-deps.sh` installs the system packages.');
-  }
+  ensureDebianPackages(log);
   log(`Installing code-server ${CODE_SERVER_VERSION} into ${dir} (once; about a minute)...`);
   rmSync(dir, { recursive: true, force: true });
   const tmp = join(dir, 'tmp');
@@ -73,15 +101,22 @@ export function ensureCodeServer({ log = console.log } = {}) {
   const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--prefix', dir], {
     cwd: dir,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, TMPDIR: tmp, npm_config_unsafe_perm: 'true', npm_config_yes: 'true' },
+    env: { ...process.env, TMPDIR: tmp, npm_config_unsafe_perm: 'true', npm_config_yes: 'true', ...nodeHeaders() },
   });
   const missing = existsSync(serverMain) ? missingNatives(dir) : ['code-server itself'];
   if (r.status !== 0 || missing.length) {
     throw new Error(`code-server install in ${dir} failed (npm exit ${r.status}; missing: ${missing.join(', ') || 'none'}). ` +
-      'Check that libkrb5-dev, ripgrep and a C++ toolchain are installed, then run again.');
+      'Its output above says why.');
   }
   log('code-server installed.');
   return { dir, serverMain };
+}
+
+// node-gyp downloads Node's headers from nodejs.org unless told where this Node's own are (Debian and
+// NodeSource packages ship them in /usr/include/node).
+function nodeHeaders() {
+  const prefix = join(dirname(process.execPath), '..');
+  return existsSync(join(prefix, 'include', 'node', 'node_version.h')) ? { npm_config_nodedir: prefix } : {};
 }
 
 // @vscode/ripgrep downloads rg from the internet; give it Debian's rg as its cached download instead.

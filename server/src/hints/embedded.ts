@@ -23,7 +23,8 @@ export function clampLevel(level: number | undefined, max: HintLevel): HintLevel
 /** The response when there is nothing to hint about (all tests pass, or the tests could not run). */
 export function noHintReason(a: Analysis): HintResponse | undefined {
   if (a.failing.length) return undefined;
-  const problem = a.run.problems[0];
+  // Warnings (a weaker sandbox, cut output) do not stop the tests from running.
+  const problem = a.run.problems.find((p) => p.kind !== 'weakSandbox' && p.kind !== 'outputTruncated');
   if (problem) return { status: 'error', message: problem.message };
   return { status: 'allPassing', message: `all ${a.run.tests.length} tests pass: no hint needed` };
 }

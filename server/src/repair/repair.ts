@@ -10,7 +10,6 @@ import { createParser, grammarFor } from '../parse/parser';
 import { Verifier } from '../verify/verifier';
 import { firstSyntaxError, type SourceFile } from './edits';
 import { rankFixes } from './choose';
-import { repairSyntax } from './syntax-repair';
 import { search, type RankedLine } from './search';
 
 export interface RepairOptions {
@@ -55,17 +54,10 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
   try {
     const broken = [...sources.values()].find((s) => s.tree.rootNode.hasError);
     if (broken) {
-      // One-token edits near the error that make the file parse, verified by the tests.
       const at = firstSyntaxError(broken.tree);
-      const line = (at?.startPosition.row ?? 0) + 1;
-      progress('search', 0, `${broken.file}:${line}: the code does not parse; trying small edits near the error`);
-      const syntax = await repairSyntax({ task, src: broken, parser: parsers.get(broken.file)!, deadline, workers: o.workers, signal: o.signal });
-      const rate = { candidatesTried: syntax.tried, candidatesPerSecond: Math.round(syntax.tried / Math.max(0.001, syntax.seconds) * 10) / 10 };
-      if (syntax.fixes.length) return result({ status: 'fixed', fixes: syntax.fixes, failingTests: syntax.failingTests, ...rate });
-      if (o.signal?.aborted) return result({ status: 'cancelled', ...rate });
       const loc = await localize({ ...task, signal: o.signal, budgetMs: 5000, mutation: false, valueLines: 0 }).catch(() => undefined);
-      const tried = syntax.tried ? `none of the ${syntax.tried} small edits near it that make it parse passes the tests` : 'no small edit near it makes it parse';
-      return result({ status: 'syntaxError', localization: loc, ...rate, message: `${broken.file}:${line}: the code does not parse, and ${tried}` });
+      const line = (at?.startPosition.row ?? 0) + 1;
+      return result({ status: 'syntaxError', localization: loc, message: `${broken.file}:${line}: the code does not parse, so no repair was searched; fix the syntax error first` });
     }
     if (o.signal?.aborted) return result({ status: 'cancelled' });
     progress('baseline', 0, 'running the tests on the original code');

@@ -44,13 +44,16 @@ export interface SandboxResult {
 }
 
 let kindCache: SandboxKind | undefined;
+/** Whether this bwrap takes --perms (0.5 and later): without it, the private /tmp is not world-writable. */
+let bwrapPerms = false;
 
 /** Which sandbox this machine gives us. LOOPWISE_SANDBOX=rlimits forces the weaker one (tests use it). */
 export function sandboxKind(): SandboxKind {
   if (process.env.LOOPWISE_SANDBOX === 'rlimits') return 'rlimits';
   if (kindCache) return kindCache;
-  const probe = spawnSync('bwrap', ['--ro-bind', '/', '/', '--unshare-net', '--unshare-pid', '--die-with-parent', '--cap-drop', 'ALL', 'true'], { stdio: 'ignore', timeout: 5000 });
-  kindCache = probe.status === 0 ? 'bubblewrap' : 'rlimits';
+  const probe = (extra: string[]) => spawnSync('bwrap', ['--ro-bind', '/', '/', ...extra, '--unshare-net', '--unshare-pid', '--die-with-parent', '--cap-drop', 'ALL', 'true'], { stdio: 'ignore', timeout: 5000 }).status === 0;
+  bwrapPerms = probe(['--perms', '1777', '--tmpfs', '/tmp']);
+  kindCache = bwrapPerms || probe([]) ? 'bubblewrap' : 'rlimits';
   return kindCache;
 }
 
@@ -137,12 +140,42 @@ function limitArgs(opts: SandboxOptions): string[] {
  * --cap-drop ALL: only the verifier's long-lived workers need any (to drop candidates to nobody and kill them).
  */
 export function bwrapArgs(opts: Pick<SandboxOptions, 'cwd' | 'writable' | 'readOnly'>, keepCaps: string[] = []): string[] {
-  const a = ['bwrap', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--tmpfs', '/run'];
+  sandboxKind();
+  // /tmp is world-writable as on the host: the verifier runs candidates as nobody when we are root.
+  const a = ['bwrap', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', ...(bwrapPerms ? ['--perms', '1777'] : []), '--tmpfs', '/tmp', '--tmpfs', '/run'];
   // The real home holds credentials (~/.ssh, ~/.aws, ~/.npmrc): hide it; what tests need is re-mounted below.
   const home = homedir();
-  if (home && home !== '/' && existsSync(home)) a.push('--tmpfs', home);
-  for (const p of opts.readOnly ?? []) a.push('--ro-bind-try', p, p);
-  for (const p of opts.writable ?? [opts.cwd]) a.push('--bind', p, p);
+  const fresh = ['/tmp', '/run'];
+  if (home && home !== '/' && existsSync(home)) {
+    a.push('--tmpfs', home);
+    fresh.push(home);
+  }
+  const readOnly = opts.readOnly ?? [];
+  const writable = opts.writable ?? [opts.cwd];
+  const mounts = [...readOnly, ...writable];
+  const made = new Set<string>();
+  // bwrap creates the folders leading to a mount inside a fresh tmpfs as 0700, which an unprivileged
+  // candidate cannot cross (a pyenv Python under /root, a scratch copy under a nested TMPDIR): create
+  // them readable first.
+  const parents = (p: string) => {
+    const top = bwrapPerms ? fresh.find((f) => p.startsWith(f + '/')) : undefined;
+    if (!top) return;
+    const parts = p.slice(top.length + 1).split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const d = `${top}/${parts.slice(0, i).join('/')}`;
+      if (made.has(d) || mounts.some((m) => d === m || d.startsWith(m + '/'))) continue;
+      made.add(d);
+      a.push('--perms', '0755', '--dir', d);
+    }
+  };
+  for (const p of readOnly) {
+    parents(p);
+    a.push('--ro-bind-try', p, p);
+  }
+  for (const p of writable) {
+    parents(p);
+    a.push('--bind', p, p);
+  }
   a.push('--unshare-net', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--die-with-parent', '--new-session',
     '--cap-drop', 'ALL', ...keepCaps.flatMap((c) => ['--cap-add', c]), '--chdir', opts.cwd, '--');
   return a;
@@ -161,13 +194,23 @@ function processesOfUser(): number | undefined {
   return n;
 }
 
-/** Kills a process, its process group and every descendant (found through /proc), with SIGKILL. */
-export function killTree(pid: number): void {
+/** Kills a process, its process group and every descendant (found through /proc), with SIGKILL; returns their pids. */
+export function killTree(pid: number): number[] {
   const victims = [pid, ...descendants(pid)];
   try { process.kill(-pid, 'SIGKILL'); } catch { /* group already gone */ }
   for (const p of victims) {
     try { process.kill(p, 'SIGKILL'); } catch { /* already gone */ }
   }
+  return victims;
+}
+
+/** Resolves once none of `pids` runs any more (gone or a zombie), or after `maxMs`. */
+export async function whenGone(pids: number[], maxMs = 3000): Promise<void> {
+  const until = Date.now() + maxMs;
+  const running = (p: number) => {
+    try { return readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z'; } catch { return false; }
+  };
+  while (pids.some(running) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
 }
 
 function descendants(root: number): number[] {

@@ -1,5 +1,8 @@
 // How to start the warm worker for each language: the interpreter (found by run/toolchain.ts, its folders
-// mounted read-only in the sandbox), the worker source and its arguments.
+// mounted read-only in the sandbox), the worker source and its arguments. As root, the scratch copy is
+// handed to nobody first, since the Python worker runs each candidate as nobody.
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
 import type { Scratch } from '../run/scratch';
 import { scrubbedEnv } from '../run/env';
 import { findNode, findPython } from '../run/toolchain';
@@ -8,6 +11,9 @@ import { PYTHON_WORKER } from './pythonWorker';
 import { WorkerProcess } from './worker';
 
 export class ToolMissing extends Error {}
+
+/** The user the Python worker runs candidates as when it is root (see pythonWorker.ts). */
+const NOBODY = 65534;
 
 export async function startWorker(language: 'python' | 'javascript', scratch: Scratch): Promise<WorkerProcess> {
   const env = scrubbedEnv(scratch.homeDir, scratch.tmpDir, { PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: '0' });
@@ -18,9 +24,36 @@ export async function startWorker(language: 'python' | 'javascript', scratch: Sc
     if (!py.pytest) throw new ToolMissing(`pytest is not installed for ${py.executable} (pip install pytest)`);
     place.readOnly.push(...py.paths);
     if (py.userBase) env.PYTHONUSERBASE = py.userBase;
+    if (process.getuid?.() === 0) await shareWithNobody(scratch);
     return new WorkerProcess(place, py.executable, ['-c', PYTHON_WORKER, scratch.workspace], env);
   }
   const node = findNode();
   place.readOnly.push(...node.paths);
   return new WorkerProcess(place, node.executable, ['--max-old-space-size=1024', '-e', NODE_WORKER, scratch.workspace], { ...env, ...node.env });
+}
+
+const shared = new WeakMap<Scratch, Promise<void>>();
+
+/**
+ * Makes the copy, HOME and TMPDIR nobody's, so a candidate may write where the tests write when run as
+ * root (`loopwise run`). Group root keeps them writable for the worker itself, which runs as root but
+ * without CAP_DAC_OVERRIDE in bubblewrap. Links (node_modules, .venv) are left alone: they lead to the
+ * user's own folders.
+ */
+function shareWithNobody(scratch: Scratch): Promise<void> {
+  let done = shared.get(scratch);
+  if (!done) {
+    done = Promise.all([scratch.workspace, scratch.homeDir, scratch.tmpDir].map(handOver)).then(() => undefined);
+    shared.set(scratch, done);
+  }
+  return done;
+}
+
+async function handOver(path: string): Promise<void> {
+  const st = await fs.lstat(path);
+  if (st.isSymbolicLink()) return;
+  await fs.chown(path, NOBODY, 0);
+  await fs.chmod(path, (st.mode & 0o7777) | (st.isDirectory() ? 0o770 : 0o660));
+  if (!st.isDirectory()) return;
+  await Promise.all((await fs.readdir(path)).map((name) => handOver(join(path, name))));
 }

@@ -3,7 +3,7 @@
 // tests first with fail-fast, then the whole suite, and accepts it only when every test passes.
 import { cpus } from 'node:os';
 import type { TestStatus } from '../../../common/results';
-import { WorkerDied, WorkerProcess, type WorkerReady } from './worker';
+import { WorkerDied, WorkerProcess, type Privileges, type WorkerReady } from './worker';
 import { startWorker } from './languages';
 import { chmodSync } from 'node:fs';
 import { makeScratchCopy, type Scratch } from '../run/scratch';
@@ -54,6 +54,8 @@ export interface Baseline {
   sandbox: 'bubblewrap' | 'rlimits';
   /** Python: the tests the worker calls directly, without pytest's per-test protocol (none for Node). */
   direct: string[];
+  /** What limits the verification and why, e.g. candidates not run as an unprivileged user. */
+  notes: string[];
 }
 
 export interface VerifierOptions {
@@ -70,6 +72,8 @@ export class Verifier {
   private testTimeoutMs = 1000;
   private testTimeouts: Record<string, number> = {};
   private candidateTimeoutMs = 5000;
+  /** Set when the baseline showed that running candidates as nobody changes outcomes: every request says so. */
+  private keepRoot = false;
 
   private constructor(readonly task: VerifyTask, readonly scratch: Scratch, private readonly poolSize: number) {}
 
@@ -182,7 +186,11 @@ export class Verifier {
   private readonly starting = new Set<Promise<void>>();
 
   private async runBaseline(ready: WorkerReady, sandbox: Baseline['sandbox'], testTimeoutMs: number): Promise<void> {
-    const reply = await this.send({ files: {}, failFast: false, testTimeoutMs, timeoutMs: testTimeoutMs * (ready.tests.length + 1) + 5000, shrinkAfterTimeout: true }, testTimeoutMs * (ready.tests.length + 1) + 10000);
+    // recheck: tests that fail as nobody are run again as root (see the Python worker's handle_checked).
+    const reply = await this.send({ files: {}, failFast: false, testTimeoutMs, timeoutMs: testTimeoutMs * (ready.tests.length + 1) + 5000, shrinkAfterTimeout: true, recheck: true }, 2 * testTimeoutMs * (ready.tests.length + 1) + 10000);
+    const privileges = (reply.privileges ?? ready.privileges) as Privileges | undefined;
+    this.keepRoot = privileges?.dropped === false;
+    const notes = privileges?.note ? [privileges.note] : [];
     const outcomes = (reply.tests as TestOutcome[] | undefined) ?? [];
     const collectErrors = ready.collectErrors;
     const tests = ready.tests.length ? ready.tests : outcomes.map((t) => t.id);
@@ -192,7 +200,7 @@ export class Verifier {
     const hung = new Set(outcomes.filter((t) => t.status === 'timedOut').map((t) => t.id));
     // Fail fast on tests that fail quickly; tests that hung on the original come after them.
     failing.sort((a, b) => Number(hung.has(a)) - Number(hung.has(b)));
-    this.baseline = { tests, failing, passing, outcomes, collectErrors, sandbox, direct: ready.direct ?? [] };
+    this.baseline = { tests, failing, passing, outcomes, collectErrors, sandbox, direct: ready.direct ?? [], notes };
     // Any test that finished (passed or failed) tells how long a fixed version may take.
     const doneMs = outcomes.filter((t) => t.status !== 'timedOut').map((t) => t.ms ?? 0);
     const slowest = Math.max(0, ...doneMs);
@@ -239,7 +247,7 @@ export class Verifier {
   private async send(body: Record<string, unknown>, hardMs: number): Promise<Record<string, unknown>> {
     const w = await this.acquire();
     try {
-      return await w.request(body, hardMs);
+      return await w.request(this.keepRoot ? { ...body, drop: false } : body, hardMs);
     } catch (e) {
       if (!(e instanceof WorkerDied) || this.closed) throw e;
       return { status: 'crashed', tests: [], ms: hardMs };

@@ -2,6 +2,7 @@
 // come within the hard deadline (the worker itself hung, e.g. user code swallowed its alarm) kills the
 // worker and rejects; the Verifier then starts a fresh one.
 import type { ChildProcess } from 'node:child_process';
+import { killTree, whenGone } from '../run/sandbox';
 import { spawnWorker, type WorkerPlace, type WorkerSpawn } from './spawn';
 
 export interface WorkerReady {
@@ -9,6 +10,13 @@ export interface WorkerReady {
   collectErrors: { id: string; message: string }[];
   /** Python: the tests the worker calls directly, without pytest's per-test protocol. */
   direct?: string[];
+  /** Python as root: whether candidates run as nobody, and why not when they do not. */
+  privileges?: Privileges;
+}
+
+export interface Privileges {
+  dropped: boolean;
+  note?: string | null;
 }
 
 type Pending = { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
@@ -24,6 +32,8 @@ export class WorkerProcess {
   private readyWaiter?: Pending;
   private stderr = '';
   private dead = false;
+  /** Everything kill() signalled (see exited). */
+  private readonly victims: number[] = [];
 
   constructor(place: WorkerPlace, command: string, args: string[], env: NodeJS.ProcessEnv) {
     const s = spawnWorker(place, command, args, env);
@@ -67,17 +77,18 @@ export class WorkerProcess {
 
   kill(): void {
     if (this.child.exitCode === null && this.child.signalCode === null) {
-      try {
-        if (this.child.pid) process.kill(-this.child.pid, 'SIGKILL');
-      } catch { /* already gone */ }
+      // The whole tree, not only the group: bubblewrap's inner processes start new sessions, and one killed
+      // before it armed its parent-death signal would live on.
+      if (this.child.pid) this.victims.push(...killTree(this.child.pid));
     }
     this.fail(new WorkerDied('verification worker was stopped'));
   }
 
   /** Resolves once the process has exited (for callers that must leave no process behind). */
-  exited(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
-    return new Promise((resolve) => this.child.once('exit', () => resolve()));
+  async exited(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) await new Promise((resolve) => this.child.once('exit', resolve));
+    // The sandbox's inner processes die after it: a pid namespace's last process can take a while to exit.
+    await whenGone(this.victims);
   }
 
   private onData(chunk: string): void {
