@@ -353,7 +353,7 @@ export interface HintParams {
 export interface HintResponse {
   status: 'hint' | 'allPassing' | 'withheld' | 'error';
   hint?: TutorHint;
-  /** Why no hint (withheld, all tests pass, no tests) or what limited it (e.g. no model configured). */
+  /** Why no hint (withheld, all tests pass, no tests). Notes for the teacher (no model configured) go to the log. */
   message?: string;
 }
 
