@@ -15,6 +15,7 @@ import { regexAt } from './regex';
 import { expectedErrors } from './expected-errors';
 import { raiseGuardsAt } from './raise-guard';
 import { earlyReturnsAt } from './early-return';
+import { defaultsAt } from './defaults';
 
 export interface RankedLine {
   file: string;
@@ -154,6 +155,7 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
       ...regexAt(src, line),
       ...raiseGuardsAt(src, line, expected),
       ...earlyReturnsAt(src, line),
+      ...defaultsAt(src, line),
     ]);
     pool.push(...c.slice(0, 300));
     await run(c);

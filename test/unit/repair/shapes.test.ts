@@ -1,5 +1,5 @@
 // The edit shapes beyond one-token mutations, each generator on golden snippets: off-by-one on stored values,
-// complements, regex edits, raise/throw guards with the tests' expected errors, early returns.
+// complements, regex edits, raise/throw guards with the tests' expected errors, early returns, defaults.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { patternVariants, regexAt } from '../../../server/src/repair/regex';
 import { expectedErrors, literalOf } from '../../../server/src/repair/expected-errors';
 import { raiseGuardsAt } from '../../../server/src/repair/raise-guard';
 import { earlyReturnsAt } from '../../../server/src/repair/early-return';
+import { defaultsAt } from '../../../server/src/repair/defaults';
 
 async function source(grammar: GrammarId, text: string): Promise<SourceFile> {
   return { file: grammar === 'python' ? 'm.py' : 'm.js', text, tree: await parse(grammar, text), grammar, python: grammar === 'python' };
@@ -121,5 +122,20 @@ describe('repair: edit shapes', () => {
     assert.ok(results(js, earlyReturnsAt(js, 2)).some((t) => t.includes('  if (xs.length === 0) return null;\n  const top')));
     assert.ok(results(js, earlyReturnsAt(js, 3)).some((t) => t.includes('  if (d === 0) return 0;\n  return top / d;')));
     assert.deepEqual(earlyReturnsAt(js, 1), [], 'a line without a hazard gets none');
+  });
+
+  it('replaces a parameter default from any line of the function', async () => {
+    const src = await source('python', "def join(xs, start=1, sep='', out=None):\n    return sep.join(xs[start:])\n");
+    const out = results(src, defaultsAt(src, 2));
+    assert.ok(out.some((t) => t.startsWith("def join(xs, start=0, sep='', out=None):")));
+    assert.ok(out.some((t) => t.startsWith("def join(xs, start=1, sep=' ', out=None):")));
+    assert.ok(out.some((t) => t.startsWith("def join(xs, start=1, sep='', out=[]):")));
+    await allParse('python', out);
+    const js = await source('javascript', 'function page(items, size = 10, strict = false) {\n  return items.slice(0, size);\n}\n');
+    const jsOut = results(js, defaultsAt(js, 2));
+    assert.ok(jsOut.some((t) => t.startsWith('function page(items, size = 11, strict = false)')));
+    assert.ok(jsOut.some((t) => t.startsWith('function page(items, size = 10, strict = true)')));
+    const none = await source('python', 'def f(x):\n    return x\n');
+    assert.deepEqual(defaultsAt(none, 2), []);
   });
 });
