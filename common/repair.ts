@@ -8,6 +8,9 @@ export type RepairStatus =
   | 'fixed'
   /** The search ran out of candidates or budget without a verified fix (the localization is still useful). */
   | 'noFix'
+  /** No complete fix, but a verified partial one (see RepairResult.partialFixes): some failing tests pass with
+   * it and every test that passed still passes. */
+  | 'partial'
   /** Every test already passes: nothing to repair, no search was run. */
   | 'alreadyPassing'
   /** A source file does not parse: the localization points at the syntax error, no search was run. */
@@ -35,8 +38,37 @@ export interface RepairFix {
   testsFixed: string[];
   /** Characters changed, the size the search minimises. */
   size: number;
-  /** Share of derived inputs (built from the tests' own calls) on which the fix behaves like the original. */
+  /** Share of the compared inputs (see RepairPreference) on which the fix gives the original's result. */
   behaviourKept?: number;
+}
+
+/** A fix that makes some of the failing tests pass and breaks no passing test. */
+export interface RepairPartialFix extends RepairFix {
+  /** Failing tests of the original that still fail with it. */
+  testsStillFailing: string[];
+  /** E.g. "makes 2 of 3 failing tests pass". */
+  summary: string;
+}
+
+/**
+ * How the first fix was preferred over the other verified fixes found. The search goes on after the first
+ * fix (at most 1 s or a quarter of the budget, whichever is less) and compares every fix found with the
+ * original program on the same inputs: the arguments the tests pass to the changed files' functions, inputs
+ * derived from them (one argument taken from another call) and their neighbours (integers +-1 and 0, a list
+ * or string without its first or last element, with its last repeated, or empty), without the failing
+ * tests' own calls (those results the tests ask to change) and without inputs on which the original raises
+ * or hangs. The fix that keeps the original's results on the most of them comes first; only then the smaller
+ * edit.
+ */
+export interface RepairPreference {
+  /** Compared inputs on which the chosen fix gives the original's result (absent when not compared). */
+  keptInputs?: number;
+  /** Inputs compared (absent when there was nothing to compare: a single fix, tests that do not collect). */
+  comparedInputs?: number;
+  /** Other verified fixes found and ranked below the chosen one. */
+  alternatives: number;
+  /** The sentence shown, e.g. "keeps the original's results on 14/14 other inputs; 3 alternatives". */
+  reason: string;
 }
 
 export interface RepairProgress {
@@ -48,8 +80,14 @@ export interface RepairProgress {
 
 export interface RepairResult {
   status: RepairStatus;
-  /** Best first: smallest edit, then the one that changes behaviour least. */
+  /** Best first: the one that changes behaviour least beyond the tests, then the smallest edit. */
   fixes: RepairFix[];
+  /** With a fix: how the first one was preferred. */
+  preference?: RepairPreference;
+  /** Partial fixes the search went through, in order: each makes more failing tests pass than the one before
+   * and is what the search continued from (with status 'partial' the last one is the best there is; with
+   * 'fixed' the fix completes them). */
+  partialFixes?: RepairPartialFix[];
   localization?: Localization;
   candidatesTried: number;
   candidatesPerSecond: number;

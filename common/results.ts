@@ -33,7 +33,7 @@ export interface TestResult {
   outputBytes?: number;
 }
 
-export type Framework = 'pytest' | 'unittest' | 'node-test' | 'mocha';
+export type Framework = 'pytest' | 'unittest' | 'node-test' | 'mocha' | 'jest' | 'vitest';
 
 export interface RunProblem {
   kind: 'noTests' | 'frameworkMissing' | 'syntaxError' | 'unsupportedLanguage' | 'runTimedOut' | 'runnerCrashed' | 'outputTruncated' | 'weakSandbox';

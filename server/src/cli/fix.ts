@@ -76,6 +76,12 @@ function printHuman(r: RepairResult): void {
     const f = r.fixes[0];
     console.log(`\nverified fix (makes ${f.testsFixed.length} failing test${f.testsFixed.length === 1 ? '' : 's'} pass, all other tests still pass):`);
     console.log(f.diff.split('\n').filter((l) => !l.startsWith('====')).join('\n').trimEnd());
+    if (r.preference) console.log(`preferred: ${r.preference.reason}`);
+    if (r.partialFixes?.length) console.log(`(found in ${r.partialFixes.length + 1} steps: ${r.partialFixes.map((p) => p.summary).join(', then ')}, then all)`);
+  } else if (r.status === 'partial' && r.partialFixes?.length) {
+    const p = r.partialFixes[r.partialFixes.length - 1];
+    console.log(`\nno complete fix found; partial fix (${p.summary}, all other tests still pass; still failing: ${p.testsStillFailing.join(', ')}):`);
+    console.log(p.diff.split('\n').filter((l) => !l.startsWith('====')).join('\n').trimEnd());
   } else if (r.status === 'cancelled') {
     console.log('\nsearch cancelled');
   } else {

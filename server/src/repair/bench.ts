@@ -1,6 +1,7 @@
 // `loopwise bench repair <suite-dir>`: runs the embedded repair engine on every task of a benchmark suite
-// (FORMAT.md) and reports plausible / correct fixes, localization top-k, time per task and candidates/s.
-// The suite folder is only read: repair and the hidden-test check work in scratch copies.
+// (FORMAT.md) and reports plausible / correct / overfit fixes, tasks with a partial fix, localization top-k,
+// time per task and candidates/s. Hidden tests come from the tasks' hidden/ folders and, with --hidden-dir,
+// from <dir>/<task-id>/. The suite folder is only read: repair and the hidden-test check work in scratch copies.
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { Verifier } from '../verify/verifier';
 import { repair } from './repair';
 import { loadTask, type RepairTask } from './task';
 
-const usage = 'usage: loopwise bench repair <suite-dir> [--json out.json] [--budget-s N] [--engine embedded|llm|both] [--base-url URL] [--model NAME]';
+const usage = 'usage: loopwise bench repair <suite-dir> [--json out.json] [--budget-s N] [--hidden-dir DIR] [--engine embedded|llm|both] [--base-url URL] [--model NAME]';
 
 export interface TaskOutcome {
   id: string;
@@ -23,6 +24,8 @@ export interface TaskOutcome {
   plausible: boolean;
   correct: boolean;
   hidden: boolean;
+  /** At least one partial fix was offered (some failing tests fixed, no passing test broken). */
+  partial: boolean;
   bugRank?: number;
   scored: boolean;
   seconds: number;
@@ -40,6 +43,12 @@ export interface RepairBenchSummary {
   failingDetected: number;
   plausible: number;
   correct: number;
+  /** Plausible but failing the hidden tests, on tasks that have hidden tests. */
+  overfit: number;
+  /** Tasks where at least one partial fix was offered. */
+  partial: number;
+  /** Tasks with hidden tests (task.json hiddenTests or --hidden-dir). */
+  hiddenTasks: number;
   localization: { scored: number; top1: number; top3: number; top5: number };
   secondsPerTask: { median: number; p90: number };
   candidatesPerSecond: { median: number };
@@ -70,17 +79,32 @@ function groundTruth(task: RepairTask): BugLocation | undefined {
   return undefined;
 }
 
+/** Hidden test files of a task: the task's own (hidden/<path>) and those under --hidden-dir, as [from, to] paths. */
+function hiddenFiles(task: RepairTask, folderName: string, hiddenDir?: string): [string, string][] {
+  const out: [string, string][] = (task.hiddenTests ?? []).map((h) => {
+    const rel = h.replace(/^hidden\//, '');
+    return [join(task.taskDir!, 'hidden', rel), rel];
+  });
+  if (!hiddenDir) return out;
+  const dir = [task.id, folderName].map((id) => id && join(hiddenDir, id)).find((d) => d && existsSync(d));
+  const walk = (at: string, rel: string): void => {
+    for (const e of readdirSync(at, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(at, e.name), `${rel}${e.name}/`);
+      else out.push([join(at, e.name), `${rel}${e.name}`]);
+    }
+  };
+  if (dir) walk(dir, '');
+  return out;
+}
+
 /** A fix is correct when the hidden tests pass too: run them on a scratch copy with the fix laid over. */
-async function passesHidden(task: RepairTask, files: { path: string; newText: string }[]): Promise<boolean> {
+async function passesHidden(task: RepairTask, hidden: [string, string][], files: { path: string; newText: string }[]): Promise<boolean> {
   const dir = mkdtempSync(join(tmpdir(), 'loopwise-hidden-'));
   try {
     cpSync(task.root, dir, { recursive: true });
     for (const f of files) writeFileSync(join(dir, f.path), f.newText);
-    for (const h of task.hiddenTests ?? []) {
-      const rel = h.replace(/^hidden\//, '');
-      cpSync(join(task.taskDir!, 'hidden', rel), join(dir, rel), { recursive: true });
-    }
-    const tests = [...task.tests, ...(task.hiddenTests ?? []).map((h) => h.replace(/^hidden\//, ''))];
+    for (const [from, to] of hidden) cpSync(from, join(dir, to), { recursive: true });
+    const tests = [...task.tests, ...hidden.map(([, to]) => to)];
     const v = await Verifier.open({ root: dir, language: task.language, sources: task.sources, tests }, { workers: 1, baselineTestTimeoutMs: 5000 });
     try {
       return v.baseline.failing.length === 0 && v.baseline.collectErrors.length === 0 && v.baseline.tests.length > 0;
@@ -92,26 +116,29 @@ async function passesHidden(task: RepairTask, files: { path: string; newText: st
   }
 }
 
-async function runTask(taskDir: string, budgetS: number, signal: AbortSignal, engine: Engine, client?: LlmClient): Promise<TaskOutcome> {
+async function runTask(taskDir: string, budgetS: number, signal: AbortSignal, engine: Engine, client?: LlmClient, hiddenDir?: string): Promise<TaskOutcome> {
   const started = Date.now();
-  const base = { id: taskDir.split(/[\\/]/).pop()!, failingDetected: false, plausible: false, correct: false, hidden: false, scored: false, candidatesPerSecond: 0, candidates: 0 };
+  const folderName = taskDir.split(/[\\/]/).pop()!;
+  const base = { id: folderName, failingDetected: false, plausible: false, correct: false, hidden: false, partial: false, scored: false, candidatesPerSecond: 0, candidates: 0 };
   let task: RepairTask;
   try { task = loadTask(taskDir); } catch (e) {
     return { ...base, status: 'error', seconds: 0, message: (e as Error).message };
   }
   const id = task.id ?? base.id;
-  const hidden = !!task.hiddenTests?.length;
+  const hiddenTests = hiddenFiles(task, folderName, hiddenDir);
+  const hidden = hiddenTests.length > 0;
   const bug = groundTruth(task);
   try {
-    const r = client && engine !== 'embedded' ? await runLlmEngine(task, engine, { client, budgetS, signal }) : await repair({ ...task, budgetS, signal, alternatives: hidden ? 2 : 0 });
+    const r = client && engine !== 'embedded' ? await runLlmEngine(task, engine, { client, budgetS, signal }) : await repair({ ...task, budgetS, signal });
     const spent = (r as EngineResult).tokens;
     const tokens = spent ? { tokens: spent.total, tokensEstimated: spent.estimated } : {};
     const plausible = r.status === 'fixed';
-    const correct = plausible && (!hidden || await passesHidden(task, r.fixes[0].files));
+    const correct = plausible && (!hidden || await passesHidden(task, hiddenTests, r.fixes[0].files));
+    const partial = !!(r as RepairResult).partialFixes?.length;
     const bugRank = bug && r.localization ? rankOfBug(r.localization.lines, bug) : undefined;
     return {
       ...base, id, hidden, status: r.status, failingDetected: r.failingTests.length > 0 || r.status === 'fixed' || r.status === 'noFix',
-      plausible, correct, bugRank, scored: !!bug && r.status !== 'alreadyPassing', seconds: (Date.now() - started) / 1000,
+      plausible, correct, partial, bugRank, scored: !!bug && r.status !== 'alreadyPassing', seconds: (Date.now() - started) / 1000,
       candidatesPerSecond: r.candidatesPerSecond, candidates: r.candidatesTried, message: r.fixes[0]?.edits.map((e) => `${e.kind}@${e.line}`).join('+') ?? r.message, ...tokens,
     };
   } catch (e) {
@@ -128,6 +155,9 @@ export function summarize(suite: string, outcomes: TaskOutcome[]): RepairBenchSu
     failingDetected: outcomes.filter((o) => o.failingDetected).length,
     plausible: outcomes.filter((o) => o.plausible).length,
     correct: outcomes.filter((o) => o.correct).length,
+    overfit: outcomes.filter((o) => o.hidden && o.plausible && !o.correct).length,
+    partial: outcomes.filter((o) => o.partial).length,
+    hiddenTasks: outcomes.filter((o) => o.hidden).length,
     localization: { scored: scored.length, top1: within(1), top3: within(3), top5: within(5) },
     secondsPerTask: { median: median(outcomes.map((o) => o.seconds)), p90: quantile(outcomes.map((o) => o.seconds), 0.9) },
     candidatesPerSecond: { median: median(outcomes.filter((o) => o.candidates > 0).map((o) => o.candidatesPerSecond)) },
@@ -144,7 +174,7 @@ export function summarize(suite: string, outcomes: TaskOutcome[]): RepairBenchSu
 export default async function benchRepair(args: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'string' }, 'budget-s': { type: 'string' }, help: { type: 'boolean', short: 'h' }, ...llmCliOptions } });
+    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'string' }, 'budget-s': { type: 'string' }, 'hidden-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' }, ...llmCliOptions } });
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\n${usage}`);
   }
@@ -156,6 +186,8 @@ export default async function benchRepair(args: string[]): Promise<number> {
   if (!Number.isFinite(budget) || budget <= 0) throw new UsageError(`--budget-s must be a positive number of seconds, got '${parsed.values['budget-s']}'`);
   const suiteDir = parsed.positionals[0];
   if (!existsSync(suiteDir)) throw new UsageError(`suite folder not found: ${suiteDir}`);
+  const hiddenDir = parsed.values['hidden-dir'];
+  if (hiddenDir !== undefined && !existsSync(hiddenDir)) throw new UsageError(`hidden tests folder not found: ${hiddenDir}`);
   const taskDirs = readdirSync(suiteDir).map((name) => join(suiteDir, name)).filter((dir) => {
     let isDir: boolean;
     try {
@@ -177,10 +209,11 @@ export default async function benchRepair(args: string[]): Promise<number> {
   try {
     for (const dir of taskDirs) {
       if (abort.signal.aborted) break;
-      const o = await runTask(dir, budget, abort.signal, engine, client);
+      const o = await runTask(dir, budget, abort.signal, engine, client, hiddenDir);
       outcomes.push(o);
       const verdict = o.plausible ? (o.hidden ? (o.correct ? 'correct' : 'plausible, fails hidden') : 'plausible') : o.status;
-      console.log(`${o.id.padEnd(36)} ${verdict.padEnd(24)} bug rank ${o.bugRank ?? '-'}\t${o.seconds.toFixed(1)} s\t${o.candidates} cand (${o.candidatesPerSecond}/s)\t${o.message ?? ''}`);
+      const steps = o.partial ? ' (via a partial fix)' : '';
+      console.log(`${o.id.padEnd(36)} ${verdict.padEnd(24)} bug rank ${o.bugRank ?? '-'}\t${o.seconds.toFixed(1)} s\t${o.candidates} cand (${o.candidatesPerSecond}/s)\t${o.message ?? ''}${steps}`);
     }
   } finally {
     process.off('SIGINT', onSignal);
@@ -188,10 +221,9 @@ export default async function benchRepair(args: string[]): Promise<number> {
   }
   const suite = suiteDir.replace(/[\\/]+$/, '').split(/[\\/]/).pop()!;
   const s = summarize(suite, outcomes);
-  const hiddenTasks = outcomes.filter((o) => o.hidden).length;
   const errors = outcomes.filter((o) => o.status === 'error').length;
-  console.log(`\n${suite}: ${s.tasks} tasks, failing detected ${s.failingDetected}, plausible ${s.plausible}, correct ${s.correct} ` +
-    `(${hiddenTasks} tasks have hidden tests; elsewhere correct = plausible)${errors ? `, ${errors} errors` : ''}`);
+  console.log(`\n${suite}: ${s.tasks} tasks, failing detected ${s.failingDetected}, plausible ${s.plausible}, correct ${s.correct}, overfit ${s.overfit}, partial ${s.partial} ` +
+    `(${s.hiddenTasks} tasks have hidden tests; elsewhere correct = plausible)${errors ? `, ${errors} errors` : ''}`);
   console.log(`localization (${s.localization.scored} scored): top-1 ${s.localization.top1}, top-3 ${s.localization.top3}, top-5 ${s.localization.top5}`);
   console.log(`seconds per task: median ${s.secondsPerTask.median}, p90 ${s.secondsPerTask.p90}; candidates/s median ${s.candidatesPerSecond.median}`);
   if (s.tokensUsed) console.log(`LLM tokens: ${s.tokensUsed.total} in total, median ${s.tokensUsed.medianPerTask} per task${s.tokensUsed.estimated ? ' (partly estimated)' : ''}`);

@@ -9,8 +9,10 @@ import { localize, withExtraScores } from '../localize/localize';
 import { createParser, grammarFor } from '../parse/parser';
 import { Verifier } from '../verify/verifier';
 import { firstSyntaxError, type SourceFile } from './edits';
-import { rankFixes } from './choose';
-import { search, type RankedLine } from './search';
+import { preference, rankFixes } from './choose';
+import { repairSyntax } from './syntax-repair';
+import { baseSources, compose, disposeBase, shiftLines, toPartialFix } from './partial';
+import { search, type Found, type MoreFixes, type RankedLine, type SearchOutcome } from './search';
 
 export interface RepairOptions {
   root: string;
@@ -22,8 +24,6 @@ export interface RepairOptions {
   maxCandidates?: number;
   signal?: AbortSignal;
   onProgress?: (p: RepairProgress) => void;
-  /** Extra verified fixes wanted after the first (default 0: stop at the first). */
-  alternatives?: number;
   /** Warm workers (default: one per core, at most 4). */
   workers?: number;
 }
@@ -54,10 +54,17 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
   try {
     const broken = [...sources.values()].find((s) => s.tree.rootNode.hasError);
     if (broken) {
+      // One-token edits near the error that make the file parse, verified by the tests.
       const at = firstSyntaxError(broken.tree);
-      const loc = await localize({ ...task, signal: o.signal, budgetMs: 5000, mutation: false, valueLines: 0 }).catch(() => undefined);
       const line = (at?.startPosition.row ?? 0) + 1;
-      return result({ status: 'syntaxError', localization: loc, message: `${broken.file}:${line}: the code does not parse, so no repair was searched; fix the syntax error first` });
+      progress('search', 0, `${broken.file}:${line}: the code does not parse; trying small edits near the error`);
+      const syntax = await repairSyntax({ task, src: broken, parser: parsers.get(broken.file)!, deadline, workers: o.workers, signal: o.signal });
+      const rate = { candidatesTried: syntax.tried, candidatesPerSecond: Math.round(syntax.tried / Math.max(0.001, syntax.seconds) * 10) / 10 };
+      if (syntax.fixes.length) return result({ status: 'fixed', fixes: syntax.fixes, failingTests: syntax.failingTests, ...rate });
+      if (o.signal?.aborted) return result({ status: 'cancelled', ...rate });
+      const loc = await localize({ ...task, signal: o.signal, budgetMs: 5000, mutation: false, valueLines: 0 }).catch(() => undefined);
+      const tried = syntax.tried ? `none of the ${syntax.tried} small edits near it that make it parse passes the tests` : 'no small edit near it makes it parse';
+      return result({ status: 'syntaxError', localization: loc, ...rate, message: `${broken.file}:${line}: the code does not parse, and ${tried}` });
     }
     if (o.signal?.aborted) return result({ status: 'cancelled' });
     progress('baseline', 0, 'running the tests on the original code');
@@ -82,9 +89,11 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
       let busyMs = 0;
       const timed = <T>(p: Promise<T>, start = Date.now()) => p.then((v) => { busyMs += Date.now() - start; return v; });
       const seen = new Set<string>();
+      // After the first fix the search goes on for at most 1 s or a quarter of the budget, whichever is
+      // less, so the fixes found can be ranked against each other.
+      const more: MoreFixes = { ms: Math.min(1000, budgetMs / 4), max: 12 };
       const common = {
-        verifier, sources, parsers, deadline, maxCandidates: o.maxCandidates ?? 20000, seen,
-        alternatives: o.alternatives ?? 0, alternativesMs: Math.min(3000, budgetMs / 10),
+        verifier, sources, parsers, deadline, maxCandidates: o.maxCandidates ?? 20000, seen, more,
         onProgress: (tried: number, message: string) => progress('search', tried, message),
       };
       const located = new AbortController();
@@ -92,23 +101,49 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
       localization = await locPromise;
       located.abort();
       let outcome = await early;
-      if (o.signal?.aborted) return result({ status: outcome.found.length ? 'fixed' : 'cancelled', localization, failingTests, fixes: rankFixes(outcome.found, sources) });
-      if (!outcome.found.length) {
-        const late = await timed(search({ ...common, lines: rankedLines(localization, sources), signal: o.signal }));
-        outcome = { found: late.found, tried: outcome.tried + late.tried, cancelled: late.cancelled };
+      const lines = rankedLines(localization, sources);
+      const open = () => !o.signal?.aborted && Date.now() < Math.min(deadline, more.until ?? Infinity);
+      const add = (a: SearchOutcome, b: SearchOutcome): SearchOutcome => ({
+        found: [...a.found, ...b.found], partials: [...a.partials, ...b.partials].sort((x, y) => y.verdict.testsFixed.length - x.verdict.testsFixed.length),
+        tried: a.tried + b.tried, cancelled: b.cancelled, next: b.next,
+      });
+      if (open()) outcome = add(outcome, await timed(search({ ...common, lines, signal: o.signal })));
+      // No fix but a partial one: continue from the best (each step must make more failing tests pass).
+      const offered: Found[] = [];
+      const resumeAt = outcome.next;
+      while (!outcome.found.length && outcome.partials.length && open() && offered.length < 4) {
+        const base = outcome.partials[0];
+        offered.push(base);
+        progress('search', outcome.tried, `partial fix: ${toPartialFix(base, sources, failingTests).summary}; searching on from it`);
+        const based = baseSources(base, sources, parsers);
+        more.partialAt = undefined;
+        try {
+          const next = await timed(search({
+            ...common, sources: based, base: base.files, fixedBefore: base.verdict.testsFixed.length, lines: shiftLines(lines, base.edits), signal: o.signal,
+          }));
+          outcome = { ...next, tried: outcome.tried + next.tried, found: next.found.map((f) => compose(base, f)), partials: next.partials.map((f) => compose(base, f)) };
+        } finally {
+          disposeBase(based, sources);
+        }
+      }
+      // The continuation found nothing: the search from the original goes on where it stopped.
+      if (!outcome.found.length && offered.length && resumeAt < 8 && open()) {
+        more.partialAt = undefined;
+        outcome = add(outcome, await timed(search({ ...common, lines, steps: [resumeAt, 8], signal: o.signal })));
       }
       const searchS = Math.max(0.001, busyMs / 1000);
-      // Several fixes: measure how much each changes behaviour beyond the tests (overfitting guard).
-      const kept = outcome.found.length > 1 && !o.signal?.aborted
-        ? await Promise.all(outcome.found.map((f) => verifier.behaviourKept(f.files).catch(() => undefined)))
-        : [];
-      const fixes: RepairFix[] = rankFixes(outcome.found, sources, kept);
+      // Several fixes: compare how much each changes behaviour beyond the tests (overfitting guard).
+      const behaviour = outcome.found.length > 1 && !o.signal?.aborted
+        ? await verifier.compareBehaviour(outcome.found.map((f) => f.files), Math.max(300, Math.min(1500, deadline - Date.now()))).catch(() => undefined)
+        : undefined;
+      const fixes: RepairFix[] = rankFixes(outcome.found, sources, behaviour);
+      const partialFixes = offered.map((f) => toPartialFix(f, sources, failingTests));
       if (localization && fixes.length) localization = withExtraScores(localization, fixLineScores(fixes[0]));
-      const status = fixes.length ? 'fixed' : outcome.cancelled ? 'cancelled' : 'noFix';
+      const status = fixes.length ? 'fixed' : partialFixes.length ? 'partial' : outcome.cancelled ? 'cancelled' : 'noFix';
       // No fix: the localization is what the user is left with, so spend what remains of the budget
       // (at most 10 s) sharpening it with mutation evidence on the same warm workers.
       const leftMs = deadline - Date.now();
-      if (status === 'noFix' && localization?.status === 'ranked' && leftMs > 3000) {
+      if ((status === 'noFix' || status === 'partial') && localization?.status === 'ranked' && leftMs > 3000) {
         progress('localize', outcome.tried, 'no fix found: refining the localization with mutants');
         const refined = await localize({ ...task, verifier, signal: o.signal, budgetMs: Math.min(10000, leftMs), mutation: { verifier }, valueLines: 0 })
           .catch(() => undefined);
@@ -117,7 +152,10 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
       return result({
         status, fixes, localization, failingTests, candidatesTried: outcome.tried,
         candidatesPerSecond: Math.round(outcome.tried / searchS * 10) / 10,
-        message: status === 'noFix' ? `no fix found within budget (${outcome.tried} candidates tried)` : undefined,
+        ...(fixes.length ? { preference: preference(fixes, behaviour) } : {}),
+        ...(partialFixes.length ? { partialFixes } : {}),
+        message: status === 'noFix' ? `no fix found within budget (${outcome.tried} candidates tried)`
+          : status === 'partial' ? `no complete fix found within budget (${outcome.tried} candidates tried); a partial fix ${partialFixes.at(-1)!.summary}` : undefined,
       });
     } finally {
       o.signal?.removeEventListener('abort', onAbort);

@@ -1,7 +1,9 @@
 // The repair search: candidates from the mutation and synthesis generators at the most suspicious lines,
 // ordered by suspiciousness x prior, deduplicated by resulting text, parse-checked, and verified on the warm
 // workers (several in flight). Single edits first; then pairs built on "partial" candidates (some failing
-// tests fixed, others not) while budget remains. Stops at the first fix unless alternatives are wanted.
+// tests fixed, others not) while budget remains. After the first fix it goes on for a short while, so the
+// fixes found can be ranked against each other. A partial fix that breaks no passing test is reported, for
+// the repair to continue from it (base: the search then edits on top of it).
 import type { Parser } from 'web-tree-sitter';
 import type { Verdict, Verifier } from '../verify/verifier';
 import { applyEdits, overlaps, type Candidate, type Edit, type SourceFile } from './edits';
@@ -24,10 +26,25 @@ export interface RankedLine {
   rank: number;
 }
 
+/** An edit of a found fix, with the text it replaces (offsets are in the text the search started from). */
+export interface FoundEdit extends Edit {
+  before: string;
+}
+
 export interface Found {
-  edits: Edit[];
+  edits: FoundEdit[];
   files: Record<string, string>;
   verdict: Verdict;
+}
+
+/** After the first verified fix the search goes on for `ms` (shared by the searches of one repair, which set
+ * `until` when the first is found), collecting at most `max` fixes. After the first partial fix (`partialAt`)
+ * a search without a fix ends with its current step, or `ms` later. */
+export interface MoreFixes {
+  ms: number;
+  max: number;
+  until?: number;
+  partialAt?: number;
 }
 
 export interface SearchOptions {
@@ -37,9 +54,13 @@ export interface SearchOptions {
   lines: RankedLine[];
   deadline: number;
   maxCandidates: number;
-  /** Extra fixes wanted after the first (the search then keeps going for a short while). */
-  alternatives: number;
-  alternativesMs: number;
+  more: MoreFixes;
+  /** Full texts of the files a partial fix changed: the search continues from it (sources hold those texts). */
+  base?: Record<string, string>;
+  /** Failing tests the base already makes pass: a partial fix must make more pass. */
+  fixedBefore?: number;
+  /** Steps to run, [from, to) (default all; the first wave of lines is steps 0-3). */
+  steps?: [number, number];
   signal?: AbortSignal;
   onProgress?: (tried: number, message: string) => void;
   /** Resulting texts already tried (shared between searches of one repair). */
@@ -50,9 +71,16 @@ export interface SearchOptions {
 
 export interface SearchOutcome {
   found: Found[];
+  /** Partial fixes that break no passing test, most failing tests fixed first. */
+  partials: Found[];
   tried: number;
   cancelled: boolean;
+  /** The first step not run (a search that stopped at a partial fix after its first wave resumes there). */
+  next: number;
 }
+
+/** Full re-runs of partial candidates per search (they cost a whole test run each). */
+const PARTIAL_CHECKS = 12;
 
 /** How much a line's suspiciousness weighs: its score relative to the best, and its rank. */
 function lineWeights(lines: RankedLine[]): Map<string, number> {
@@ -80,14 +108,31 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
   const seen = o.seen ?? new Set<string>();
   const found: Found[] = [];
   const partial: { c: Candidate; fixed: number }[] = [];
+  const clean: Found[] = [];
+  let checks = 0;
   let tried = 0;
-  let stopAt = o.deadline;
-  const stopped = () => o.signal?.aborted || Date.now() >= stopAt || tried >= o.maxCandidates || found.length > o.alternatives;
+  let stopAt = Math.min(o.deadline, o.more.until ?? Infinity);
+  const afterPartial = () => !found.length && o.more.partialAt !== undefined;
+  const stopped = () => o.signal?.aborted || Date.now() >= stopAt || tried >= o.maxCandidates || found.length >= o.more.max
+    || afterPartial() && Date.now() >= o.more.partialAt! + o.more.ms;
+  const withBefore = (edits: Edit[]): FoundEdit[] => edits.map((e) => ({ ...e, before: o.sources.get(e.file)!.text.slice(e.start, e.end) }));
+  // A candidate that makes some failing tests pass: run every test on it to see whether it breaks none.
+  const checkPartial = async (c: Candidate, files: Record<string, string>, first: Verdict): Promise<void> => {
+    const best = Math.max(o.fixedBefore ?? 0, ...clean.map((f) => f.verdict.testsFixed.length));
+    if (checks >= PARTIAL_CHECKS || first.testsFixed.length < best) return;
+    checks++;
+    const verdict = await o.verifier.verify(files, { failFast: false });
+    const ok = new Set(verdict.tests.filter((t) => t.status === 'passed' || t.status === 'skipped').map((t) => t.id));
+    if (verdict.status === 'failed' && verdict.testsFixed.length > (o.fixedBefore ?? 0) && o.verifier.baseline.passing.every((t) => ok.has(t))) {
+      clean.push({ edits: withBefore(c.edits), files, verdict });
+      o.more.partialAt ??= Date.now();
+    }
+  };
 
   const materialize = (c: Candidate): Record<string, string> | undefined => {
     const byFile = new Map<string, Edit[]>();
     for (const e of c.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
-    const files: Record<string, string> = {};
+    const files: Record<string, string> = { ...o.base };
     for (const [file, edits] of byFile) {
       const src = o.sources.get(file)!;
       const text = applyEdits(src.text, edits);
@@ -120,11 +165,15 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
           throw e;
         }
         if (verdict.status === 'passed') {
-          found.push({ edits: c.edits, files, verdict });
-          if (found.length === 1 && o.alternatives > 0) stopAt = Math.min(o.deadline, Date.now() + o.alternativesMs);
-        } else if (verdict.testsFixed.length > 0 && c.edits.length === 1) {
-          partial.push({ c, fixed: verdict.testsFixed.length });
-          urgent.push(...repeated(o.sources.get(c.edits[0].file)!, c));
+          found.push({ edits: withBefore(c.edits), files, verdict });
+          o.more.until ??= Date.now() + o.more.ms;
+          stopAt = Math.min(stopAt, o.more.until);
+        } else if (verdict.testsFixed.length > (o.fixedBefore ?? 0)) {
+          if (c.edits.length === 1) {
+            partial.push({ c, fixed: verdict.testsFixed.length });
+            urgent.push(...repeated(o.sources.get(c.edits[0].file)!, c));
+          }
+          if (!found.length) await checkPartial(c, files, verdict).catch(() => undefined);
         }
       }
     };
@@ -181,11 +230,18 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
     () => mutate(o.lines.slice(0, 16)), () => conditions(o.lines.slice(0, 4)), () => synthesize(o.lines.slice(0, 6)), () => combine(1500),
     () => mutate(o.lines.slice(16, 40)), () => conditions(o.lines.slice(4, 10)), () => synthesize(o.lines.slice(6, 16)), () => combine(20000),
   ];
-  for (const step of steps) {
-    if (found.length || stopped()) break;
-    await step();
+  const [from, to] = o.mutationsOnly ? [0, steps.length] : o.steps ?? [0, steps.length];
+  let next = from;
+  // A partial fix ends the search after the current step: the repair continues from it, and comes back to
+  // the step not finished (or the next one) when that leads nowhere.
+  while (next < to && !stopped()) {
+    await steps[next]();
+    if (stopped()) break;
+    next++;
+    if (afterPartial()) break;
   }
-  return { found, tried, cancelled: !!o.signal?.aborted };
+  clean.sort((a, b) => b.verdict.testsFixed.length - a.verdict.testsFixed.length);
+  return { found, partials: clean, tried, cancelled: !!o.signal?.aborted, next };
 }
 
 const keywords = new Set(['if', 'elif', 'else', 'for', 'while', 'in', 'is', 'not', 'and', 'or', 'return', 'def', 'function', 'const', 'let', 'var',

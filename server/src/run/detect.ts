@@ -16,13 +16,17 @@ export interface ProjectInfo {
   node?: NodeInfo;
   /** Absolute path of the project's own mocha (bin/mocha.js). */
   mocha?: string;
+  /** Absolute path of the project's own Jest or Vitest entry script. */
+  runner?: string;
   /** Set when TypeScript tests can run: the project has tsx installed. */
   tsLoader?: boolean;
   /** Extra pytest arguments: plugins that cost startup time and that these tests do not use are left out. */
   pytestArgs?: string[];
 }
 
-const otherRunners = ['jest', 'vitest', 'ava', 'jasmine', 'tap', 'karma', 'uvu'];
+const otherRunners = ['ava', 'jasmine', 'tap', 'karma', 'uvu'];
+/** The entry script of each runner Loopwise runs with the project's own copy, inside its package. */
+const entries = { mocha: ['mocha', 'bin', 'mocha.js'], jest: ['jest', 'bin', 'jest.js'], vitest: ['vitest', 'vitest.mjs'] };
 
 export async function inspectProject(root: string): Promise<ProjectInfo> {
   const files = await listFiles(root);
@@ -64,21 +68,22 @@ async function inspectJs(root: string, files: string[], tests: string[], languag
   const testScript = String(pkg.scripts?.test ?? '');
   const node = withHoistedModules(findNode(), root);
   const problems: RunProblem[] = [];
-  const usesMocha = 'mocha' in deps || /\bmocha\b/.test(testScript) || files.some((f) => /^\.mocharc\./.test(f)) || existsSync(join(root, '.mocharc.json'))
-    || existsSync(join(root, '.mocharc.js')) || existsSync(join(root, '.mocharc.yml')) || existsSync(join(root, '.mocharc.cjs'));
-  if (usesMocha) {
-    const found = [root, ...ancestorModules(root).map(dirname)].map((d) => join(d, 'node_modules', 'mocha', 'bin', 'mocha.js')).find(existsSync);
+  const runner = await jsRunnerOf(root, files, pkg);
+  if (runner) {
+    const found = [join(root, 'node_modules'), ...ancestorModules(root)].map((d) => join(d, ...entries[runner])).find(existsSync);
     // The real path: the sandbox mounts linked dependency folders at their targets, and a project under
     // /tmp is not visible inside it (its /tmp is private).
-    const mocha = found && realpathSync(found);
-    if (!mocha) {
-      return { language, framework: 'mocha', tests, node, problems: [{ kind: 'frameworkMissing', message: 'This project uses mocha (package.json) but it is not installed: run `npm install` in the project folder.' }] };
+    const entry = found && realpathSync(found);
+    const framework = runner;
+    if (!entry) {
+      return { language, framework, tests, node, problems: [{ kind: 'frameworkMissing', message: `This project uses ${runner} (package.json) but it is not installed: run \`npm install\` in the project folder.` }] };
     }
-    return { language, framework: 'mocha', tests, node, mocha, problems, tsLoader: hasTsx(root) };
+    if (runner === 'mocha') return { language, framework: 'mocha', tests, node, mocha: entry, problems, tsLoader: hasTsx(root) };
+    return { language, framework, tests, node, runner: entry, problems };
   }
   const other = otherRunners.find((r) => r in deps || new RegExp(`\\b${r}\\b`).test(testScript));
   if (other) {
-    return { language, tests, node, problems: [{ kind: 'frameworkMissing', message: `This project's tests use ${other}, which Loopwise cannot run yet. Supported: node --test (node:test) and mocha.` }] };
+    return { language, tests, node, problems: [{ kind: 'frameworkMissing', message: `This project's tests use ${other}, which Loopwise cannot run yet. Supported: node --test (node:test), mocha, Jest and Vitest.` }] };
   }
   const tsLoader = hasTsx(root);
   let runnable = tests;
@@ -93,6 +98,27 @@ async function inspectJs(root: string, files: string[], tests: string[], languag
     return { language, framework: 'node-test', tests: [], node, problems };
   }
   return { language, framework: 'node-test', tests: runnable, node, problems, tsLoader };
+}
+
+/**
+ * Which of mocha, Jest and Vitest runs the project's tests: the one its "test" script calls, else the one a
+ * configuration file is there for (package.json "jest", a vite.config with a test section), else a dependency.
+ */
+async function jsRunnerOf(root: string, files: string[], pkg: PackageJson): Promise<'mocha' | 'jest' | 'vitest' | undefined> {
+  const script = String(pkg.scripts?.test ?? '');
+  const called = (['vitest', 'jest', 'mocha'] as const).map((r) => ({ r, at: script.search(new RegExp(`(^|[\\s/&;|(])${r}\\b`)) }))
+    .filter((x) => x.at >= 0).sort((a, b) => a.at - b.at)[0];
+  if (called) return called.r;
+  const top = new Set(files.filter((f) => !f.includes('/')));
+  const has = (re: RegExp) => [...top].some((f) => re.test(f));
+  const configExt = '\\.(c|m)?(j|t)s$';
+  if (has(new RegExp(`^vitest\\.(config|workspace)${configExt}`))) return 'vitest';
+  if (has(new RegExp(`^jest\\.config(${configExt}|\\.json$)`)) || pkg.jest) return 'jest';
+  if (has(/^\.mocharc\./)) return 'mocha';
+  const viteConfig = [...top].find((f) => new RegExp(`^vite\\.config${configExt}`).test(f));
+  if (viteConfig && /\btest\s*:/.test(await fs.readFile(join(root, viteConfig), 'utf8').catch(() => ''))) return 'vitest';
+  const deps = { ...pkg.dependencies, ...pkg.devDependencies };
+  return (['vitest', 'jest', 'mocha'] as const).find((r) => r in deps);
 }
 
 /** node_modules folders above the project (a monorepo hoists dependencies there), nearest first. */
@@ -119,6 +145,7 @@ interface PackageJson {
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
   scripts?: Record<string, string>;
+  jest?: unknown;
 }
 
 async function readPackage(root: string): Promise<PackageJson> {
@@ -139,7 +166,7 @@ function unsupported(files: string[]): RunProblem {
   const top = [...exts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([e, n]) => `${n} ${e}`).join(', ');
   return {
     kind: 'unsupportedLanguage',
-    message: `Loopwise runs Python (pytest, unittest) and JavaScript/TypeScript (node --test, mocha) tests; ` +
+    message: `Loopwise runs Python (pytest, unittest) and JavaScript/TypeScript (node --test, mocha, Jest, Vitest) tests; ` +
       (files.length ? `this folder has no such files (found ${top}).` : 'this folder is empty.'),
   };
 }

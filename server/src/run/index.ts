@@ -7,9 +7,11 @@ import type { Framework, RunProblem, TestResult, TestRunResult } from '../../../
 import { inspectProject } from './detect';
 import type { DriverContext, DriverOutput } from './driver';
 import { isTypeScript, relatedTests } from './files';
+import { runJest } from './jest';
 import { runMocha } from './mocha';
 import { runNodeTests } from './nodeTest';
 import { runPython } from './python';
+import { runVitest } from './vitest';
 import { makeScratchCopy, sandboxKind, weakSandboxProblem } from './sandbox';
 
 export interface RunOptions {
@@ -67,6 +69,8 @@ export async function runTests(opts: RunOptions): Promise<TestRunResult> {
   let out: DriverOutput = { tests: [], problems: [] };
   try {
     if (project.framework === 'pytest' || project.framework === 'unittest') out = await runPython(ctx, project.python!, project.framework, project.pytestArgs ?? []);
+    else if (project.framework === 'jest') out = await runJest(ctx, project.node!, project.runner!);
+    else if (project.framework === 'vitest') out = await runVitest(ctx, project.node!, project.runner!);
     else if (project.framework === 'mocha') out = await runMocha(ctx, project.node!, project.mocha!, !!project.tsLoader && project.tests.some(isTypeScript));
     else out = await runNodeTests(ctx, project.node!, project.tsLoader ?? false);
   } catch (err) {

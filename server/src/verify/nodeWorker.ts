@@ -2,8 +2,8 @@
 // Per candidate it builds a fresh CommonJS module registry (candidate sources served from memory), loads
 // the node:test files through a small node:test-compatible shim and runs the requested tests, each under
 // a V8 execution timeout; timers and globals a candidate leaves behind are cleared before the next one.
-// A behaviour request compares the candidate's exported source functions with the original's on the
-// arguments the tests pass them and on inputs derived from those (see compareBehaviour).
+// A behaviour request compares candidates' exported source functions with the original's on the arguments
+// the tests pass them and on inputs derived from those (see compareBehaviour).
 export const NODE_WORKER = String.raw`
 'use strict';
 const fs = require('fs'), path = require('path'), vm = require('vm'), Module = require('module'), assert = require('assert');
@@ -212,52 +212,77 @@ function exportedFunctions(exports) {
   }
   return out;
 }
+// Neighbours of a call's arguments: each integer +-1 and 0, each other number +1 and negated, each boolean
+// flipped, each string/array without its last or first element, with its last repeated, and empty.
 function variants(args) {
-  const out = [args];
+  const out = [];
   args.forEach((a, i) => {
     let alts = [];
     if (typeof a === 'boolean') alts = [!a];
     else if (typeof a === 'number' && Number.isInteger(a)) alts = [a + 1, a - 1, 0];
     else if (typeof a === 'number' && Number.isFinite(a)) alts = [a + 1, -a];
-    else if (typeof a === 'string' && a.length > 0) alts = [a.slice(0, -1), a.slice(1), a + a[0]];
-    else if (Array.isArray(a) && a.length > 0) alts = [a.slice(0, -1), a.slice(1), a.concat(a.slice(0, 1))];
+    else if ((typeof a === 'string' || Array.isArray(a)) && a.length > 0) alts = [a.slice(0, -1), a.slice(1), a.concat(a.slice(-1)), a.slice(0, 0)];
     for (const alt of alts) out.push(args.slice(0, i).concat([alt], args.slice(i + 1)));
   });
   return out;
 }
+// Inputs derived from several calls of one function: one call's arguments with one position taken from another.
+function derived(argsList) {
+  const out = [];
+  for (const a of argsList.slice(0, 8)) for (const b of argsList.slice(0, 8)) {
+    if (a !== b && a.length === b.length) a.forEach((_, i) => out.push(a.slice(0, i).concat([b[i]], a.slice(i + 1))));
+  }
+  return out;
+}
 const util = require('util');
-function outcome(fn, thisArg, args) {
+const inspectOpts = { depth: 6, maxArrayLength: 200, maxStringLength: 2000, breakLength: Infinity, sorted: true };
+// What a call gives: its value (util.inspect) or the type of what it threw; 'hang' past the time limit (the
+// original gets less: inputs it hangs on are common and not compared).
+function outcome(fn, thisArg, args, limitMs = 50) {
   try {
-    const value = runSync(() => fn.apply(thisArg, structuredClone(args)), 50);
+    const value = runSync(() => fn.apply(thisArg, structuredClone(args)), limitMs);
     if (value && typeof value.then === 'function') value.then(noop, noop);
-    return 'ok:' + util.inspect(value, { depth: 6, maxArrayLength: 200, maxStringLength: 2000, breakLength: Infinity, sorted: true }).slice(0, 2000);
+    return 'ok:' + util.inspect(value, inspectOpts).slice(0, 2000);
   } catch (e) {
+    if (e && e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return 'hang';
     return 'raise:' + (e && e.constructor ? e.constructor.name : typeof e);
   }
 }
 
-// Runs the tests once recording the arguments the source functions receive (deep copies, at most 60 calls),
-// then calls the original's and the candidate's function on those arguments and on inputs derived from them:
-// the share of inputs with the same result (or the same thrown error type) says how little the candidate
-// changes behaviour beyond the tests. Same shape as the Python worker's compare_behaviour.
-async function compareBehaviour(req, overrides) {
+// Records the calls the tests make to the functions the changed files export, on the original code (calls
+// from the tests only, not recursion; deep copies, at most 80), then calls the original's and every
+// candidate's functions on those arguments, on inputs derived from them and on their neighbours. The failing
+// tests' own calls are left out (the tests ask to change those results), and so are inputs on which the
+// original throws or hangs; every candidate is compared on the same inputs, input by input, so a time budget
+// that runs out leaves a fair comparison. Same shape as the Python worker's compare_behaviour.
+async function compareBehaviour(req) {
+  const spec = req.behaviour;
   const ms = req.testTimeoutMs || 2000;
+  const candidates = spec.candidates.map((files) => Object.fromEntries(Object.entries(files).map(([rel, src]) => [path.join(ROOT, rel), src])));
+  const changed = new Set(candidates.flatMap((c) => Object.keys(c)));
   const calls = [];
+  // Calls recorded before the first failing test ran: the later ones are the failing tests' own.
+  let keptCalls = -1;
+  let depth = 0;
   onSourceLoaded = (file, module) => {
-    const fns = exportedFunctions(module.exports);
-    for (const [name, fn] of Object.entries(fns)) {
+    if (!changed.has(file)) return;
+    for (const [name, fn] of Object.entries(exportedFunctions(module.exports))) {
       const recorder = function (...args) {
-        if (calls.length < 60) { try { calls.push({ file, name, args: structuredClone(args) }); } catch (e) { /* not cloneable */ } }
-        return fn.apply(this, args);
+        if (depth === 0 && calls.length < 80) { try { calls.push({ file, name, args: structuredClone(args) }); } catch (e) { /* not cloneable */ } }
+        depth++;
+        try { return fn.apply(this, args); } finally { depth--; }
       };
       if (name === '') { Object.assign(recorder, module.exports); module.exports = recorder; }
       else { try { module.exports[name] = recorder; } catch (e) { /* read-only export */ } }
     }
   };
   try {
-    const registry = collect(overrides, ms, []);
+    const asked = new Set(spec.asked || []);
+    const registry = collect({}, ms, []);
+    registry.sort((a, b) => Number(asked.has(a.id)) - Number(asked.has(b.id)));
     let budget = req.timeoutMs || 10000;
     for (const t of registry) {
+      if (asked.has(t.id) && keptCalls < 0) keptCalls = calls.length;
       const s = performance.now();
       await runTest(t, Math.min(ms, Math.max(1, budget)));
       budget -= performance.now() - s;
@@ -265,36 +290,64 @@ async function compareBehaviour(req, overrides) {
     }
   } finally {
     onSourceLoaded = null;
+    depth = 0;
     cleanup();
   }
-  const worlds = [makeWorld({}, makeShim([], '')), makeWorld(overrides, makeShim([], ''))];
-  const modules = new Map();
-  const moduleOf = (file) => {
-    if (!modules.has(file)) {
-      modules.set(file, worlds.map((load) => { try { return runSync(() => load(file), ms); } catch (e) { return undefined; } }));
-    }
-    return modules.get(file);
-  };
-  let same = 0, total = 0;
-  const seen = new Set();
-  try {
-    for (const call of calls) {
-      const pair = moduleOf(call.file).map((exports) => [exports, exports === undefined ? undefined : exportedFunctions(exports)[call.name]]);
-      if (pair.some(([, fn]) => typeof fn !== 'function')) continue;
-      for (const input of variants(call.args)) {
-        if (total >= 150) break;
-        const key = call.file + '\0' + call.name + '\0' + util.inspect(input, { depth: 4, breakLength: Infinity }).slice(0, 300);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const [before, after] = pair.map(([exports, fn]) => outcome(fn, exports, input));
-        total += 1;
-        if (before === after) same += 1;
+  // One module world for the original and one per candidate; a candidate that does not load gives nothing.
+  const worlds = [{}, ...candidates].map((overrides) => {
+    const load = makeWorld(overrides, makeShim([], ''));
+    const modules = new Map();
+    return (file) => {
+      if (!modules.has(file)) {
+        let exports;
+        try { exports = runSync(() => load(file), ms); } catch (e) { exports = undefined; }
+        modules.set(file, exports === undefined ? undefined : { exports, fns: exportedFunctions(exports) });
       }
+      return modules.get(file);
+    };
+  });
+  const inputs = [];
+  const mark = (file, name, args) => file + '\0' + name + '\0' + util.inspect(args, { depth: 4, breakLength: Infinity }).slice(0, 300);
+  const seen = new Set(calls.slice(keptCalls < 0 ? calls.length : keptCalls).map((c) => mark(c.file, c.name, c.args)));
+  const add = (file, name, args) => {
+    const key = mark(file, name, args);
+    if (!seen.has(key) && inputs.length < 150) { seen.add(key); inputs.push({ file, name, args }); }
+  };
+  const byFn = new Map();
+  for (const c of calls) {
+    add(c.file, c.name, c.args);
+    const k = c.file + '\0' + c.name;
+    if (!byFn.has(k)) byFn.set(k, []);
+    byFn.get(k).push(c.args);
+  }
+  for (const c of calls) for (const alt of variants(c.args)) add(c.file, c.name, alt);
+  for (const c of calls) {
+    const list = byFn.get(c.file + '\0' + c.name);
+    if (list[0] !== c.args) continue;
+    for (const alt of derived(list)) add(c.file, c.name, alt);
+  }
+  const stop = performance.now() + (spec.budgetMs || 3000);
+  let compared = 0;
+  const same = candidates.map(() => 0);
+  try {
+    for (const input of inputs) {
+      if (performance.now() > stop) break;
+      const mod = worlds[0](input.file);
+      const fn = mod && mod.fns[input.name];
+      if (typeof fn !== 'function') continue;
+      const expected = outcome(fn, mod.exports, input.args, 25);
+      if (!expected.startsWith('ok:')) continue;
+      compared++;
+      candidates.forEach((_, j) => {
+        const m = worlds[j + 1](input.file);
+        const f = m && m.fns[input.name];
+        if (typeof f === 'function' && outcome(f, m.exports, input.args) === expected) same[j]++;
+      });
     }
   } finally {
     cleanup();
   }
-  return { id: req.id, status: 'ok', tests: [], behaviour: { same, total } };
+  return { id: req.id, status: 'ok', tests: [], behaviour: { compared, same } };
 }
 
 async function handle(req) {
@@ -304,7 +357,7 @@ async function handle(req) {
     try { vm.compileFunction(src, PARAMS, { filename: file }); } catch (e) { return { id: req.id, status: 'invalid', message: String(e.message), tests: [] }; }
     overrides[file] = src;
   }
-  if (req.behaviour) return compareBehaviour(req, overrides);
+  if (req.behaviour) return compareBehaviour(req);
   const t0 = performance.now();
   let ms = req.testTimeoutMs || 2000;
   const errors = [];

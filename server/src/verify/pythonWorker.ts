@@ -3,7 +3,7 @@
 // source into the already-imported modules (in memory: nothing is written), runs the requested tests
 // under rlimits and a per-test alarm, and streams one JSON line per test back; the parent kills it on timeout.
 export const PYTHON_WORKER = String.raw`
-import builtins, gc, importlib.abc, importlib.util, json, os, resource, select, signal, sys, time
+import builtins, gc, importlib.abc, importlib.util, json, os, re, resource, select, signal, sys, time
 ROOT = os.path.realpath(sys.argv[1])
 PROTO_IN = os.fdopen(os.dup(0), 'r')
 PROTO_OUT = os.fdopen(os.dup(1), 'w', buffering=1)
@@ -263,8 +263,9 @@ def run_session(req, out):
     pytest.main(PYTEST_ARGS, plugins=[Collect()])
 
 def _variants(args):
-    # Inputs near the tests' own: each int argument +-1, each list/str argument shortened or extended.
-    out = [args]
+    # Neighbours of a call's arguments: each int +-1 and 0, each float +1 and negated, each bool flipped, each
+    # list/str/tuple without its last or first element, with its last repeated, and empty.
+    out = []
     for i, a in enumerate(args):
         alts = []
         if isinstance(a, bool):
@@ -274,61 +275,128 @@ def _variants(args):
         elif isinstance(a, float):
             alts = [a + 1.0, -a]
         elif isinstance(a, (list, str, tuple)) and len(a) > 0:
-            alts = [a[:-1], a[1:], a + a[:1]]
+            alts = [a[:-1], a[1:], a + a[-1:], a[:0]]
         for alt in alts:
             out.append(args[:i] + (alt,) + args[i + 1:])
     return out
 
-def compare_behaviour(codes, items, req):
-    # Runs the tests once recording the arguments the source functions receive, then calls the original and
-    # the candidate on those arguments and on inputs derived from them: the share of inputs with the same
-    # result (or the same exception type) says how little the candidate changes behaviour beyond the tests.
+def _derived(args_list):
+    # Inputs derived from several calls of one function: one call's arguments with one position taken from another.
+    out = []
+    for a in args_list[:8]:
+        for b in args_list[:8]:
+            if a is not b and len(a) == len(b):
+                out.extend(a[:i] + (b[i],) + a[i + 1:] for i in range(len(a)))
+    return out
+
+_ADDRESS = re.compile(r' at 0x[0-9a-fA-F]+')
+
+def _result(fn, args, kwargs, limit_s=0.05):
+    # What a call gives: its value's repr (object addresses dropped) or the type of what it raised, within a
+    # CPU time limit (the original gets less: inputs it hangs on are common and not compared).
+    import copy
+    signal.setitimer(signal.ITIMER_PROF, limit_s)
+    try:
+        a, k = copy.deepcopy((args, kwargs))
+        return ('ok', _ADDRESS.sub('', repr(fn(*a, **k))[:2000]))
+    except BaseException as e:
+        return ('raise', type(e).__name__)
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+
+def compare_behaviour(spec, items, req):
+    # Records the calls the tests make to the functions of the files the candidates change, on the original
+    # code (calls from the tests only, not recursion), then calls the original's and every candidate's
+    # functions on those arguments, on inputs derived from them and on their neighbours. The failing tests'
+    # own calls are left out (the tests ask to change those results), and so are inputs on which the original
+    # raises or hangs; every candidate is compared on the same inputs, input by input, so a time budget that
+    # runs out leaves a fair comparison.
     import copy, types
-    calls, originals, candidates = [], {}, {}
-    for path, code in codes.items():
-        with open(path) as f:
-            orig_ns = {'__name__': '_lw_original', '__file__': path, '__builtins__': builtins}
-            exec(compile(f.read(), path, 'exec'), orig_ns)
+    rels = sorted({rel for c in spec['candidates'] for rel in c})
+    paths = {rel: os.path.realpath(os.path.join(ROOT, rel)) for rel in rels}
+    calls, depth = [], [0]
+    for path in paths.values():
         mod = USER_MODULES.get(path)
         if mod is None:
             continue
         for name, fn in list(mod.__dict__.items()):
-            if not isinstance(fn, types.FunctionType) or fn.__module__ != mod.__name__ or not isinstance(orig_ns.get(name), types.FunctionType):
+            if not isinstance(fn, types.FunctionType) or fn.__module__ != mod.__name__:
                 continue
-            originals[name], candidates[name] = orig_ns[name], fn
-            def recorder(*args, _fn=fn, _name=name, **kwargs):
-                if len(calls) < 60 and not kwargs:
+            def recorder(*args, _fn=fn, _key=(path, name), **kwargs):
+                if depth[0] == 0 and len(calls) < 80:
                     try:
-                        calls.append((_name, copy.deepcopy(args)))
+                        calls.append((_key, copy.deepcopy(args), copy.deepcopy(kwargs)))
                     except Exception:
                         pass
-                return _fn(*args, **kwargs)
-            mod.__dict__[name] = recorder
-            for other in USER_MODULES.values():
-                if other is not mod:
-                    for k, v in list(other.__dict__.items()):
-                        if v is fn:
-                            other.__dict__[k] = recorder
-    run_items(items, dict(req, failFast=False), open(os.devnull, 'w'))
-    same = total = 0
-    seen = set()
-    for name, args in calls:
-        for inp in _variants(args):
-            key = (name, repr(inp)[:300])
-            if key in seen or total >= 150:
-                continue
-            seen.add(key)
-            results = []
-            for fn in (originals[name], candidates[name]):
-                signal.setitimer(signal.ITIMER_PROF, 0.05)
+                depth[0] += 1
                 try:
-                    results.append(('ok', repr(fn(*copy.deepcopy(inp)))[:2000]))
-                except BaseException as e:
-                    results.append(('raise', type(e).__name__))
-                signal.setitimer(signal.ITIMER_PROF, 0)
-            total += 1
-            same += results[0] == results[1]
-    return {'same': same, 'total': total}
+                    return _fn(*args, **kwargs)
+                finally:
+                    depth[0] -= 1
+            for m in USER_MODULES.values():
+                for k, v in list(m.__dict__.items()):
+                    if v is fn:
+                        m.__dict__[k] = recorder
+    asked = set(spec.get('asked') or [])
+    quiet = open(os.devnull, 'w')
+    run_items([it for it in items if it.nodeid not in asked], dict(req, failFast=False), quiet)
+    kept_calls = len(calls)
+    run_items([it for it in items if it.nodeid in asked], dict(req, failFast=False), quiet)
+    depth[0] = 1
+
+    def load(path, source):
+        ns = {'__name__': USER_MODULES[path].__name__, '__file__': path, '__builtins__': builtins}
+        signal.setitimer(signal.ITIMER_PROF, 0.5)
+        try:
+            exec(compile(source, path, 'exec'), ns)
+            return ns
+        except BaseException:
+            return None
+        finally:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+    originals, worlds = {}, []
+    for rel, path in paths.items():
+        if path in USER_MODULES:
+            with open(path) as f:
+                originals[path] = load(path, f.read())
+    for c in spec['candidates']:
+        worlds.append({path: (load(path, c[rel]) if rel in c else originals.get(path)) for rel, path in paths.items() if path in originals})
+
+    inputs, by_fn = [], {}
+    seen = {(key, repr((args, kwargs))[:300]) for key, args, kwargs in calls[kept_calls:]}
+    def add(key, args, kwargs):
+        mark = (key, repr((args, kwargs))[:300])
+        if mark not in seen and len(inputs) < 150:
+            seen.add(mark)
+            inputs.append((key, args, kwargs))
+    for key, args, kwargs in calls:
+        add(key, args, kwargs)
+        by_fn.setdefault((key, tuple(sorted(kwargs))), []).append(args)
+    for key, args, kwargs in calls:
+        for alt in _variants(args):
+            add(key, alt, kwargs)
+    for (key, names), args_list in by_fn.items():
+        kwargs = next(k for c, _, k in calls if c == key and tuple(sorted(k)) == names)
+        for alt in _derived(args_list):
+            add(key, alt, kwargs)
+
+    stop = time.perf_counter() + spec.get('budgetMs', 3000) / 1000.0
+    compared, same = 0, [0] * len(worlds)
+    for (path, name), args, kwargs in inputs:
+        if time.perf_counter() > stop:
+            break
+        fn = (originals.get(path) or {}).get(name)
+        if not isinstance(fn, types.FunctionType):
+            continue
+        expected = _result(fn, args, kwargs, 0.025)
+        if expected[0] != 'ok':
+            continue
+        compared += 1
+        for j, world in enumerate(worlds):
+            other = (world.get(path) or {}).get(name)
+            if isinstance(other, types.FunctionType) and _result(other, args, kwargs) == expected:
+                same[j] += 1
+    return {'compared': compared, 'same': same}
 
 def observe(spec, items, session, out):
     # Localization's observed run (coverage, runtime values) in this warm child: loads the tracer plugin
@@ -395,7 +463,7 @@ def handle(req, session):
             if req.get('observe') and items is not None:
                 observe(req['observe'], items, session, observe_out)
             elif req.get('behaviour') and items is not None:
-                out.write(json.dumps({'behaviour': compare_behaviour(codes, items, req)}) + '\n')
+                out.write(json.dumps({'behaviour': compare_behaviour(req['behaviour'], items, req)}) + '\n')
             elif items is None:
                 run_session(req, out)
             else:

@@ -58,6 +58,13 @@ export interface Baseline {
   notes: string[];
 }
 
+export interface BehaviourComparison {
+  /** Inputs compared: those on which the original returns. */
+  compared: number;
+  /** Per candidate, in the order given: inputs on which it gives the original's result. */
+  kept: number[];
+}
+
 export interface VerifierOptions {
   workers?: number;
   /** Per-test timeout for the baseline run of the original code. */
@@ -138,16 +145,24 @@ export class Verifier {
   }
 
   /**
-   * How much a (verified) candidate changes behaviour beyond the tests: the share of inputs (the arguments
-   * the tests pass to the source functions, and inputs derived from them) on which the candidate returns
-   * what the original returns. Undefined where the worker cannot tell (the tests did not collect, no
-   * recorded calls).
+   * How much (verified) candidates change behaviour beyond the tests, all on the same inputs: the arguments
+   * the tests pass to the functions of the files the candidates change (recorded on the original code), inputs
+   * derived from them and their neighbours, without the failing tests' own calls (the tests ask to change
+   * those) and keeping only inputs on which the original returns (neither raises nor hangs). Per candidate, on how many of them it returns what the original returns (or raises the same
+   * type). Undefined where the worker cannot tell (the tests did not collect, no recorded calls).
    */
-  async behaviourKept(files: Record<string, string>): Promise<number | undefined> {
-    if (this.baseline.collectErrors.length) return undefined;
-    const reply = await this.send({ files, behaviour: true, testTimeoutMs: this.testTimeoutMs, timeoutMs: this.candidateTimeoutMs * 3 }, this.candidateTimeoutMs * 3 + 3000);
-    const b = reply.behaviour as { same: number; total: number } | undefined;
-    return b && b.total > 0 ? b.same / b.total : undefined;
+  async compareBehaviour(candidates: Record<string, string>[], budgetMs = 2000): Promise<BehaviourComparison | undefined> {
+    if (this.baseline.collectErrors.length || !candidates.length) return undefined;
+    for (const c of candidates) for (const f of Object.keys(c)) {
+      if (!this.task.sources.includes(f)) throw new Error(`refusing to edit ${f}: not a source file of the task`);
+    }
+    // Recording runs the whole suite once on the original; tests that hung there are cut at the usual limit
+    // (their first call is recorded as it starts).
+    const timeoutMs = this.candidateTimeoutMs + budgetMs + 2000;
+    const reply = await this.send({ files: {}, behaviour: { candidates, budgetMs, asked: this.baseline.failing }, testTimeoutMs: this.testTimeoutMs, timeoutMs }, timeoutMs + 3000);
+    const b = reply.behaviour as { compared: number; same: number[] } | undefined;
+    if (!b || b.compared <= 0 || b.same.length !== candidates.length) return undefined;
+    return { compared: b.compared, kept: b.same };
   }
 
   /**

@@ -124,9 +124,10 @@ describe('verify: warm JavaScript worker', function () {
       const uncapped = clamp.replace('  if (x > hi) return hi;\n', '');
       assert.equal((await v.verify({ 'clamp.js': rewritten })).status, 'passed');
       assert.equal((await v.verify({ 'clamp.js': uncapped })).status, 'passed');
-      assert.equal(await v.behaviourKept({ 'clamp.js': rewritten }), 1);
-      const kept = await v.behaviourKept({ 'clamp.js': uncapped });
-      assert.ok(kept !== undefined && kept < 1, `behaviour kept: ${kept}`);
+      const b = await v.compareBehaviour([{ 'clamp.js': rewritten }, { 'clamp.js': uncapped }]);
+      assert.ok(b && b.compared > 0, 'inputs compared');
+      assert.equal(b.kept[0], b.compared);
+      assert.ok(b.kept[1] < b.compared, `behaviour kept: ${b.kept[1]}/${b.compared}`);
     } finally {
       await v.close();
       rmSync(dir, { recursive: true, force: true });
@@ -140,8 +141,8 @@ describe('verify: warm JavaScript worker', function () {
       const general = original.replace('i < n', 'i <= n');
       const special = original.replace('return total;', 'return n <= 3 ? total + n : total * 0;');
       assert.equal((await v.verify({ 'range.js': special })).status, 'passed');
-      const [keptGeneral, keptSpecial] = [await v.behaviourKept({ 'range.js': general }), await v.behaviourKept({ 'range.js': special })];
-      assert.ok(keptGeneral !== undefined && keptSpecial !== undefined && keptGeneral > keptSpecial, `${keptGeneral} vs ${keptSpecial}`);
+      const b = await v.compareBehaviour([{ 'range.js': general }, { 'range.js': special }]);
+      assert.ok(b && b.kept[0] > b.kept[1], `${b?.kept[0]} vs ${b?.kept[1]} of ${b?.compared}`);
     } finally {
       await v.close();
     }
