@@ -4,11 +4,30 @@
 // what the continuation finds with the partial fix it started from.
 import type { RepairPartialFix } from '../../../common/repair';
 import type { Parser } from 'web-tree-sitter';
-import type { SourceFile } from './edits';
+import type { TestOutcome } from '../verify/verifier';
+import type { Candidate, SourceFile } from './edits';
 import { toFix } from './choose';
+import { enclosingFunction, langOf } from './lang';
 import type { Found, FoundEdit, RankedLine } from './search';
 
 const newlines = (s: string) => s.split('\n').length - 1;
+
+/**
+ * The failing tests to run first for a candidate: those whose id or failure message names the function it
+ * edits. Fail-fast stops at the first failing test, so without this a candidate that fixes the second of
+ * two independent bugs would fail on the first bug's test and never be seen to fix anything.
+ */
+export function leadingTests(c: Candidate, sources: Map<string, SourceFile>, failing: TestOutcome[]): string[] | undefined {
+  if (failing.length < 2) return undefined;
+  const e = c.edits[0];
+  const src = sources.get(e.file);
+  const at = src?.tree.rootNode.descendantForIndex(e.start);
+  const name = at && enclosingFunction(at, langOf(src!)).childForFieldName('name')?.text;
+  if (!name || name.length < 3) return undefined;
+  // Not tests that hung on the original: most candidates would hang there too, at a higher limit.
+  const lead = failing.filter((t) => t.status !== 'timedOut' && (t.id.includes(name) || t.message?.includes(name))).map((t) => t.id);
+  return lead.length && lead[0] !== failing[0].id ? lead : undefined;
+}
 
 /** The sources as the partial fix left them (new syntax trees for the files it changed). */
 export function baseSources(base: Found, sources: Map<string, SourceFile>, parsers: Map<string, Parser>): Map<string, SourceFile> {

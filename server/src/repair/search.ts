@@ -18,6 +18,7 @@ import { expectedErrors } from './expected-errors';
 import { raiseGuardsAt } from './raise-guard';
 import { earlyReturnsAt } from './early-return';
 import { defaultsAt } from './defaults';
+import { leadingTests } from './partial';
 
 export interface RankedLine {
   file: string;
@@ -115,6 +116,7 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
   const afterPartial = () => !found.length && o.more.partialAt !== undefined;
   const stopped = () => o.signal?.aborted || Date.now() >= stopAt || tried >= o.maxCandidates || found.length >= o.more.max
     || afterPartial() && Date.now() >= o.more.partialAt! + o.more.ms;
+  const failingOutcomes = o.verifier.baseline.failing.map((id) => o.verifier.baseline.outcomes.find((t) => t.id === id) ?? { id, status: 'failed' as const });
   const withBefore = (edits: Edit[]): FoundEdit[] => edits.map((e) => ({ ...e, before: o.sources.get(e.file)!.text.slice(e.start, e.end) }));
   // A candidate that makes some failing tests pass: run every test on it to see whether it breaks none.
   const checkPartial = async (c: Candidate, files: Record<string, string>, first: Verdict): Promise<void> => {
@@ -159,7 +161,7 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
         if (tried % 50 === 0) o.onProgress?.(tried, `${tried} candidates tried`);
         let verdict: Verdict;
         try {
-          verdict = await o.verifier.verify(files);
+          verdict = await o.verifier.verify(files, { lead: leadingTests(c, o.sources, failingOutcomes) });
         } catch (e) {
           if (o.signal?.aborted) return;
           throw e;

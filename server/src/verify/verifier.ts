@@ -108,13 +108,14 @@ export class Verifier {
     }
   }
 
-  /** Runs a candidate: files maps a source path (relative to root) to its full new text. */
-  async verify(files: Record<string, string>, opts: { failFast?: boolean } = {}): Promise<Verdict> {
+  /** Runs a candidate: files maps a source path (relative to root) to its full new text. `lead`: failing
+   * tests to run before the other failing ones. */
+  async verify(files: Record<string, string>, opts: { failFast?: boolean; lead?: string[] } = {}): Promise<Verdict> {
     for (const f of Object.keys(files)) {
       if (!this.task.sources.includes(f)) throw new Error(`refusing to edit ${f}: not a source file of the task`);
     }
     const req = {
-      files, order: [...this.baseline.failing, ...this.baseline.passing], failFast: opts.failFast ?? true,
+      files, order: [...new Set([...opts.lead ?? [], ...this.baseline.failing, ...this.baseline.passing])], failFast: opts.failFast ?? true,
       testTimeoutMs: this.testTimeoutMs, testTimeouts: this.testTimeouts, timeoutMs: this.candidateTimeoutMs,
     };
     const reply = await this.send(req, this.candidateTimeoutMs + 3000);
