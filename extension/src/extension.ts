@@ -32,7 +32,7 @@ export interface LoopwiseApi {
 
 let client: LanguageClient | undefined;
 
-export const WALKTHROUGH = 'loopwise.loopwise#gettingStarted';
+const WALKTHROUGH = 'loopwise.loopwise#gettingStarted';
 const WALKTHROUGH_SHOWN = 'loopwise.walkthroughShown';
 
 export async function activate(context: vscode.ExtensionContext): Promise<LoopwiseApi> {

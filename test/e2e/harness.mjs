@@ -16,7 +16,7 @@ const DOM_MARK = 'LOOPWISE_DOM ';
 async function writeDom(page, file, selector) {
   const found = await page.$$eval(selector, (els) => els.map((e) => ({
     text: (e.textContent ?? '').trim(), label: e.getAttribute('aria-label') ?? '', title: e.getAttribute('title') ?? '',
-    value: 'value' in e ? String(e.value) : '',
+    value: e.tagName === 'INPUT' ? e.value : '',
   }))).catch((err) => ({ error: err.message }));
   // renamed into place: the test polls for the file and must never read half of it
   writeFileSync(`${file}.part`, JSON.stringify(found));

@@ -98,6 +98,7 @@ describe('Loopwise in a real VS Code', () => {
     assert.ok(testing >= 0, `no Testing entry in the activity bar: ${JSON.stringify(labels)}`);
     const items = await queryDom('.activitybar .action-item');
     assert.match(items[testing].text, new RegExp(`^${failing}$`), `badge of ${JSON.stringify(items[testing])} (all badges: ${JSON.stringify(badges)})`);
+    assert.match(labels[testing].label, new RegExp(`\\b${failing} failed tests`), 'the badge\'s tooltip');
     await screenshot('testing-view-counts');
   });
 
