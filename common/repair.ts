@@ -96,4 +96,6 @@ export interface RepairResult {
   message?: string;
   /** Tests that failed before the search (ids as the runner names them). */
   failingTests: string[];
+  /** What limited the verification, e.g. candidates not run as an unprivileged user (and why). */
+  notes?: string[];
 }

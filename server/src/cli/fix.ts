@@ -63,6 +63,7 @@ export default async function fix(args: string[]): Promise<number> {
 }
 
 function printHuman(r: RepairResult): void {
+  for (const n of r.notes ?? []) console.log(`note: ${n}`);
   if (r.status === 'alreadyPassing') { console.log(r.message ?? 'all tests pass: nothing to repair'); return; }
   if (r.status === 'syntaxError') {
     console.log(r.message);

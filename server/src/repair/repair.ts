@@ -11,7 +11,7 @@ import { Verifier } from '../verify/verifier';
 import { firstSyntaxError, type SourceFile } from './edits';
 import { preference, rankFixes } from './choose';
 import { repairSyntax } from './syntax-repair';
-import { baseSources, compose, disposeBase, shiftLines, toPartialFix } from './partial';
+import { baseSources, compose, disposeBase, independent, shiftLines, toPartialFix } from './partial';
 import { search, type Found, type MoreFixes, type RankedLine, type SearchOutcome } from './search';
 
 export interface RepairOptions {
@@ -34,8 +34,9 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
   const deadline = started + budgetMs;
   const seconds = () => (Date.now() - started) / 1000;
   const progress = (phase: RepairProgress['phase'], candidatesTried: number, message: string) => o.onProgress?.({ phase, candidatesTried, seconds: seconds(), message });
+  const notes: string[] = [];
   const result = (r: Partial<RepairResult> & Pick<RepairResult, 'status'>): RepairResult => ({
-    fixes: [], candidatesTried: 0, candidatesPerSecond: 0, failingTests: [], ...r, seconds: seconds(),
+    fixes: [], candidatesTried: 0, candidatesPerSecond: 0, failingTests: [], ...r, seconds: seconds(), ...(notes.length ? { notes } : {}),
   });
 
   const sources = new Map<string, SourceFile>();
@@ -69,6 +70,7 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
     if (o.signal?.aborted) return result({ status: 'cancelled' });
     progress('baseline', 0, 'running the tests on the original code');
     const verifier = await Verifier.open(task, { workers: o.workers });
+    if (verifier.baseline.notes.length) notes.push(...verifier.baseline.notes);
     const locAbort = new AbortController();
     const onAbort = () => locAbort.abort();
     o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -108,11 +110,14 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
         tried: a.tried + b.tried, cancelled: b.cancelled, next: b.next,
       });
       if (open()) outcome = add(outcome, await timed(search({ ...common, lines, signal: o.signal })));
-      // No fix but a partial one: continue from the best (each step must make more failing tests pass).
+      // No fix but a partial one: continue from the best (each step must make more failing tests pass). While
+      // the search from the original has steps left, the continuation gets its first wave of lines and at
+      // most half of the time left, then the original's search resumes.
       const offered: Found[] = [];
       const resumeAt = outcome.next;
+      const resumes = resumeAt < 8;
       while (!outcome.found.length && outcome.partials.length && open() && offered.length < 4) {
-        const base = outcome.partials[0];
+        const base = outcome.partials.find((f) => independent(f.verdict.testsFixed, failingTests)) ?? outcome.partials[0];
         offered.push(base);
         progress('search', outcome.tried, `partial fix: ${toPartialFix(base, sources, failingTests).summary}; searching on from it`);
         const based = baseSources(base, sources, parsers);
@@ -120,6 +125,7 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
         try {
           const next = await timed(search({
             ...common, sources: based, base: base.files, fixedBefore: base.verdict.testsFixed.length, lines: shiftLines(lines, base.edits), signal: o.signal,
+            ...(resumes ? { steps: [0, 4] as [number, number], deadline: Date.now() + (deadline - Date.now()) / 2 } : {}),
           }));
           outcome = { ...next, tried: outcome.tried + next.tried, found: next.found.map((f) => compose(base, f)), partials: next.partials.map((f) => compose(base, f)) };
         } finally {
@@ -127,7 +133,7 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
         }
       }
       // The continuation found nothing: the search from the original goes on where it stopped.
-      if (!outcome.found.length && offered.length && resumeAt < 8 && open()) {
+      if (!outcome.found.length && offered.length && resumes && open()) {
         more.partialAt = undefined;
         outcome = add(outcome, await timed(search({ ...common, lines, steps: [resumeAt, 8], signal: o.signal })));
       }
@@ -137,6 +143,8 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
         ? await verifier.compareBehaviour(outcome.found.map((f) => f.files), Math.max(300, Math.min(1500, deadline - Date.now()))).catch(() => undefined)
         : undefined;
       const fixes: RepairFix[] = rankFixes(outcome.found, sources, behaviour);
+      // No time was left to continue from a partial fix: it is still what the search has to offer.
+      if (!outcome.found.length && !offered.length && outcome.partials.length) offered.push(outcome.partials[0]);
       const partialFixes = offered.map((f) => toPartialFix(f, sources, failingTests));
       if (localization && fixes.length) localization = withExtraScores(localization, fixLineScores(fixes[0]));
       const status = fixes.length ? 'fixed' : partialFixes.length ? 'partial' : outcome.cancelled ? 'cancelled' : 'noFix';

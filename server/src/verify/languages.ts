@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { Scratch } from '../run/scratch';
 import { scrubbedEnv } from '../run/env';
+import { listFiles } from '../run/files';
 import { findNode, findPython } from '../run/toolchain';
 import { NODE_WORKER } from './nodeWorker';
 import { PYTHON_WORKER } from './pythonWorker';
@@ -25,11 +26,30 @@ export async function startWorker(language: 'python' | 'javascript', scratch: Sc
     place.readOnly.push(...py.paths);
     if (py.userBase) env.PYTHONUSERBASE = py.userBase;
     if (process.getuid?.() === 0) await shareWithNobody(scratch);
-    return new WorkerProcess(place, py.executable, ['-c', PYTHON_WORKER, scratch.workspace], env);
+    // As for `loopwise run` (run/detect.ts): hypothesis' plugin, loaded whenever it is installed, imports all
+    // of hypothesis at a session's end, which costs seconds in a candidate's fresh session.
+    const args = await usesHypothesis(scratch) ? [] : ['-p', 'no:hypothesispytest'];
+    return new WorkerProcess(place, py.executable, ['-c', PYTHON_WORKER, scratch.workspace, ...args], env);
   }
   const node = findNode();
   place.readOnly.push(...node.paths);
   return new WorkerProcess(place, node.executable, ['--max-old-space-size=1024', '-e', NODE_WORKER, scratch.workspace], { ...env, ...node.env });
+}
+
+const hypothesis = new WeakMap<Scratch, Promise<boolean>>();
+
+function usesHypothesis(scratch: Scratch): Promise<boolean> {
+  let found = hypothesis.get(scratch);
+  if (!found) {
+    found = listFiles(scratch.workspace).then(async (files) => {
+      for (const f of files.filter((name) => name.endsWith('.py'))) {
+        if ((await fs.readFile(join(scratch.workspace, f), 'latin1').catch(() => '')).includes('hypothesis')) return true;
+      }
+      return false;
+    });
+    hypothesis.set(scratch, found);
+  }
+  return found;
 }
 
 const shared = new WeakMap<Scratch, Promise<void>>();

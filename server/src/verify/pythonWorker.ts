@@ -80,7 +80,48 @@ def apply_candidate(codes):
     if pending:
         sys.meta_path.insert(0, CandidateFinder(pending))
 
-def limit_child(cpu_s):
+def drop_privileges():
+    # RLIMIT_NPROC does not bind root: a candidate runs as nobody so the process cap holds.
+    os.setgroups([]); os.setgid(NOBODY); os.setuid(NOBODY)
+
+def drop_problem():
+    # Why a candidate run as nobody would not see what the tests see as root (None when it would): every
+    # folder the interpreter imports from must be readable, the project, HOME and TMPDIR writable. Checked
+    # in a forked child that really drops; the worker itself stays root.
+    if os.getuid() != 0:
+        return None
+    paths = [p for p in [sys.prefix, sys.base_prefix] + sys.path if p and os.path.isdir(p)]
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        msg = ''
+        try:
+            os.close(r)
+            drop_privileges()
+            unreadable = [p for p in paths if not os.access(p, os.R_OK | os.X_OK)]
+            if unreadable:
+                msg = 'nobody cannot read %s' % unreadable[0]
+            else:
+                for what, p in (('the project copy', ROOT), ('HOME', os.environ.get('HOME')), ('TMPDIR', os.environ.get('TMPDIR'))):
+                    if p and not os.access(p, os.W_OK | os.X_OK):
+                        msg = 'nobody cannot write %s (%s)' % (what, p)
+                        break
+        except BaseException as e:
+            msg = 'cannot switch to nobody (%s)' % e
+        os.write(w, msg.encode()[:1000])
+        os._exit(0)
+    os.close(w)
+    out = b''
+    while True:
+        chunk = os.read(r, 4096)
+        if not chunk:
+            break
+        out += chunk
+    os.close(r)
+    os.waitpid(pid, 0)
+    return out.decode('utf-8', 'replace') or None
+
+def limit_child(cpu_s, drop):
     gc.disable()
     os.setpgid(0, 0)
     os.dup2(_null, 0); os.dup2(_null, 1); os.dup2(_null, 2)
@@ -89,10 +130,9 @@ def limit_child(cpu_s):
             resource.setrlimit(res, (val, val))
         except (ValueError, OSError):
             pass
-    if os.getuid() == 0:
-        # RLIMIT_NPROC does not bind root: run the candidate as nobody so the process cap holds.
+    if drop and os.getuid() == 0:
         try:
-            os.setgroups([]); os.setgid(65534); os.setuid(65534)
+            drop_privileges()
         except OSError:
             pass
     try:
@@ -454,7 +494,7 @@ def handle(req, session):
             os.close(r)
             # Opened before the child drops its privileges (it may then not reach the scratch folder).
             observe_out = open(req['observe']['config']['out'], 'a', buffering=1) if req.get('observe') else None
-            limit_child(int(req.get('timeoutMs', 10000) / 1000) + 2)
+            limit_child(int(req.get('timeoutMs', 10000) / 1000) + 2, req.get('drop', DROP['on']))
             out = os.fdopen(w, 'w', buffering=1 << 20)
             if req.get('probe'):
                 PROBE['mode'] = req['probe']
@@ -527,9 +567,65 @@ def handle(req, session):
         reply['behaviour'] = behaviour
     return reply
 
+def written_paths():
+    # Everything in the folders a test may write (the copy, HOME, TMPDIR).
+    found = set()
+    for top in (ROOT, os.environ.get('HOME'), os.environ.get('TMPDIR')):
+        for d, dirs, files in os.walk(top or ROOT):
+            found.update(os.path.join(d, n) for n in dirs + files)
+    return found
+
+def remove_new(before):
+    for top in (ROOT, os.environ.get('HOME'), os.environ.get('TMPDIR')):
+        for d, dirs, files in os.walk(top or ROOT, topdown=False):
+            for n in files + dirs:
+                p = os.path.join(d, n)
+                if p not in before:
+                    try:
+                        os.rmdir(p) if n in dirs and not os.path.islink(p) else os.unlink(p)
+                    except OSError:
+                        pass
+
+def as_nobody(fn):
+    pid = os.fork()
+    if pid == 0:
+        try:
+            drop_privileges()
+            fn()
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+def handle_checked(req, session):
+    # The baseline asks for a recheck: when a test the original code fails as nobody passes as root, the
+    # drop is what fails it (a file only root reads, a check of the user), so this worker stops dropping,
+    # re-runs the whole baseline as root and says why: the baseline must agree with 'loopwise run'.
+    if not (req.get('recheck') and req.get('drop', DROP['on'])):
+        return handle(req, session)
+    before = written_paths()
+    reply = handle(req, session)
+    bad = [t['id'] for t in reply['tests'] if t['status'] not in ('passed', 'skipped')]
+    if bad:
+        # What the tests wrote as nobody is nobody's: it goes first, or root could not overwrite it.
+        as_nobody(lambda: remove_new(before))
+        again = handle(dict(req, tests=bad, order=bad, drop=False), session)
+        passed = [t['id'] for t in again['tests'] if t['status'] in ('passed', 'skipped')]
+        if passed:
+            DROP['on'] = False
+            DROP['note'] = ('running as root, and %d of the tests (%s) fail only as nobody: candidates run as root, '
+                            'without the process-count limit' % (len(passed), ', '.join(passed[:3]) + (', ...' if len(passed) > 3 else '')))
+            reply = handle(dict(req, drop=False), session)
+    reply['privileges'] = {'dropped': DROP['on'], 'note': DROP['note']}
+    return reply
+
 class Serve:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session):
+        if os.getuid() == 0:
+            problem = drop_problem()
+            DROP['on'] = problem is None
+            if problem:
+                DROP['note'] = 'running as root, and %s: candidates run as root, without the process-count limit' % problem
         # Everything imported so far is shared with every child: keep the collector from touching (and so
         # copying) those pages after each fork.
         USER_MODULES.update({os.path.realpath(m.__file__): m for m in user_modules()})
@@ -540,14 +636,15 @@ class Serve:
                 DIRECT[it.nodeid] = direct
         gc.collect()
         gc.freeze()
-        send({'ready': True, 'tests': [it.nodeid for it in session.items], 'collectErrors': COLLECT_ERRORS, 'direct': list(DIRECT)})
+        send({'ready': True, 'tests': [it.nodeid for it in session.items], 'collectErrors': COLLECT_ERRORS, 'direct': list(DIRECT),
+              'privileges': {'dropped': DROP['on'], 'note': DROP['note']}})
         for line in PROTO_IN:
             if not line.strip():
                 continue
             req = json.loads(line)
             if req.get('close'):
                 break
-            send(evaluate(req) if req.get('exprs') is not None else handle(req, session))
+            send(evaluate(req) if req.get('exprs') is not None else handle_checked(req, session))
         return True
     def pytest_collectreport(self, report):
         if report.failed:
@@ -560,6 +657,9 @@ USER_MODULES = {}
 DIRECT = {}
 WARNING_FILTERS = []
 NPROC = 32
+NOBODY = 65534
+# As root, whether candidates run as nobody (see drop_problem and handle_checked), and why not.
+DROP = {'on': False, 'note': None}
 PYTEST_ARGS = ['-q', '-s', '-p', 'no:cacheprovider', '-p', 'no:randomly', '--rootdir', ROOT, '-o', 'addopts=', '--import-mode=prepend'] + sys.argv[2:]
 try:
     pytest.main(PYTEST_ARGS, plugins=[Serve()])
