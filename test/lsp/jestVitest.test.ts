@@ -19,7 +19,7 @@ const throwing = {
 
 for (const runner of ['jest', 'vitest'] as const) {
   const fixture = runner === 'jest' ? 'jest-js' : 'vitest-ts';
-  const extra = runner === 'jest'
+  const extra: Record<string, string> = runner === 'jest'
     ? { 'src/names.js': throwing.js, 'test/names.test.js': "const { initials } = require('../src/names');\n\ntest('initials of a single name', () => {\n  expect(initials({ first: 'Ada' })).toBe('A');\n});\n" }
     : { 'src/names.ts': throwing.ts, 'test/names.test.ts': "import { expect, test } from 'vitest';\nimport { initials } from '../src/names';\n\ntest('initials of a single name', () => {\n  expect(initials({ first: 'Ada' })).toBe('A');\n});\n" };
   const [testFile, assertLine, sourceFile, sourceLine] = runner === 'jest'
