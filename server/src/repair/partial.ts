@@ -12,6 +12,20 @@ import type { Found, FoundEdit, RankedLine } from './search';
 
 const newlines = (s: string) => s.split('\n').length - 1;
 
+/** A test's group: its id without the parameters (the cases of one parametrized test are one group). */
+const group = (id: string) => id.replace(/\[[^\]]*\]$/, '');
+
+/**
+ * Whether a partial fix looks like the fix of one of several independent bugs: it makes whole groups of
+ * failing tests pass, none of the still failing tests in the same group. Some cases of a parametrized test
+ * fixed and others not is more often a wrong edit of the one bug than a second bug.
+ */
+export function independent(fixed: string[], failing: string[]): boolean {
+  const done = new Set(fixed);
+  const groups = new Set(fixed.map(group));
+  return failing.every((t) => done.has(t) || !groups.has(group(t)));
+}
+
 /**
  * The failing tests to run first for a candidate: those whose id or failure message names the function it
  * edits. Fail-fast stops at the first failing test, so without this a candidate that fixes the second of

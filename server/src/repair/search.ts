@@ -18,7 +18,7 @@ import { expectedErrors } from './expected-errors';
 import { raiseGuardsAt } from './raise-guard';
 import { earlyReturnsAt } from './early-return';
 import { defaultsAt } from './defaults';
-import { leadingTests } from './partial';
+import { independent, leadingTests } from './partial';
 
 export interface RankedLine {
   file: string;
@@ -39,8 +39,8 @@ export interface Found {
 }
 
 /** After the first verified fix the search goes on for `ms` (shared by the searches of one repair, which set
- * `until` when the first is found), collecting at most `max` fixes. After the first partial fix (`partialAt`)
- * a search without a fix ends with its current step, or `ms` later. */
+ * `until` when the first is found), collecting at most `max` fixes. After the first partial fix of an
+ * independent bug (`partialAt`, see independent) a search without a fix ends with its current step, or `ms` later. */
 export interface MoreFixes {
   ms: number;
   max: number;
@@ -127,7 +127,7 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
     const ok = new Set(verdict.tests.filter((t) => t.status === 'passed' || t.status === 'skipped').map((t) => t.id));
     if (verdict.status === 'failed' && verdict.testsFixed.length > (o.fixedBefore ?? 0) && o.verifier.baseline.passing.every((t) => ok.has(t))) {
       clean.push({ edits: withBefore(c.edits), files, verdict });
-      o.more.partialAt ??= Date.now();
+      if (independent(verdict.testsFixed, o.verifier.baseline.failing)) o.more.partialAt ??= Date.now();
     }
   };
 

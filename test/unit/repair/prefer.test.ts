@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { preference, rankFixes } from '../../../server/src/repair/choose';
+import { independent } from '../../../server/src/repair/partial';
 import type { SourceFile } from '../../../server/src/repair/edits';
 import { repair } from '../../../server/src/repair/repair';
 import type { Found } from '../../../server/src/repair/search';
@@ -103,6 +104,13 @@ describe('repair: several bugs at once', function () {
   after(() => tmp.restore());
   const tests = 'from people import is_adult, half\n\ndef test_adult_boundary():\n    assert is_adult(18)\n\n' +
     'def test_child():\n    assert not is_adult(10)\n\ndef test_half():\n    assert half(8) == 4\n\ndef test_half_zero():\n    assert half(0) == 0\n';
+
+  it('tells the fix of one of several bugs from some cases of one parametrized test fixed', () => {
+    const failing = ['t.py::test_letter', 't.py::test_average', 't.py::test_sum[0]', 't.py::test_sum[1]'];
+    assert.equal(independent(['t.py::test_letter'], failing), true);
+    assert.equal(independent(['t.py::test_sum[0]', 't.py::test_sum[1]'], failing), true);
+    assert.equal(independent(['t.py::test_sum[0]'], failing), false);
+  });
 
   it('offers a partial fix and goes on from it to fix an independent bug in another function', async () => {
     const dir = project({ 'people.py': 'def is_adult(age):\n    return age > 18\n\n\ndef half(x):\n    return x * 2\n', 'test_people.py': tests });
