@@ -34,7 +34,16 @@ export interface GateModel {
   trainedOn: { decisions: number; accepted: number; users: number; withCode?: boolean };
   stage1: StageModel;
   stage2: StageModel;
+  /** Thresholds for both stages together (shown only when passing stage 1, then stage 2), chosen so a lower
+   * confidence bound over held-out users of the cascade's kept share reaches each level. Absent in older files:
+   * each stage's own table is used. */
+  cascade?: { thresholds: CascadeTable; heldOut: { keptAccepted: number; keptAcceptedLow: number; hiddenRejected: number } };
 }
+
+/** Keep-rate level ("0.95") -> [stage 1 threshold, stage 2 threshold]; nested: a higher level never raises either. */
+export type CascadeTable = Record<string, [number, number]>;
+/** The levels a cascade table holds: 0.70 to 0.995 in steps of 0.005, and 1 (show everything). */
+export const CASCADE_LEVELS: readonly number[] = [...Array.from({ length: 60 }, (_, i) => Math.round((0.7 + i * 0.005) * 1000) / 1000), 1];
 
 /** A stage model ready to score: feature indices resolved, LR weights pre-divided by the scale. */
 export interface CompiledStage {
@@ -44,19 +53,28 @@ export interface CompiledStage {
   /** thresholdFor(model, keepRate), remembered for the last keep-rate asked (it rarely changes). */
   threshold(keepRate: number): number;
 }
-export interface CompiledGate { model: GateModel; stage1: CompiledStage; stage2: CompiledStage }
+export interface CompiledGate {
+  model: GateModel;
+  stage1: CompiledStage;
+  stage2: CompiledStage;
+  /** The keep-rate levels the thresholds are stored for, ascending, ending with 1 (thresholds 0), and the
+   * [stage 1, stage 2] thresholds at each. */
+  levels: readonly number[];
+  pairs: readonly (readonly [number, number])[];
+}
 
 export class GateModelError extends Error {}
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-function compileStage(m: StageModel, stage: Stage): CompiledStage {
+function compileStage(m: StageModel, stage: Stage, cascade: CascadeTable | undefined): CompiledStage {
   const scorer = compileScorer(m, stage);
   let lastKeep = NaN, lastThreshold = 0;
+  const lookup = cascade ? (k: number) => cascadeThreshold(cascade, k)[stage - 1] : (k: number) => thresholdFor(m, k);
   return {
     stage, model: m, score: scorer,
     threshold(keepRate) {
-      if (keepRate !== lastKeep) { lastKeep = keepRate; lastThreshold = thresholdFor(m, keepRate); }
+      if (keepRate !== lastKeep) { lastKeep = keepRate; lastThreshold = lookup(keepRate); }
       return lastThreshold;
     },
   };
@@ -140,7 +158,35 @@ export function loadGateModel(json: unknown): CompiledGate {
       throw new GateModelError('gate model has no valid keep-rate thresholds');
     }
   }
-  return { model: m, stage1: compileStage(m.stage1, 1), stage2: compileStage(m.stage2, 2) };
+  const cascade = m.cascade === undefined ? undefined : checkCascade(m.cascade?.thresholds);
+  const stored = cascade ? Object.keys(cascade).map(Number) : [...Object.keys(m.stage1.thresholds), ...Object.keys(m.stage2.thresholds)].map(Number);
+  const levels = [...new Set([...stored.filter((k) => k > 0 && k < 1), 1])].sort((a, b) => a - b);
+  const pairs = levels.map((k) => (cascade ? cascadeThreshold(cascade, k) : [thresholdFor(m.stage1, k), thresholdFor(m.stage2, k)] as [number, number]));
+  return { model: m, stage1: compileStage(m.stage1, 1, cascade), stage2: compileStage(m.stage2, 2, cascade), levels, pairs };
+}
+
+/** A cascade table that holds valid, nested pairs (the per-user correction moves along its levels). */
+function checkCascade(t: unknown): CascadeTable {
+  if (typeof t !== 'object' || t === null) throw new GateModelError('gate model has a cascade without thresholds');
+  const rows = Object.entries(t as Record<string, unknown>).map(([k, v]) => [Number(k), v] as const).sort((a, b) => a[0] - b[0]);
+  const pair = (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0 && x <= 1);
+  if (!rows.length || !rows.every(([k, v]) => k > 0 && k <= 1 && pair(v))) throw new GateModelError('gate model has invalid cascade thresholds (keep-rate -> [stage 1, stage 2], each in 0..1)');
+  for (let i = 1; i < rows.length; i++) {
+    const [a, b] = [rows[i - 1][1] as number[], rows[i][1] as number[]];
+    if (b[0] > a[0] || b[1] > a[1]) throw new GateModelError(`gate model's cascade thresholds are not nested at keep-rate ${rows[i][0]}`);
+  }
+  return t as CascadeTable;
+}
+
+/** The cascade's pair for a keep-rate: the smallest stored level at or above the request (never keep fewer). */
+export function cascadeThreshold(t: CascadeTable, keepRate: number): [number, number] {
+  if (keepRate >= 1) return [0, 0];
+  let best = Infinity, pair: [number, number] = [0, 0];
+  for (const [k, v] of Object.entries(t)) {
+    const keep = Number(k);
+    if (keep >= keepRate - 1e-9 && keep < best) { best = keep; pair = v; }
+  }
+  return pair;
 }
 
 /** The threshold for a keep-rate: the smallest stored keep-rate at or above the request (never keep fewer). */

@@ -1,11 +1,12 @@
 // trainGate(): events in, gate model out. For each stage it fits the candidate models (logistic regression, small
 // boosted trees, their blend; with several users also variants that weight every user the same) on grouped folds
 // — by user when there are several users, by time blocks otherwise — keeps the one with the best held-out AUC, sets
-// the keep-rate thresholds from its held-out scores, and refits it on everything. Training runs in the server or
-// the CLI, never in the extension host.
+// the keep-rate thresholds from the held-out scores (per stage, and for the cascade of both: cascade.ts), and refits
+// it on everything. Training runs in the server or the CLI, never in the extension host.
 import type { SuggestionEvent } from '../../../common/events';
 import { FEATURE_VERSION, featureNames, STAGE1_FEATURES, STAGE2_FEATURES, type Stage } from '../../../common/gate/features';
 import { MODEL_FORMAT, MODEL_VERSION, type GateModel, type GbtParams, type LogRegParams, type StageModel } from '../../../common/gate/model';
+import { fitCascade } from './cascade';
 import { buildExamples, type Examples } from './examples';
 import { fitGbt, predictGbt, type GbtOptions } from './gbt';
 import { fitLogReg, predictLogReg } from './logreg';
@@ -108,7 +109,9 @@ function predictPart(p: Part, x: Float64Array, d: number): Float64Array {
   return p.kind === 'logreg' ? predictLogReg(p, x, d) : predictGbt(p, x, d);
 }
 
-function trainStage(stage: Stage, ex: Examples, names: readonly string[], candidates: Candidate[], fold: number[], oneFold: boolean): StageModel {
+interface StageFit { model: StageModel; oof: Float64Array; testRows: number[] }
+
+function trainStage(stage: Stage, ex: Examples, names: readonly string[], candidates: Candidate[], fold: number[], oneFold: boolean): StageFit {
   const all = featureNames(stage);
   const cols = names.map((nm) => {
     const i = all.indexOf(nm);
@@ -169,7 +172,7 @@ function trainStage(stage: Stage, ex: Examples, names: readonly string[], candid
   // with one large held-out fold the model fitted on the other four fifths is kept: refitting would cost a
   // second fit for little gain, and its thresholds are exactly calibrated on the held-out scores
   const params = oneFold ? best.last : fit(best.c, x, d, ex.y, weightsOf(best.c));
-  return {
+  const model: StageModel = {
     stage,
     features: [...names],
     params,
@@ -179,6 +182,17 @@ function trainStage(stage: Stage, ex: Examples, names: readonly string[], candid
       candidates: Object.fromEntries(scored.map((s) => [s.c.name, round(s.auc)])),
     },
   };
+  return { model, oof: best.oof, testRows };
+}
+
+/** Groups for the cascade's confidence bound: the held-out rows' users when there are at least 3 of them, else
+ * 10 blocks of consecutive time (one user: how much the kept share moves from one stretch of work to the next). */
+function boundGroups(ex: Examples, rows: number[]): string[] {
+  if (new Set(rows.map((i) => ex.user[i])).size >= 3) return rows.map((i) => ex.user[i]);
+  const order = rows.map((_, k) => k).sort((a, b) => ex.ts[rows[a]] - ex.ts[rows[b]]);
+  const out = new Array<string>(rows.length);
+  order.forEach((k, r) => { out[k] = String(Math.floor((r * 10) / rows.length)); });
+  return out;
 }
 
 const round = (v: number) => (Number.isFinite(v) ? Math.round(v * 1e4) / 1e4 : v);
@@ -200,14 +214,19 @@ export function trainGate(events: SuggestionEvent[], opts: TrainOptions = {}): G
   const large = ex.n > LARGE_N;
   const candidates = opts.candidates ?? (large ? LARGE_CANDIDATES : DEFAULT_CANDIDATES);
   const fold = groupFolds(ex, opts.folds ?? 5);
+  const s1 = trainStage(1, ex, opts.stage1Features ?? STAGE1_FEATURES, candidates, fold, large);
+  const s2 = trainStage(2, ex, opts.stage2Features ?? STAGE2_FEATURES, candidates, fold, large);
+  // both stages hold out the same rows in the same order (the folds and their usable subset depend on labels only)
+  const cascade = fitCascade(s1.oof, s2.oof, s1.testRows.map((i) => ex.y[i]), boundGroups(ex, s1.testRows));
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     featureVersion: FEATURE_VERSION,
     createdAt: opts.createdAt ?? new Date().toISOString(),
     trainedOn: { decisions: ex.n, accepted, users: new Set(ex.user).size, withCode: mostlyWithCode(events) },
-    stage1: trainStage(1, ex, opts.stage1Features ?? STAGE1_FEATURES, candidates, fold, large),
-    stage2: trainStage(2, ex, opts.stage2Features ?? STAGE2_FEATURES, candidates, fold, large),
+    stage1: s1.model,
+    stage2: s2.model,
+    cascade: { thresholds: cascade.table, heldOut: { keptAccepted: round(cascade.heldOut.keptAccepted), keptAcceptedLow: round(cascade.heldOut.keptAcceptedLow), hiddenRejected: round(cascade.heldOut.hiddenRejected) } },
   };
 }
 
