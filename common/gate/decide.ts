@@ -15,6 +15,9 @@ export interface GateOptions {
   exploreRate?: number;
   /** Uniform [0,1) source; injectable for tests. */
   rng?: () => number;
+  /** Stage 2 of a suggestion stage 1 already chose to explore (shown below its threshold), with that propensity:
+   * it is shown whatever stage 2 says, so every shown suggestion has one propensity, 1 or the exploration share. */
+  exploring?: number;
 }
 
 export interface GateDecision {
@@ -56,7 +59,9 @@ export function decide(gate: CompiledGate, stage: Stage, input: GateInput, h: Ga
   const score = stage === 1 ? scoreStage1(gate, input, h) : scoreStage2(gate, input, h);
   if (opts.enabled === false) return { stage, show: true, score, threshold: 0, explore: false, propensity: 1 };
   const threshold = (stage === 1 ? gate.stage1 : gate.stage2).threshold(opts.keepRate ?? DEFAULT_KEEP_RATE);
-  if (score >= threshold) return { stage, show: true, score, threshold, explore: false, propensity: 1 };
+  if (opts.exploring !== undefined) return { stage, show: true, score, threshold, explore: true, propensity: opts.exploring };
+  // a score that cannot be computed (a poisoned event) hides nothing: the gate fails open
+  if (score >= threshold || Number.isNaN(score)) return { stage, show: true, score, threshold, explore: false, propensity: 1 };
   const rate = opts.exploreRate ?? DEFAULT_EXPLORE_RATE;
   const explore = rate > 0 && (opts.rng ?? Math.random)() < rate;
   return { stage, show: explore, score, threshold, explore, propensity: rate };

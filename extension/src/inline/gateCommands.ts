@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { GateCommands, type GateTrainResult } from '../../../common/protocol';
 import { CommandIds, defaultSaveUri } from '../commands';
+import type { KeepEstimate } from '../../../common/gate/correction';
 import type { ClientGate } from '../gate';
 
 export function registerGateCommands(client: LanguageClient, gate: ClientGate): vscode.Disposable[] {
@@ -36,16 +37,32 @@ export function registerGateCommands(client: LanguageClient, gate: ClientGate): 
   ];
 }
 
+/** How much of what this user would accept the gate keeps, as the correction estimates it from exploration. */
+export function keepRateText(k: KeepEstimate): { label: string; detail: string } {
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const asked = `asked ${pct(k.target)}`;
+  const level = Math.abs(k.level - k.target) < 1e-9 ? 'thresholds at the keep-rate asked' : `thresholds moved to the level for ${pct(k.level)}`;
+  if (k.explored < k.minExplored || !Number.isFinite(k.keep)) {
+    return { label: `$(graph) keep rate: not estimated yet (${asked})`, detail: `${k.explored} of ${k.minExplored} explored decisions needed before the gate adjusts to you; ${level}` };
+  }
+  return {
+    label: `$(graph) keep rate: about ${pct(k.keep)} of the suggestions you accept are shown (${asked})`,
+    detail: `90% sure it is between ${pct(k.low)} and ${pct(k.high)}; from ${k.explored} explored and ${k.accepted} accepted decisions; ${level}`,
+  };
+}
+
 async function showDecisions(gate: ClientGate): Promise<void> {
   const list = gate.decisions();
+  const keep = gate.state().keep;
   if (!list.length) {
-    void vscode.window.showInformationMessage(gate.ready ? 'Loopwise: the gate has not decided on any suggestion yet.' : 'Loopwise: no gate model yet; every suggestion is shown.');
+    void vscode.window.showInformationMessage(gate.ready ? `Loopwise: the gate has not decided on any suggestion yet.${keep ? ` ${keepRateText(keep).detail}.` : ''}` : 'Loopwise: no gate model yet; every suggestion is shown.');
     return;
   }
+  const head = keep ? [{ ...keepRateText(keep), description: '' }, { label: 'decisions', kind: vscode.QuickPickItemKind.Separator, description: '', detail: '' }] : [];
   const items = list.map((d) => ({
     label: `${d.show ? (d.explore ? '$(beaker) shown (exploring)' : '$(eye) shown') : d.stage === 1 ? '$(debug-step-over) skipped' : '$(eye-closed) hidden'}  ${d.preview || '(empty line)'}`,
     description: `stage ${d.stage}: score ${d.score.toFixed(3)} ${d.score >= d.threshold ? '>=' : '<'} threshold ${d.threshold.toFixed(3)}`,
     detail: new Date(d.ts).toLocaleTimeString(),
   }));
-  await vscode.window.showQuickPick(items, { title: 'Loopwise: last gate decisions (newest first)', matchOnDescription: true });
+  await vscode.window.showQuickPick([...head, ...items], { title: 'Loopwise: last gate decisions (newest first)', matchOnDescription: true });
 }

@@ -1,10 +1,11 @@
 // Status bar entry of the gate: on/off, the keep-rate, which model (shipped or trained on N of your decisions),
-// and a warning when inline suggestions cannot work (no model configured, endpoint failing). Click: the last
-// gate decisions with their scores.
+// the keep rate the gate estimates it holds for this user, and a warning when inline suggestions cannot work (no
+// model configured, endpoint failing). Click: the last gate decisions with their scores.
 import * as vscode from 'vscode';
 import type { CompletionStatusNotification } from '../../../common/protocol';
 import { CommandIds } from '../commands';
 import type { ClientGate } from '../gate';
+import { keepRateText } from './gateCommands';
 
 export class GateStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('loopwise.gate', vscode.StatusBarAlignment.Right, 100);
@@ -33,6 +34,7 @@ export class GateStatus implements vscode.Disposable {
     this.item.tooltip = [
       `Loopwise gate: ${s.enabled ? `on, keeps ${Math.round(s.keepRate * 100)}% of suggestions you would accept` : 'off, every suggestion is shown'}`,
       `Model: ${model}`,
+      ...(s.keep && s.enabled ? [keepRateText(s.keep).label.replace('$(graph) ', '')] : []),
       problem ? problem.message : 'Click to see the last gate decisions.',
     ].join('\n');
   }
