@@ -7,6 +7,8 @@ import { loadGateModel } from '../../../common/gate/model';
 import { scoreEvents } from './evaluate';
 import { seeded } from './gbt';
 import { auc, hideAtKeep } from './metrics';
+import { cascadeAt, replayOnline, type CascadeOperating } from './replay';
+import { DEFAULT_EXPLORE_RATE } from '../../../common/gate/decide';
 import { trainGate, type TrainOptions } from './train';
 
 export const BASELINE: TrainOptions = {
@@ -23,7 +25,12 @@ export interface LouoReport {
   accepted: number;
   folds: Fold[];
   /** All held-out scores pooled (each user's scores come from a model that never saw that user). */
-  pooled: Figures & { baseline: Figures; atTrainedThreshold95: { keptAccepted: number; hiddenRejected: number; skippedAtStage1: number } };
+  pooled: Figures & {
+    baseline: Figures; atTrainedThreshold95: { keptAccepted: number; hiddenRejected: number; skippedAtStage1: number };
+    /** Both stages one after the other at the trained cascade thresholds for 0.95, and with the per-user
+     * correction replayed at the default exploration share (replay.ts). */
+    cascade95: CascadeOperating; online95: CascadeOperating & { explored: number; usersMoved: number };
+  };
   /** Mean over folds with both outcomes. */
   meanFoldAuc: { stage2: number; stage1: number; baseline: number };
   /** 95% intervals from resampling whole users (1000 draws): how much of a difference is noise. */
@@ -46,6 +53,8 @@ export function leaveOneUserOut(events: SuggestionEvent[], opts: TrainOptions = 
   const folds: Fold[] = [];
   const all = { s1: [] as number[], s2: [] as number[], b1: [] as number[], b2: [] as number[], y: [] as number[], u: [] as number[] };
   let kept = 0, acc = 0, hidden = 0, rej = 0, skipped = 0;
+  // cascade counts: at the stored thresholds [kept, hidden, skipped], and replayed online, plus explored and moved
+  const cas = [0, 0, 0], onl = [0, 0, 0, 0, 0];
   for (const user of users) {
     const train = events.filter((e) => e.user !== user);
     const test = events.filter((e) => e.user === user);
@@ -62,6 +71,10 @@ export function leaveOneUserOut(events: SuggestionEvent[], opts: TrainOptions = 
     };
     folds.push(fold);
     onFold?.(fold);
+    const fa = fold.accepted, fr = fold.decisions - fold.accepted;
+    const c = cascadeAt(gate, s, 0.95), o = replayOnline(gate, s, 0.95, DEFAULT_EXPLORE_RATE);
+    [c.keptAccepted * fa, c.hiddenRejected * fr, c.skippedAtStage1 * fr].forEach((v, k) => { cas[k] += v || 0; });
+    [o.keptAccepted * fa, o.hiddenRejected * fr, o.skippedAtStage1 * fr, o.explored, o.usersMoved].forEach((v, k) => { onl[k] += v || 0; });
     const t2 = gate.stage2.threshold(0.95), t1 = gate.stage1.threshold(0.95);
     for (let i = 0; i < s.y.length; i++) {
       all.s1.push(s.stage1[i]); all.s2.push(s.stage2[i]); all.b1.push(b.stage1[i]); all.b2.push(b.stage2[i]); all.y.push(s.y[i]); all.u.push(folds.length - 1);
@@ -77,6 +90,11 @@ export function leaveOneUserOut(events: SuggestionEvent[], opts: TrainOptions = 
       ...figures(all.s1, all.s2, all.y),
       baseline: figures(all.b1, all.b2, all.y),
       atTrainedThreshold95: { keptAccepted: r4(kept / (acc || 1)), hiddenRejected: r4(hidden / (rej || 1)), skippedAtStage1: r4(skipped / (rej || 1)) },
+      cascade95: { keptAccepted: r4(cas[0] / (acc || 1)), hiddenRejected: r4(cas[1] / (rej || 1)), skippedAtStage1: r4(cas[2] / (rej || 1)) },
+      online95: {
+        keptAccepted: r4(onl[0] / (acc || 1)), hiddenRejected: r4(onl[1] / (rej || 1)), skippedAtStage1: r4(onl[2] / (rej || 1)),
+        explored: r4(onl[3]), usersMoved: r4(onl[4] / (folds.length || 1)),
+      },
     },
     meanFoldAuc: { stage2: mean(folds.map((f) => f.auc)), stage1: mean(folds.map((f) => f.stage1.auc)), baseline: mean(folds.map((f) => f.baseline.auc)) },
     userBootstrap95: bootstrap(all, folds.length),
