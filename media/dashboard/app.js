@@ -1,5 +1,6 @@
 // Loopwise collector dashboard: fetches the team's aggregates from /dashboard/data and draws them with
-// chart.js (loaded before this file as the UMD global `Chart`). Acceptance rate = accepted / decided.
+// chart.js (loaded before this file as the UMD global `Chart`). Acceptance rate = accepted / decided. The keep
+// tile: the share of would-be-accepted completions the gate showed, estimated from exploration, with its interval.
 /* global Chart, document, fetch, window */
 'use strict';
 
@@ -15,19 +16,26 @@ function chart(id, config) {
 function tiles(d) {
   const gateSum = (k) => d.gate.overTime.reduce((s, r) => s + r[k], 0);
   const rate = pct(d.totals.accepted, d.totals.rejected);
+  const k = d.gate.keep;
+  const p1 = (x) => Math.round(x * 1000) / 10 + ' %';
+  const keep = k.keep === null ? ['–', `not estimated yet: no explored decision (would-be-hidden suggestion shown anyway) has an outcome`]
+    : [p1(k.keep), `90% interval ${p1(k.low)} to ${p1(k.high)}, from ${k.explored} explored decisions (${k.exploredAccepted} accepted) and ${k.keptAccepted} accepted suggestions the gate showed`];
   const items = [
     ['Events', d.totals.events], ['Users', d.totals.users], ['Suggestions shown', d.totals.shown],
     ['Acceptance rate', rate === null ? '–' : rate + ' %'], ['Requests skipped', gateSum('skipped')], ['Suggestions hidden', gateSum('suppressed')],
+    ['Accepted suggestions kept by the gate (estimated)', keep[0], keep[1]],
   ];
   const root = document.getElementById('tiles');
-  for (const [label, value] of items) {
+  for (const [label, value, detail] of items) {
     const div = document.createElement('div');
     div.className = 'tile';
+    if (detail) { div.id = 'tile-keep'; div.title = detail; }
     const b = document.createElement('b');
     b.textContent = String(value);
     const span = document.createElement('span');
     span.textContent = label;
     div.append(b, span);
+    if (detail) { const small = document.createElement('small'); small.textContent = detail; div.append(small); }
     root.append(div);
   }
 }
