@@ -47,6 +47,19 @@ describe('lsp/settings', () => {
     assert.match(logged.join('\n'), /loopwise\.runOnSave should be a boolean.*loopwise\.testTimeoutSeconds should be a positive number/);
   });
 
+  it('keeps 0 where the schema allows it (a teacher\'s hints.alpha 0) and still refuses it elsewhere', async () => {
+    const logged: string[] = [];
+    const { connection } = fakeConnection(() => ({ hints: { alpha: 0, beta: 0 }, testTimeoutSeconds: 0 }));
+    const store = new SettingsStore(connection, (m) => logged.push(m));
+    store.initialize(true, undefined);
+    store.initialized();
+    const s = await store.get();
+    assert.deepStrictEqual(s.hints, { alpha: 0, beta: 0 });
+    assert.strictEqual(s.testTimeoutSeconds, defaultSettings.testTimeoutSeconds);
+    assert.match(logged.join('\n'), /loopwise\.testTimeoutSeconds should be a positive number/);
+    assert.doesNotMatch(logged.join('\n'), /hints/);
+  });
+
   it('asks nothing before the client\'s initialized notification, then answers the reads that waited', async () => {
     const { connection, asked } = fakeConnection(() => ({ events: { privacy: 'noCode' } }));
     const store = new SettingsStore(connection, () => undefined);

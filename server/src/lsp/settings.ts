@@ -5,6 +5,11 @@
 // No request goes out before the client's `initialized`: clients register their handler only then.
 import { Emitter, type Connection, type Event } from 'vscode-languageserver/node';
 import { defaultSettings, type LoopwiseSettings } from '../../../common/protocol';
+import manifest from '../../../package.json';
+
+// The declared minimums: 0 is a real choice for some settings (hints.alpha / beta), not a missing value.
+const minimums = new Map(Object.entries(manifest.contributes.configuration.properties as Record<string, { minimum?: number }>)
+  .map(([key, p]) => [key, p.minimum]));
 
 export class SettingsStore {
   private readonly cache = new Map<string, Promise<LoopwiseSettings>>();
@@ -73,7 +78,8 @@ export class SettingsStore {
   }
 }
 
-/** `raw` laid over `defaults`, keeping only values of the default's type (numbers: finite and > 0). */
+/** `raw` laid over `defaults`, keeping only values of the default's type (numbers: finite and > 0, or 0 where
+ *  package.json declares minimum 0). */
 export function mergeChecked(defaults: unknown, raw: unknown, path: string, problems: string[]): unknown {
   if (raw === undefined || raw === null) return structuredClone(defaults);
   if (isRecord(defaults)) {
@@ -86,8 +92,9 @@ export function mergeChecked(defaults: unknown, raw: unknown, path: string, prob
     return out;
   }
   if (typeof defaults === 'number') {
-    if (typeof raw === 'number' && Number.isFinite(raw) && raw > 0) return raw;
-    problems.push(`${path} should be a positive number`);
+    const minimum = minimums.get(path);
+    if (typeof raw === 'number' && Number.isFinite(raw) && (raw > 0 || (minimum !== undefined && raw >= minimum))) return raw;
+    problems.push(`${path} should be a ${minimum === 0 ? 'number from 0' : 'positive number'}`);
     return defaults;
   }
   if (typeof raw !== typeof defaults) {
