@@ -102,7 +102,8 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
       const early = timed(search({ ...common, lines: rankedLines(undefined, sources), mutationsOnly: true, signal: o.signal ? AbortSignal.any([o.signal, located.signal]) : located.signal }));
       localization = await locPromise;
       located.abort();
-      let outcome = await early;
+      // The early search is always stopped by the localization's arrival: that is no cancellation.
+      let outcome = { ...await early, cancelled: !!o.signal?.aborted };
       const lines = rankedLines(localization, sources);
       const open = () => !o.signal?.aborted && Date.now() < Math.min(deadline, more.until ?? Infinity);
       const add = (a: SearchOutcome, b: SearchOutcome): SearchOutcome => ({
