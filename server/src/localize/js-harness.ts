@@ -2,7 +2,8 @@
 // stands in for node:test's registration functions, runs each test with a time limit (vm timeouts
 // stop endless synchronous loops), and takes V8 precise block coverage between tests through the
 // inspector, so every test gets its own executed lines. It also collects the values that probes in
-// an instrumented copy report while a chosen failing test runs.
+// an instrumented copy report while a chosen failing test runs. ES module test files are imported, their
+// node:test resolved to the same stand-in through a module.register() resolve hook.
 
 export const jsHarnessFile = '_loopwise_harness.cjs';
 
@@ -77,6 +78,15 @@ Module._load = function (request, parent, isMain) {
   if (request === 'node:test' || request === 'test') return fakeTest;
   return realLoad.apply(this, arguments);
 };
+// ES modules: 'node:test' resolves to a module that re-exports the stand-in from this realm.
+globalThis.__lw_fakeTest = fakeTest;
+const fakeTestModule = 'data:text/javascript,' + encodeURIComponent('const t = globalThis.__lw_fakeTest; export default t; export const ' +
+  ['test', 'it', 'describe', 'suite', 'before', 'after', 'beforeEach', 'afterEach', 'mock', 'skip', 'todo', 'only'].map((k) => k + ' = t.' + k).join(', ') + ';');
+if (typeof Module.register === 'function') {
+  Module.register('data:text/javascript,' + encodeURIComponent('export async function resolve(spec, context, next) { ' +
+    'if (spec === "node:test" || spec === "test") return { url: ' + JSON.stringify(fakeTestModule) + ', shortCircuit: true }; ' +
+    'return next(spec, context); }'));
+}
 
 const session = new inspector.Session();
 session.connect();
@@ -194,12 +204,23 @@ async function runTest(t) {
   return ctx.skipped;
 }
 
-function loadTests() {
+// Whether Node loads the file as an ES module: .mjs, or .js under a package.json with "type": "module".
+function isEsm(file) {
+  if (file.endsWith('.mjs')) return true;
+  if (!file.endsWith('.js')) return false;
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    try { return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).type === 'module'; } catch (e) { /* none here */ }
+  }
+  return false;
+}
+async function loadTests() {
   registry = [];
   for (const file of cfg.testFiles) {
     currentFile = file;
     suiteStack = [newSuite('')];
-    require(path.join(root, file));
+    // import(), not require(): Node 20.19 require()s an ES module without the resolve hook.
+    if (isEsm(path.join(root, file))) await import(pathToFileURL(path.join(root, file)).href);
+    else require(path.join(root, file));
   }
 }
 
@@ -230,7 +251,7 @@ function failure(error) {
 }
 
 async function observe() {
-  loadTests();
+  await loadTests();
   // Source code that test files run while loading (e.g. computing expected values) counts for every test.
   if (cfg.coverage) emit({ kind: 'load', test: '', lines: coveredLines() });
   await runAll((t, status, error) => {

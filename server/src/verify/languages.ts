@@ -33,7 +33,7 @@ export async function startWorker(language: 'python' | 'javascript', scratch: Sc
   }
   const node = findNode();
   place.readOnly.push(...node.paths);
-  return new WorkerProcess(place, node.executable, ['--max-old-space-size=1024', '-e', NODE_WORKER, scratch.workspace], { ...env, ...node.env });
+  return new WorkerProcess(place, node.executable, ['--max-old-space-size=1024', '--experimental-vm-modules', '-e', NODE_WORKER, scratch.workspace], { ...env, ...node.env });
 }
 
 const hypothesis = new WeakMap<Scratch, Promise<boolean>>();

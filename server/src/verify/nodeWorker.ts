@@ -1,9 +1,12 @@
-// Source of the warm JavaScript verification worker, run as `node -e <source> <root>` inside the sandbox.
-// Per candidate it builds a fresh CommonJS module registry (candidate sources served from memory), loads
-// the node:test files through a small node:test-compatible shim and runs the requested tests, each under
-// a V8 execution timeout; timers and globals a candidate leaves behind are cleared before the next one.
+// Source of the warm JavaScript verification worker, run as `node --experimental-vm-modules -e <source> <root>`
+// inside the sandbox. Per candidate it builds a fresh module registry, CommonJS and ES modules (nodeEsm.ts),
+// candidate sources served from memory, loads the node:test files through a small node:test-compatible shim
+// and runs the requested tests, each under a V8 execution timeout; timers and globals a candidate leaves
+// behind are cleared before the next one.
 // A behaviour request compares candidates' exported source functions with the original's on the arguments
 // the tests pass them and on inputs derived from those (see compareBehaviour).
+import { NODE_ESM } from './nodeEsm';
+
 export const NODE_WORKER = String.raw`
 'use strict';
 const fs = require('fs'), path = require('path'), vm = require('vm'), Module = require('module'), assert = require('assert');
@@ -44,11 +47,12 @@ function compileFile(file, override) {
   return fn;
 }
 function resolveLocal(base) {
-  for (const c of [base, base + '.js', base + '.cjs', base + '.json', path.join(base, 'index.js')]) {
+  for (const c of [base, base + '.js', base + '.cjs', base + '.mjs', base + '.json', path.join(base, 'index.js')]) {
     try { if (fs.statSync(c).isFile()) return c; } catch (e) { /* try next */ }
   }
   throw new Error("Cannot find module '" + base + "'");
 }
+${NODE_ESM}
 
 // One candidate's module world.
 function makeWorld(overrides, shim) {
@@ -58,6 +62,7 @@ function makeWorld(overrides, shim) {
     const module = { exports: {}, filename: file, id: file, loaded: false };
     cache.set(file, module);
     if (file.endsWith('.json')) { module.exports = JSON.parse(overrides[file] !== undefined ? overrides[file] : fs.readFileSync(file, 'utf8')); return module.exports; }
+    if (isEsm(file)) { cache.delete(file); throw Object.assign(new Error('require() of ES Module ' + file + ' not supported'), { code: 'ERR_REQUIRE_ESM' }); }
     const fn = compileFile(file, overrides[file]);
     fn.call(module.exports, module.exports, makeRequire(path.dirname(file)), module, file, path.dirname(file));
     module.loaded = true;
@@ -75,6 +80,8 @@ function makeWorld(overrides, shim) {
     req.resolve = (spec) => resolveLocal(path.resolve(dir, spec));
     return req;
   }
+  // ES modules of this world (test files, and what they import) load through load.importFile(file, ms).
+  load.importFile = makeEsmLoader(overrides, shim, load).importFile;
   return load;
 }
 
@@ -191,12 +198,15 @@ async function runTest(t, ms) {
   }
 }
 
-function collect(overrides, ms, errors) {
+async function collect(overrides, ms, errors) {
   const registry = [];
   for (const file of testFiles) {
     const load = makeWorld(overrides, makeShim(registry, file));
-    try { runSync(() => load(file), ms * 4); } catch (e) {
-      errors.push({ id: path.relative(ROOT, file).split(path.sep).join('/'), message: String(e && e.stack || e).slice(0, 2000), timedOut: !!(e && e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') });
+    try {
+      if (isEsm(file)) await load.importFile(file, ms * 4);
+      else runSync(() => load(file), ms * 4);
+    } catch (e) {
+      errors.push({ id: path.relative(ROOT, file).split(path.sep).join('/'), message: String(e && e.stack || e).slice(0, 2000), timedOut: !!(e && (e.timedOut || e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT')) });
     }
   }
   return registry;
@@ -278,7 +288,7 @@ async function compareBehaviour(req) {
   };
   try {
     const asked = new Set(spec.asked || []);
-    const registry = collect({}, ms, []);
+    const registry = await collect({}, ms, []);
     registry.sort((a, b) => Number(asked.has(a.id)) - Number(asked.has(b.id)));
     let budget = req.timeoutMs || 10000;
     for (const t of registry) {
@@ -354,7 +364,9 @@ async function handle(req) {
   const overrides = {};
   for (const [rel, src] of Object.entries(req.files || {})) {
     const file = path.join(ROOT, rel);
-    try { vm.compileFunction(src, PARAMS, { filename: file }); } catch (e) { return { id: req.id, status: 'invalid', message: String(e.message), tests: [] }; }
+    try {
+      if (isEsm(file)) checkModule(src, file); else vm.compileFunction(src, PARAMS, { filename: file });
+    } catch (e) { return { id: req.id, status: 'invalid', message: String(e.message), tests: [] }; }
     overrides[file] = src;
   }
   if (req.behaviour) return compareBehaviour(req);
@@ -364,7 +376,7 @@ async function handle(req) {
   const out = [];
   PROBE.mode = req.probe || null;
   try {
-    const registry = collect(overrides, ms, errors);
+    const registry = await collect(overrides, ms, errors);
     for (const e of errors) out.push({ id: e.id, status: e.timedOut ? 'timedOut' : 'error', ms: 0 });
     const rank = new Map((req.order || []).map((id, i) => [id, i]));
     registry.sort((a, b) => (rank.has(a.id) ? rank.get(a.id) : 1e9) - (rank.has(b.id) ? rank.get(b.id) : 1e9));
@@ -393,10 +405,10 @@ async function handle(req) {
 }
 
 const startErrors = [];
-const startTests = collect({}, 2000, startErrors).map((t) => t.id);
-cleanup();
-send({ ready: true, tests: startTests, collectErrors: startErrors.map((e) => ({ id: e.id, message: e.message })) });
-let queue = Promise.resolve();
+let queue = collect({}, 2000, startErrors).then((registry) => {
+  cleanup();
+  send({ ready: true, tests: registry.map((t) => t.id), collectErrors: startErrors.map((e) => ({ id: e.id, message: e.message })) });
+});
 let buf = '';
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk) => {
