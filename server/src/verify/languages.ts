@@ -7,8 +7,10 @@ import type { Scratch } from '../run/scratch';
 import { scrubbedEnv } from '../run/env';
 import { listFiles } from '../run/files';
 import { findNode, findPython } from '../run/toolchain';
+import { inspectProject } from '../run/detect';
 import { NODE_WORKER } from './nodeWorker';
 import { PYTHON_WORKER } from './pythonWorker';
+import { VITEST_WORKER } from './vitestWorker';
 import { WorkerProcess } from './worker';
 
 export class ToolMissing extends Error {}
@@ -33,6 +35,10 @@ export async function startWorker(language: 'python' | 'javascript', scratch: Sc
   }
   const node = findNode();
   place.readOnly.push(...node.paths);
+  const project = await inspectProject(scratch.root);
+  if (project.framework === 'vitest' && project.runner) {
+    return new WorkerProcess(place, node.executable, ['--input-type=module', '-e', VITEST_WORKER, scratch.workspace, project.runner], { ...env, ...node.env });
+  }
   return new WorkerProcess(place, node.executable, ['--max-old-space-size=1024', '--experimental-vm-modules', '-e', NODE_WORKER, scratch.workspace], { ...env, ...node.env });
 }
 
