@@ -1,6 +1,7 @@
 // The environment a sandboxed child gets: the parent's, minus anything that looks like a secret
 // (API keys, tokens, passwords, cloud credentials) or an editor IPC handle, with HOME/TMPDIR moved
-// into the scratch folder. API keys must never reach user code, its output, or a log.
+// into the scratch folder (the sandbox hides the real ones). API keys must never reach user code, its
+// output, or a log.
 
 const secretName = [
   /(^|_)(API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIALS?|AUTH|SESSION|COOKIE|PRIVATE)(_|$)/i,
@@ -43,7 +44,7 @@ export function scrubbedEnv(
   env.LANG = env.LANG || 'C.UTF-8';
   env.PYTHONDONTWRITEBYTECODE = '1';
   env.PYTHONIOENCODING = 'utf-8';
-  env.NO_COLOR = '1';
-  env.FORCE_COLOR = '0';
+  // Nothing else is added: colour settings (NO_COLOR, FORCE_COLOR) and the like are the user's, as under
+  // the project's own runner, and tests of them must see what that runner gives them.
   return { ...env, ...extra };
 }
