@@ -35,8 +35,9 @@ function missingNatives(dir) {
   return NATIVE_FILES.filter((f) => !existsSync(join(vscodeDir(dir), 'node_modules', f)));
 }
 
-// What code-server's install builds its native modules with (node-gyp), and @vscode/ripgrep's stand-in.
-const DEBIAN_PACKAGES = [
+/** [package, is it present] pairs: what code-server's install builds its native modules with (node-gyp),
+ *  and the rg that stands in for @vscode/ripgrep's download. */
+export const CODE_SERVER_PACKAGES = [
   ['ripgrep', () => onPath('rg')],
   ['libkrb5-dev', () => existsSync('/usr/include/krb5.h') || existsSync('/usr/include/krb5/krb5.h')],
   ['g++', () => onPath('g++')],
@@ -48,33 +49,33 @@ function onPath(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** The Debian packages that installing code-server needs and this machine lacks. */
-export function missingDebianPackages() {
-  return DEBIAN_PACKAGES.filter(([, present]) => !present()).map(([name]) => name);
-}
-
 /**
- * Installs the missing Debian packages when running as root; otherwise throws an error whose last line is
- * the one command to run. Only when code-server is not installed yet: a working install needs nothing more.
+ * Installs the packages of `wanted` that are missing when running as root; otherwise throws an error whose last
+ * line is the one command to run. `why` says what needs them, for that message.
  */
-function ensureDebianPackages(log) {
-  const major = Number(process.versions.node.split('.')[0]);
-  if (major !== 20) throw new Error(`code-server ${CODE_SERVER_VERSION} needs Node.js 20; this is ${process.version}.`);
-  const need = missingDebianPackages();
+export function ensureDebianPackages(wanted, why, log = console.log) {
+  const missing = () => [...new Set(wanted.filter(([, present]) => !present()).map(([name]) => name))];
+  const need = missing();
   if (!need.length) return;
   const command = `apt-get install -y --no-install-recommends ${need.join(' ')}`;
   if (process.getuid?.() !== 0) {
-    throw new Error(`installing code-server (the VS Code it runs) builds native modules and needs Debian packages this machine lacks: ${need.join(', ')}. Install them, then run again:\n\n  sudo ${command}\n`);
+    throw new Error(`${why}: this machine lacks the Debian packages ${need.join(', ')}. Install them, then run again:\n\n  sudo ${command}\n`);
   }
-  if (!onPath('apt-get')) throw new Error(`code-server needs ${need.join(', ')} and this is not a Debian-like system (no apt-get): install them with its package manager.`);
-  log(`Installing the Debian packages code-server needs: ${need.join(' ')}...`);
+  if (!onPath('apt-get')) throw new Error(`${why}: missing ${need.join(', ')}, and this is not a Debian-like system (no apt-get): install them with its package manager.`);
+  log(`Installing Debian packages: ${need.join(' ')}...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...need]]) {
     const r = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env });
     if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${r.status}).`);
   }
-  const still = missingDebianPackages();
+  const still = missing();
   if (still.length) throw new Error(`still missing after apt-get: ${still.join(', ')}`);
+}
+
+/** Whether code-server is installed completely (its install scripts really ran). */
+export function codeServerInstalled() {
+  const dir = codeServerDir();
+  return existsSync(join(vscodeDir(dir), 'out', 'server-main.js')) && missingNatives(dir).length === 0;
 }
 
 /**
@@ -84,9 +85,11 @@ function ensureDebianPackages(log) {
 export function ensureCodeServer({ log = console.log } = {}) {
   const dir = codeServerDir();
   const serverMain = join(vscodeDir(dir), 'out', 'server-main.js');
-  if (existsSync(serverMain) && missingNatives(dir).length === 0) return { dir, serverMain };
+  if (codeServerInstalled()) return { dir, serverMain };
 
-  ensureDebianPackages(log);
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major !== 20) throw new Error(`code-server ${CODE_SERVER_VERSION} needs Node.js 20; this is ${process.version}.`);
+  ensureDebianPackages(CODE_SERVER_PACKAGES, 'installing code-server (the VS Code it runs) builds native modules', log);
   log(`Installing code-server ${CODE_SERVER_VERSION} into ${dir} (once; about a minute)...`);
   rmSync(dir, { recursive: true, force: true });
   const tmp = join(dir, 'tmp');

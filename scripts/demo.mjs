@@ -1,13 +1,14 @@
 // `npm run demo`: a real VS Code (code-server) on 127.0.0.1 with Loopwise installed from a freshly packed
 // .vsix and a scratch copy of demo/ (small buggy Python and JavaScript projects). Prints the URL to open
-// and runs until Ctrl-C. Options: --port N (default 8080, or a free one when 8080 is taken).
+// and runs until Ctrl-C. Options: --port N (default 8080, or a free one when 8080 is taken). Installs the
+// Debian packages it needs as root; as a normal user it says the one sudo command to run first.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensureCodeServer, freePort, installVsix, startServer } from './code-server.mjs';
+import { CODE_SERVER_PACKAGES, codeServerInstalled, ensureCodeServer, ensureDebianPackages, freePort, installVsix, startServer } from './code-server.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -26,8 +27,15 @@ const preferredPort = Number(options.port);
 if (!Number.isInteger(preferredPort) || preferredPort < 1 || preferredPort > 65535) fail(`--port must be a TCP port number, not "${options.port}"`);
 if (!existsSync(join(repo, 'dist/extension.js'))) fail('dist/extension.js is missing: run `npm run build` first (npm run demo does).');
 
+// One list, so a normal user gets one sudo line: code-server's build tools (first run only), and pytest,
+// which the demo's Python projects are tested with.
+const demoPackages = [
+  ...(codeServerInstalled() ? [] : CODE_SERVER_PACKAGES),
+  ['python3-pytest', () => spawnSync('python3', ['-c', 'import pytest'], { stdio: 'ignore' }).status === 0],
+];
 let serverMain;
 try {
+  ensureDebianPackages(demoPackages, 'the demo needs code-server (its install builds native modules) and pytest (for its Python projects)');
   ({ serverMain } = ensureCodeServer());
 } catch (err) {
   fail(err.message);

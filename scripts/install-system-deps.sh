@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs Debian packages (as root), skipping what is already there. Groups, all by default:
 #   build   python3, make, g++: npm ci builds better-sqlite3 with them when it cannot download its prebuilt binary
-#   demo    ripgrep, libkrb5-dev (+ build): code-server's install (npm run demo installs these itself as root)
-#   test    chromium (headless VS Code and dashboard tests), bubblewrap (test sandbox), python3-pytest when no
-#           pytest is importable, postgresql (collector storage tests), and the demo group
+#   demo    ripgrep, libkrb5-dev (+ build): code-server's install; python3-pytest when no pytest is importable
+#           (the demo's Python projects). npm run demo installs these itself as root
+#   test    chromium (headless VS Code and dashboard tests), bubblewrap (test sandbox), postgresql (collector
+#           storage tests), and the demo group
 # Usage: bash scripts/install-system-deps.sh [build|demo|test|chromium]...
 set -euo pipefail
 groups=("$@")
@@ -22,6 +23,7 @@ add_demo() {
   add_build
   want ripgrep command -v rg
   want libkrb5-dev test -e /usr/include/krb5.h
+  want python3-pytest python3 -c 'import pytest'
 }
 for g in "${groups[@]}"; do
   case "$g" in
@@ -32,7 +34,6 @@ for g in "${groups[@]}"; do
       add_demo
       want chromium command -v chromium
       want bubblewrap command -v bwrap
-      want python3-pytest python3 -c 'import pytest'
       want postgresql command -v pg_ctlcluster
       ;;
     *) echo "unknown group '$g' (build, demo, test or chromium)" >&2; exit 2 ;;
