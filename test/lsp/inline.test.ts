@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InitializeResult, InlineCompletionList } from 'vscode-languageserver-protocol';
 import type { SuggestionEvent } from '../../common/events';
-import { newHistory, scoreStage1, scoreStage2, thresholdFor } from '../../common/gate/index';
+import { newHistory, scoreStage1, scoreStage2 } from '../../common/gate/index';
 import { GateCommands, Methods, type GateDecisionRecord, type GateModelNotification } from '../../common/protocol';
 import { loadDefaultGate } from '../../server/src/gate/default';
 import { ClientGate } from '../../extension/src/gate';
@@ -184,7 +184,7 @@ describe('lsp: inline completion', function () {
     assert.equal(fake!.generations().length, 0);
     assert.equal(skipped[0].gate?.stage, 1);
     assert.ok(skipped[0].gate!.score < skipped[0].gate!.threshold);
-    assert.equal(skipped[0].gate!.threshold, thresholdFor(defaultGate().stage1, 0.8));
+    assert.equal(skipped[0].gate!.threshold, loadDefaultGate().stage1.threshold(0.8));
   });
 
   it("rebuilds the gate's user history from the stored events after a restart, and sends it to the client", async () => {

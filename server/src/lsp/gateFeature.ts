@@ -4,13 +4,15 @@
 // startup it rebuilds the user's history from the most recent stored events, and sends it with the first model
 // so the client continues from it too; a saved model this build cannot load (an upgrade changed the features) is
 // replaced by a training at startup rather than after N new decisions. For clients that do not gate themselves
-// it also decides here, with the same common/gate code, and remembers the last decisions for the "show
-// decisions" command.
+// it also decides here, with the same common/gate code (one exploration draw per suggestion, thresholds at the
+// user's keep-rate correction, learnt from the outcomes of what it showed), and remembers the last decisions for
+// the "show decisions" command.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import { isDecision, redactEvent, type SuggestionEvent } from '../../../common/events';
-import { decide, loadGateModel, newHistory, observe, type CompiledGate, type GateDecision, type GateHistory, type GateInput, type GateModel } from '../../../common/gate/index';
+import { KeepCorrection, requiredLevel } from '../../../common/gate/correction';
+import { decide, loadGateModel, newHistory, observe, outcomeOf, type CompiledGate, type GateDecision, type GateHistory, type GateInput, type GateModel } from '../../../common/gate/index';
 import { GateCommands, Methods, type GateDecisionRecord, type GateHistoryState, type GateModelNotification, type GateSettings, type GateTrainResult } from '../../../common/protocol';
 import { loadDefaultGate } from '../gate/default';
 import type { EventsFeature } from './eventsFeature';
@@ -20,6 +22,8 @@ import { trainInWorker } from './gateTraining';
 
 const MODEL_FILE = 'gate-model.json';
 const KEEP_DECISIONS = 50;
+/** Suggestions decided here and waiting for their outcome (scores and the propensity they were shown with). */
+const PENDING = 64;
 
 export class GateFeature implements Feature {
   readonly name = 'gate';
@@ -29,6 +33,8 @@ export class GateFeature implements Feature {
   /** The saved model did not load (e.g. made by an older version): train once the client is connected. */
   private unloadable = false;
   private readonly decisions: GateDecisionRecord[] = [];
+  private correction: KeepCorrection | undefined;
+  private readonly pending = new Map<string, { s1: number; s2: number; explore?: number; shown: boolean }>();
   /** Decisions since the last training started. */
   private sinceTraining = 0;
   private training = false;
@@ -60,7 +66,19 @@ export class GateFeature implements Feature {
   async decide(stage: 1 | 2, event: SuggestionEvent, uri: string, preview: string): Promise<GateDecision> {
     const settings = await this.settings(uri);
     const input: GateInput = redactEvent(event, this.events.privacy);
-    const d = decide(this.required(), stage, input, this.history, { enabled: settings.enabled, keepRate: settings.keepRate, exploreRate: settings.exploreRate, rng: this.rng });
+    const gate = this.required();
+    this.correction ??= new KeepCorrection(gate.levels, settings.keepRate);
+    if (this.correction.estimate().target !== settings.keepRate) this.correction.reset(gate.levels, settings.keepRate);
+    const p = this.pending.get(event.sid);
+    const exploring = stage === 2 ? p?.explore : undefined;
+    const d = decide(gate, stage, input, this.history, { enabled: settings.enabled, keepRate: this.correction.level, exploreRate: settings.exploreRate, rng: this.rng, exploring });
+    if (stage === 1 && d.show) {
+      this.pending.set(event.sid, { s1: d.score, s2: NaN, explore: d.explore ? d.propensity : undefined, shown: false });
+      if (this.pending.size > PENDING) this.pending.delete(this.pending.keys().next().value!);
+    } else if (stage === 2 && p) {
+      if (d.show) Object.assign(p, { s2: d.score, explore: d.explore ? d.propensity : undefined, shown: true });
+      else this.pending.delete(event.sid);
+    }
     this.decisions.push({ ts: event.ts, sid: event.sid, stage, show: d.show, score: d.score, threshold: d.threshold, explore: d.explore, preview });
     if (this.decisions.length > KEEP_DECISIONS) this.decisions.shift();
     return d;
@@ -91,6 +109,7 @@ export class GateFeature implements Feature {
       // the team's model arrived meanwhile: it stays in use (the saved model returns when it is turned off)
       if (this.source === 'team' && startedWith !== 'team') return { trained: true, decisions: model.trainedOn.decisions, message: `${message}; the team model stays in use` };
       this.gate = compiled;
+      this.modelChanged();
       this.source = 'trained';
       this.sendModel();
       return { trained: true, decisions: model.trainedOn.decisions, message };
@@ -107,6 +126,7 @@ export class GateFeature implements Feature {
   useTeamModel(model: GateModel | undefined): void {
     this.source = 'default';
     this.gate = model ? loadGateModel(model) : this.loadModel();
+    this.modelChanged();
     if (model) this.source = 'team';
     this.sendModel();
   }
@@ -117,6 +137,11 @@ export class GateFeature implements Feature {
 
   private onEvent(e: SuggestionEvent): void {
     observe(this.history, redactEvent(e, this.events.privacy));
+    const p = e.kind === 'completion' && outcomeOf(e.type) >= 0 ? this.pending.get(e.sid) : undefined;
+    if (p?.shown && this.gate && this.correction) {
+      this.pending.delete(e.sid);
+      this.correction.record({ required: requiredLevel(this.gate, p.s1, p.s2), propensity: p.explore ?? 1, accepted: outcomeOf(e.type) === 1 });
+    }
     if (e.kind !== 'completion' || !isDecision(e)) return;
     this.sinceTraining++;
     void this.settings().then(async (s) => {
@@ -128,6 +153,12 @@ export class GateFeature implements Feature {
       // too little data yet (or a failure): try again after the next N decisions rather than on every one
       if (!r.trained) this.sinceTraining -= counted;
     });
+  }
+
+  /** A new model: the correction moves to its levels (remembered outcomes keep their level), pending scores go. */
+  private modelChanged(): void {
+    if (this.gate && this.correction) this.correction.reset(this.gate.levels, this.correction.estimate().target);
+    this.pending.clear();
   }
 
   private async settings(uri?: string): Promise<GateSettings> {

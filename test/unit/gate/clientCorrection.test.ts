@@ -40,7 +40,7 @@ describe('client gate keep-rate correction', () => {
 
   it('explores a suggestion once: stage 1 exploring shows it at stage 2 too, with the same propensity', () => {
     let draw = 0.99;
-    const g = clientGate(0.02, () => draw, 0.8);
+    const g = clientGate(0.02, () => draw, 0.7);
     const weak: SuggestionEvent = { v: 1, id: 'w', ts: 0, user: 'u', kind: 'completion', type: 'shown', sid: 'w',
       ctx: { lang: 'python', prefix: 'x = ', docLen: 4, offset: 4 }, sug: { text: 'r', chars: 1, lines: 1, meanLogProb: -3, meanAltLogProb: -0.1 } };
     // a user who has just rejected many suggestions: stage 1 expects the next one rejected too
