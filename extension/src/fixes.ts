@@ -66,22 +66,39 @@ async function previewFix(contents: FixContents, args: PreviewFixArgs | undefine
     await vscode.commands.executeCommand('vscode.diff', original, fixed, `${name}: ${args.title}`, { preview: true });
   }
   void logFixEvent(args.sid, 'shown');
-  // Applied meanwhile from the light bulb (whose command logs the acceptance): the preview has served.
+  // One outcome per preview: applied (here, or from the light bulb, whose command logs it) or dismissed
+  // (the message closed, or every diff of the preview closed without applying).
+  let decided = false;
+  const reject = () => {
+    if (decided) return;
+    decided = true;
+    void logFixEvent(args.sid, 'rejected');
+  };
   const isApplied = () => args.files.every((f) => vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.uri)?.getText() === f.newText);
-  const watch = vscode.workspace.onDidChangeTextDocument(() => { if (isApplied()) void closePreview(shown); });
+  const ours = new Set(shown.map((u) => u.toString()));
+  const isOpen = () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputTextDiff && ours.has(t.input.modified.toString())));
+  const watches = [
+    vscode.workspace.onDidChangeTextDocument(() => {
+      if (decided || !isApplied()) return;
+      decided = true;
+      void closePreview(shown);
+    }),
+    vscode.window.tabGroups.onDidChangeTabs(() => { if (!isOpen()) reject(); }),
+  ];
   try {
     const choice = await vscode.window.showInformationMessage(args.title, { detail: args.detail ?? 'Every test passes with this change; test files are not edited.' }, 'Apply');
     if (choice !== 'Apply') {
-      void logFixEvent(args.sid, 'rejected');
+      reject();
       return false;
     }
     if (isApplied()) return true;
     if (!(await applyFix(args))) return false;
+    decided = true;
     void logFixEvent(args.sid, 'accepted');
     await closePreview(shown);
     return true;
   } finally {
-    watch.dispose();
+    for (const w of watches) w.dispose();
   }
 }
 

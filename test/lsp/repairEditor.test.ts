@@ -111,7 +111,10 @@ describe('LSP: verified fixes where the bug is, logged and recorded', function (
     assert.match(ended ?? '', /^fix search in project ended in \d+(\.\d)? s \((\d+) candidates? tried\): verified fix makes 2 tests pass: test_ascending, test_mixed, stats\.py:4 /);
     assert.strictEqual(Number(/\((\d+) candidate/.exec(ended!)![1]), result.candidatesTried, 'the output counts the candidates the result reports');
     const told = client.notifications.filter((n) => n.method === 'window/showMessage').map((n) => (n.params as { message: string }).message);
-    assert.ok(told.some((m) => /^Loopwise: found a verified fix in \d+(\.\d)? s \(\d+ candidates? tried\): makes 2 tests pass: test_ascending, test_mixed;/.test(m)), told.join('\n'));
+    const found = told.find((m) => m.startsWith('Loopwise: found a verified fix'));
+    assert.match(found ?? '', /^Loopwise: found a verified fix in \d+(\.\d)? s \(\d+ candidates? tried\): makes 2 tests pass: test_ascending, test_mixed( \(.+\))?; apply or preview it/, told.join('\n'));
+    // Several verified fixes: the message says how the chosen one was preferred.
+    if (result.preference) assert.ok(found!.includes(`(${result.preference.reason})`), found);
 
     const actions = await actionsAt(client, source, 3);
     assert.deepStrictEqual(titles(actions).map((t) => t.replace(/ \(.*/, '')), ['Apply verified fix', 'Preview verified fix']);

@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import type { Connection, PublishDiagnosticsParams } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Localization, SuspiciousLine } from '../../common/localize';
+import type { PreviewFixArgs } from '../../common/protocol';
 import type { RepairFix, RepairResult } from '../../common/repair';
 import { LayeredDiagnostics, suspiciousMessage } from '../../server/src/lsp/localizeDiagnostics';
 import { minimalEdit, repairActions, type ActionInput } from '../../server/src/lsp/repairActions';
@@ -104,6 +105,22 @@ describe('repair feature views', () => {
     const found = outcomeMessage(state(fix()).result!, 0.8).message;
     assert.equal(found, 'Loopwise: found a verified fix in 0.8 s (3 candidates tried): makes 2 tests pass: test_ascending, test_mixed; apply or preview it from the light bulb on a suspicious line.');
     assert.deepEqual(outcomeMessage({ ...r, status: 'syntaxError', message: 'stats.py:2 does not parse' }, 0.1), { warning: true, message: 'Loopwise: stats.py:2 does not parse' });
+  });
+
+  it('offers a partial fix as such, and says how the chosen fix was preferred', () => {
+    const base = state(undefined).result!;
+    const partial = { ...fix({ testsFixed: ['test_stats.py::test_ascending'] }), testsStillFailing: ['test_stats.py::test_mixed'], summary: 'makes 1 of 2 failing tests pass' };
+    const s: FolderRepair = { ...state(undefined), sid: 'fix-2', result: { ...base, status: 'partial', partialFixes: [partial] } };
+    const actions = repairActions(input(s, original, { canPreview: true }));
+    assert.deepEqual(actions.map((a) => a.title), ['Apply partial fix (makes 1 of 2 failing tests pass: test_ascending)', 'Preview partial fix (makes 1 of 2 failing tests pass: test_ascending)']);
+    const [args] = actions[1].command!.arguments as PreviewFixArgs[];
+    assert.equal(args.detail, 'A partial fix: makes 1 of 2 failing tests pass (still failing: test_mixed); every test that passed still passes; test files are not edited.');
+    assert.equal(outcomeMessage(s.result!, 2).message, 'Loopwise: no complete fix found in 2.0 s (3 candidates tried), but a verified partial fix makes 1 of 2 failing tests pass: test_ascending (still failing: test_mixed); apply or preview it from the light bulb on a suspicious line.');
+
+    const preferred: FolderRepair = { ...state(fix()), result: { ...state(fix()).result!, preference: { alternatives: 3, keptInputs: 14, comparedInputs: 14, reason: "keeps the original's results on 14/14 other inputs; 3 alternatives" } } };
+    const [, previewed] = repairActions(input(preferred, original, { canPreview: true }));
+    assert.match((previewed.command!.arguments as PreviewFixArgs[])[0].detail ?? '', /^Every test passes with this change; test files are not edited\. Chosen because it keeps the original's results on 14\/14 other inputs; 3 alternatives\.$/);
+    assert.match(outcomeMessage(preferred.result!, 1).message, /: makes 2 tests pass: test_ascending, test_mixed \(keeps the original's results on 14\/14 other inputs; 3 alternatives\); apply/);
   });
 
   it("shows the localizer's own score, not the boost that put a verified fix's line first", () => {

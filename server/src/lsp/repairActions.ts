@@ -9,7 +9,7 @@ import { FIX_EVENT_COMMAND, type FixEventArgs, type PreviewFixArgs } from '../..
 import type { RepairFix } from '../../../common/repair';
 import { pathToUri } from './folders';
 import { localizeSource } from './localizeDiagnostics';
-import { suspiciousAt, testsPhrase, type FolderRepair } from './repairView';
+import { offeredDetail, offeredFix, offeredPhrase, suspiciousAt, type FolderRepair } from './repairView';
 
 export const fixCommand = 'loopwise.server.fix';
 export const previewFixCommand = 'loopwise.previewFix';
@@ -37,7 +37,7 @@ function relevant(input: ActionInput): boolean {
   if (input.diagnostics.some((d) => d.source === localizeSource || (d.source === 'loopwise' && hasTestId(d.data)))) return true;
   const file = relative(input.folder.path, input.path).split('\\').join('/');
   const state = input.state;
-  const edits = state?.result?.fixes[0]?.edits ?? [];
+  const edits = offeredFix(state?.result)?.fix.edits ?? [];
   for (let l = input.lines[0]; l <= input.lines[1]; l++) {
     if (input.failureLines.has(`${file}:${l}`)) return true;
     if (state && (suspiciousAt(state, file, l) || edits.some((e) => e.file === file && e.line === l))) return true;
@@ -47,12 +47,14 @@ function relevant(input: ActionInput): boolean {
 
 export function repairActions(input: ActionInput): CodeAction[] {
   if (!relevant(input)) return [];
-  const fix = input.state?.result?.fixes[0];
+  const offered = offeredFix(input.state?.result);
+  const fix = offered?.fix;
   const edit = fix && input.state ? fixEdit(input.state, fix, input.currentText) : undefined;
-  if (fix && edit) {
-    const title = testsPhrase(fix);
+  if (offered && fix && edit) {
+    const title = offeredPhrase(offered);
+    const what = offered.partial ? 'partial fix' : 'verified fix';
     const actions: CodeAction[] = [{
-      title: `Apply verified fix (${title})`,
+      title: `Apply ${what} (${title})`,
       kind: CodeActionKind.QuickFix,
       isPreferred: true,
       diagnostics: input.diagnostics.filter((d) => d.source === localizeSource || d.source === 'loopwise'),
@@ -64,9 +66,12 @@ export function repairActions(input: ActionInput): CodeAction[] {
       const accepted: FixEventArgs = { sid, type: 'accepted' };
       actions[0].command = { title: 'Record the applied fix', command: FIX_EVENT_COMMAND, arguments: [accepted] };
     }
-    if (input.canPreview && sid) {
-      const args: PreviewFixArgs = { title: `Verified fix: ${title}`, files: edit.files, testsFixed: fix.testsFixed, sid };
-      actions.push({ title: `Preview verified fix (${title})`, kind: CodeActionKind.QuickFix, command: { title: 'Preview verified fix', command: previewFixCommand, arguments: [args] } });
+    if (input.canPreview && sid && input.state?.result) {
+      const args: PreviewFixArgs = {
+        title: `${offered.partial ? 'Partial' : 'Verified'} fix: ${title}`, files: edit.files, testsFixed: fix.testsFixed, sid,
+        detail: offeredDetail(offered, input.state.result),
+      };
+      actions.push({ title: `Preview ${what} (${title})`, kind: CodeActionKind.QuickFix, command: { title: `Preview ${what}`, command: previewFixCommand, arguments: [args] } });
     }
     return actions;
   }

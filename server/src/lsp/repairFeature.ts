@@ -3,7 +3,7 @@
 // the output); the suspicious lines are published as low-severity diagnostics, with hovers (runtime values)
 // and code actions that find, preview and apply the fix, whose outcome goes to the event log.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   LSPErrorCodes, MessageType, ResponseError, ShowMessageNotification, WorkDoneProgressReporter,
   type CancellationToken, type CodeAction, type CodeActionParams, type Connection, type Hover, type HoverParams,
@@ -24,7 +24,7 @@ import { pathToUri, uriToPath, type Folder } from './folders';
 import { LayeredDiagnostics, suspiciousDiagnostics } from './localizeDiagnostics';
 import { fixCommand, repairActions } from './repairActions';
 import { searchFix, searchSummary, withValues } from './repairSearch';
-import { effortPhrase, hoverFor, outcomeMessage, secondsText, suspiciousAt, type FolderRepair } from './repairView';
+import { effortPhrase, hoverFor, offeredFix, outcomeMessage, secondsText, suspiciousAt, type FolderRepair } from './repairView';
 
 const progressIntervalMs = 200;
 /** The localization after a failing run: coverage and ranking only, so it stays a few seconds. */
@@ -74,7 +74,7 @@ export class RepairFeature implements Feature {
   private clearIfFixApplied(uri: string): void {
     const folder = this.ctx.folders.folderFor(uri);
     const state = folder && this.states.get(folder.path);
-    const fix = state?.result?.fixes[0];
+    const fix = offeredFix(state?.result)?.fix;
     if (!state || !fix) return;
     const applied = fix.files.every((f) => {
       const path = join(state.root, f.path);
@@ -146,8 +146,8 @@ export class RepairFeature implements Feature {
         }
         const seconds = elapsed();
         log.info(`fix search in ${folder.name} ended ${effortPhrase(result, seconds)}: ${searchSummary(result)}`);
-        const fix = result.fixes[0];
-        const sid = fix && this.fixEvents.offer(fix, task.language, `fix:${(result as Partial<EngineResult>).fixedBy ?? 'embedded'}`);
+        const offered = offeredFix(result);
+        const sid = offered && this.fixEvents.offer(offered.fix, task.language, `fix:${offered.partial ? 'partial:' : ''}${(result as Partial<EngineResult>).fixedBy ?? 'embedded'}`);
         const state: FolderRepair = { root: folder.path, folderUri: folder.uri, result, sid, localization: result.localization, originals, tests: new Set(task.tests) };
         // Lines and outcome first; the values for the hovers follow (a cold instrumented run of a few seconds).
         this.show(state);
@@ -181,8 +181,9 @@ export class RepairFeature implements Feature {
   }
 
   private async localizeAfterRun(root: string): Promise<void> {
-    const folder = this.ctx.folders.all().find((f) => f.path === root);
-    if (!folder || this.searches.has(root)) return;
+    // A folder the client ran without naming it a workspace folder (loopwise/runTests takes any) is localized too.
+    const folder = this.ctx.folders.all().find((f) => f.path === root) ?? { uri: pathToUri(root), name: basename(root), path: root };
+    if (this.searches.has(root)) return;
     const settings = await this.ctx.settings.get(folder.uri);
     if (settings.mode === 'tutor') return;
     let task: RepairTask;

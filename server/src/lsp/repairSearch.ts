@@ -11,7 +11,7 @@ import { localize } from '../localize/localize';
 import { repair, type RepairTask } from '../repair';
 import { runLlmEngine } from '../selfdebug/cli';
 import type { ServerContext } from './features';
-import { testsPhrase } from './repairView';
+import { offeredFix, offeredPhrase } from './repairView';
 
 /** Top lines that get the failing tests' runtime values, and the time allowed to record them. */
 const valueLines = 5;
@@ -52,7 +52,7 @@ export async function searchFix(ctx: ServerContext, task: RepairTask, settings: 
 export async function withValues(ctx: ServerContext, task: RepairTask, loc: Localization, result: RepairResult, signal: AbortSignal): Promise<Localization> {
   const extraScores: Record<string, number> = {};
   for (const l of loc.lines.slice(0, valueLines)) extraScores[`${l.file}:${l.line}`] = 100 - l.rank;
-  for (const e of result.fixes[0]?.edits ?? []) extraScores[`${e.file}:${e.line}`] = 1000;
+  for (const e of offeredFix(result)?.fix.edits ?? []) extraScores[`${e.file}:${e.line}`] = 1000;
   try {
     const recorded = await localize({ ...task, signal, mutation: false, valueLines, budgetMs: valuesBudgetMs, extraScores });
     return { ...loc, values: recorded.values };
@@ -64,8 +64,10 @@ export async function withValues(ctx: ServerContext, task: RepairTask, loc: Loca
 
 /** One line for the output: where the chosen fix edits, or why there is none. */
 export function searchSummary(r: RepairResult): string {
-  const fix = r.fixes[0];
-  if (!fix) return r.status === 'noFix' ? 'no verified fix' : `${r.status}${r.message ? ` (${r.message})` : ''}`;
-  const edits = fix.edits.map((e) => `${e.file}:${e.line} ${JSON.stringify(e.before)} -> ${JSON.stringify(e.after)}`).join('; ');
-  return `verified fix ${testsPhrase(fix)}${edits ? `, ${edits}` : ''}${r.fixes.length > 1 ? `; ${r.fixes.length - 1} alternative(s)` : ''}`;
+  const offered = offeredFix(r);
+  if (!offered) return r.status === 'noFix' ? 'no verified fix' : `${r.status}${r.message ? ` (${r.message})` : ''}`;
+  const edits = offered.fix.edits.map((e) => `${e.file}:${e.line} ${JSON.stringify(e.before)} -> ${JSON.stringify(e.after)}`).join('; ');
+  const how = r.preference?.reason ? `; ${r.preference.reason}` : '';
+  const steps = r.partialFixes?.length && !offered.partial ? `; after ${r.partialFixes.length} partial fix(es)` : '';
+  return `${offered.partial ? 'partial' : 'verified'} fix ${offeredPhrase(offered)}${edits ? `, ${edits}` : ''}${how}${steps}`;
 }

@@ -3,7 +3,7 @@
 // tests a fix makes pass and the outcome messages. Pure: the feature supplies the state.
 import type { MarkupContent } from 'vscode-languageserver/node';
 import { ownScore, type Localization, type RuntimeValues, type SuspiciousLine } from '../../../common/localize';
-import type { RepairFix, RepairResult } from '../../../common/repair';
+import type { RepairFix, RepairPartialFix, RepairResult } from '../../../common/repair';
 import type { EngineResult } from '../selfdebug/cli';
 
 export interface FolderRepair {
@@ -30,12 +30,43 @@ export function testName(id: string): string {
   return id.split('::').pop()!.split(' > ').pop()!.trim() || id;
 }
 
-/** "makes 2 tests pass: test_a, test_b" (at most three names). */
+/** At most three short test names: "test_a, test_b, test_c, +2 more". */
+function namesPhrase(ids: string[]): string {
+  const names = ids.map(testName);
+  return names.slice(0, 3).join(', ') + (names.length > 3 ? `, +${names.length - 3} more` : '');
+}
+
+/** "makes 2 tests pass: test_a, test_b". */
 export function testsPhrase(fix: RepairFix): string {
-  const names = fix.testsFixed.map(testName);
-  const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? `, +${names.length - 3} more` : '');
   const n = fix.testsFixed.length;
-  return `makes ${n} test${n === 1 ? '' : 's'} pass${n ? `: ${shown}` : ''}`;
+  return `makes ${n} test${n === 1 ? '' : 's'} pass${n ? `: ${namesPhrase(fix.testsFixed)}` : ''}`;
+}
+
+/** The fix the editor offers: the best complete one, else (status partial) the best partial one. */
+export interface OfferedFix {
+  fix: RepairFix;
+  partial?: RepairPartialFix;
+}
+
+export function offeredFix(r: RepairResult | undefined): OfferedFix | undefined {
+  if (r?.fixes[0]) return { fix: r.fixes[0] };
+  const partial = r?.status === 'partial' ? r.partialFixes?.at(-1) : undefined;
+  return partial && { fix: partial, partial };
+}
+
+/** "makes 2 tests pass: a, b", or for a partial fix "makes 2 of 3 failing tests pass: a, b". */
+export function offeredPhrase(o: OfferedFix): string {
+  return o.partial ? `${o.partial.summary}${o.fix.testsFixed.length ? `: ${namesPhrase(o.fix.testsFixed)}` : ''}` : testsPhrase(o.fix);
+}
+
+/** What the preview says under its title: what the fix verifies, what is left, and why this one. */
+export function offeredDetail(o: OfferedFix, r: RepairResult): string {
+  if (o.partial) {
+    const left = o.partial.testsStillFailing;
+    return `A partial fix: ${o.partial.summary}${left.length ? ` (still failing: ${namesPhrase(left)})` : ''}; every test that passed still passes; test files are not edited.`;
+  }
+  const chosen = r.preference?.reason ? ` Chosen because it ${r.preference.reason}.` : '';
+  return `Every test passes with this change; test files are not edited.${chosen}`;
 }
 
 /** "4.2 s" under ten seconds, whole seconds from there. */
@@ -53,12 +84,18 @@ export function effortPhrase(r: Pick<RepairResult, 'candidatesTried'>, seconds: 
  * candidates it tried: the localization stays), or why no search ran.
  */
 export function outcomeMessage(r: RepairResult, seconds: number): { warning: boolean; message: string } {
-  const fix = r.fixes[0];
+  const offered = offeredFix(r);
   const llm = r as Partial<EngineResult>;
-  if (fix) {
+  const where = 'apply or preview it from the light bulb on a suspicious line';
+  if (offered?.partial) {
+    const left = offered.partial.testsStillFailing;
+    return { warning: false, message: `Loopwise: no complete fix found ${effortPhrase(r, seconds)}, but a verified partial fix ${offeredPhrase(offered)}${left.length ? ` (still failing: ${namesPhrase(left)})` : ''}; ${where}.` };
+  }
+  if (offered) {
     const by = llm.fixedBy === 'llm' ? ' by the LLM' : '';
+    const chosen = r.preference?.reason ? ` (${r.preference.reason})` : '';
     const why = llm.fixedBy === 'llm' && llm.explanation ? ` ${firstSentences(llm.explanation)}` : '';
-    return { warning: false, message: `Loopwise: found a verified fix${by} ${effortPhrase(r, seconds)}: ${testsPhrase(fix)}; apply or preview it from the light bulb on a suspicious line.${why}` };
+    return { warning: false, message: `Loopwise: found a verified fix${by} ${effortPhrase(r, seconds)}: ${testsPhrase(offered.fix)}${chosen}; ${where}.${why}` };
   }
   if (r.status === 'noFix') {
     const attempt = llm.bestAttempt ? ' The best unverified LLM attempt is in Output > Loopwise (not applied).' : '';
@@ -87,8 +124,10 @@ export function hoverFor(state: FolderRepair, line: SuspiciousLine): MarkupConte
   ];
   if (e.tracebackDepth !== undefined) evidence.push(`in a failing test's traceback (depth ${e.tracebackDepth})`);
   if (e.mutation) evidence.push(`${e.mutation.mutants} mutants here; the best changed ${e.mutation.changedFailing} failing test outcome(s), fixed ${e.mutation.fixedFailing}`);
-  const fix = state.result?.fixes[0];
-  if (fix?.edits.some((ed) => ed.file === line.file && ed.line === line.line)) evidence.push(`the verified fix edits this line (${testsPhrase(fix)})`);
+  const offered = offeredFix(state.result);
+  if (offered?.fix.edits.some((ed) => ed.file === line.file && ed.line === line.line)) {
+    evidence.push(`the verified ${offered.partial ? 'partial ' : ''}fix edits this line (${offeredPhrase(offered)})`);
+  }
   parts.push(...evidence.map((t) => `- ${t}`));
   const values = loc.values.filter((v) => v.file === line.file && v.line === line.line);
   if (values.length) {
