@@ -16,7 +16,6 @@ import { historyOf, historyState } from '../../server/src/lsp/gateHistory';
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from '../fake-openai/server';
 import { ensureBuilt, TestClient, uriOf } from './client';
 
-const defaultGate = () => loadDefaultGate().model;
 
 describe('lsp: inline completion', function () {
   this.timeout(60000);
