@@ -8,6 +8,7 @@ import { scrubbedEnv } from '../run/env';
 import { listFiles } from '../run/files';
 import { findNode, findPython } from '../run/toolchain';
 import { inspectProject } from '../run/detect';
+import { JEST_WORKER } from './jestWorker';
 import { NODE_WORKER } from './nodeWorker';
 import { PYTHON_WORKER } from './pythonWorker';
 import { VITEST_WORKER } from './vitestWorker';
@@ -38,6 +39,9 @@ export async function startWorker(language: 'python' | 'javascript', scratch: Sc
   const project = await inspectProject(scratch.root);
   if (project.framework === 'vitest' && project.runner) {
     return new WorkerProcess(place, node.executable, ['--input-type=module', '-e', VITEST_WORKER, scratch.workspace, project.runner], { ...env, ...node.env });
+  }
+  if (project.framework === 'jest' && project.runner) {
+    return new WorkerProcess(place, node.executable, ['-e', JEST_WORKER, scratch.workspace, project.runner], { ...env, ...node.env });
   }
   return new WorkerProcess(place, node.executable, ['--max-old-space-size=1024', '--experimental-vm-modules', '-e', NODE_WORKER, scratch.workspace], { ...env, ...node.env });
 }
