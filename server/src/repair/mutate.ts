@@ -1,6 +1,6 @@
 // Single-token and small structural mutations at one line, on the syntax tree: operator replacement,
 // constants, identifiers and calls, operand/argument swaps, dropping an operand or a wrapper call,
-// index/slice bounds, condition negation, update/augmented operators and statement deletion.
+// index/slice bounds, element swaps, condition negation, update/augmented operators and statement deletion.
 import type { Node } from 'web-tree-sitter';
 import { edit, type Edit, type SourceFile } from './edits';
 import { attributeTerms, langOf, scopeAt, type LangInfo } from './lang';
@@ -141,6 +141,8 @@ export function mutationsAt(src: SourceFile, line: number): Edit[] {
       }
     } else if (t === 'slice') {
       sliceMutations(src, n, out);
+    } else if (t === 'array' || t === 'list' || t === 'tuple' || t === 'expression_list') {
+      elementSwaps(src, n, out);
     }
     if (isConditionNode(n, info)) {
       out.push(edit(src, n, n.type === 'not_operator' || n.type === 'unary_expression' && n.text.startsWith('!') ? (n.namedChildren[0]?.text ?? n.text) : info.notPrefix(n.text), 'negate', priors.negate));
@@ -193,6 +195,22 @@ function sliceMutations(src: SourceFile, n: Node, out: Edit[]): void {
     if (!part) continue;
     out.push(edit(src, part, `${part.text} + 1`, 'slice', priors.slice), edit(src, part, `${part.text} - 1`, 'slice', priors.slice));
     out.push(edit(src, part, '', 'slice', priors.slice * 0.7));
+  }
+}
+
+/** Two elements of a short array, list or tuple swapped (`[index, value]` for `[value, index]`). */
+function elementSwaps(src: SourceFile, n: Node, out: Edit[]): void {
+  const els = n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  if (els.length < 2 || els.length > 4) return;
+  for (let i = 0; i < els.length; i++) {
+    for (let j = i + 1; j < els.length; j++) {
+      const from = els[0].startIndex;
+      const text = els.map((e, k) => (k === i ? els[j].text : k === j ? els[i].text : e.text));
+      // Separators between elements are kept as they were.
+      let joined = '';
+      els.forEach((e, k) => { joined += text[k] + (k < els.length - 1 ? src.text.slice(e.endIndex, els[k + 1].startIndex) : ''); });
+      out.push({ ...edit(src, n, joined, 'swap', priors.swap), start: from, end: els[els.length - 1].endIndex });
+    }
   }
 }
 

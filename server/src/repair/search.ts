@@ -18,6 +18,7 @@ import { expectedErrors } from './expected-errors';
 import { raiseGuardsAt } from './raise-guard';
 import { earlyReturnsAt } from './early-return';
 import { defaultsAt } from './defaults';
+import { sameOperatorAt } from './same-operator';
 import { independent, leadingTests } from './partial';
 
 export interface RankedLine {
@@ -207,6 +208,7 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
       ...raiseGuardsAt(src, line, expected),
       ...earlyReturnsAt(src, line),
       ...defaultsAt(src, line),
+      ...sameOperatorAt(src, line),
     ]);
     pool.push(...c.slice(0, 300));
     await run(c);

@@ -1,5 +1,6 @@
 // The edit shapes beyond one-token mutations, each generator on golden snippets: off-by-one on stored values,
-// complements, regex edits, raise/throw guards with the tests' expected errors, early returns, defaults.
+// complements, regex edits, raise/throw guards with the tests' expected errors, early returns, defaults,
+// the same operator replaced at every use on a line, swapped elements.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,8 @@ import { expectedErrors, literalOf } from '../../../server/src/repair/expected-e
 import { raiseGuardsAt } from '../../../server/src/repair/raise-guard';
 import { earlyReturnsAt } from '../../../server/src/repair/early-return';
 import { defaultsAt } from '../../../server/src/repair/defaults';
+import { sameOperatorAt } from '../../../server/src/repair/same-operator';
+import { mutationsAt } from '../../../server/src/repair/mutate';
 
 async function source(grammar: GrammarId, text: string): Promise<SourceFile> {
   return { file: grammar === 'python' ? 'm.py' : 'm.js', text, tree: await parse(grammar, text), grammar, python: grammar === 'python' };
@@ -137,5 +140,22 @@ describe('repair: edit shapes', () => {
     assert.ok(jsOut.some((t) => t.startsWith('function page(items, size = 10, strict = true)')));
     const none = await source('python', 'def f(x):\n    return x\n');
     assert.deepEqual(defaultsAt(none, 2), []);
+  });
+
+  it('replaces an operator at all of its uses on a line at once', async () => {
+    const js = await source('javascript', 'function f(s, i) {\n  if (s[i] == s[i+1] && s[i+1] == s[i+2] && s[i] == s[i+2]) return false;\n  return true;\n}\n');
+    const out = results(js, sameOperatorAt(js, 2));
+    assert.ok(out.some((t) => t.includes('if (s[i] == s[i+1] || s[i+1] == s[i+2] || s[i] == s[i+2]) return false;')));
+    assert.ok(out.some((t) => t.includes('if (s[i] != s[i+1] && s[i+1] != s[i+2] && s[i] != s[i+2]) return false;')));
+    assert.deepEqual(sameOperatorAt(js, 3), [], 'no operator used twice');
+    const py = await source('python', 'def g(a, b, c):\n    return a < b and b < c\n');
+    assert.ok(results(py, sameOperatorAt(py, 2)).some((t) => t.includes('return a <= b and b <= c')));
+  });
+
+  it('swaps the elements of a short array or tuple', async () => {
+    const js = await source('javascript', 'function f(arr, m) {\n  return [arr.indexOf(m), m];\n}\n');
+    assert.ok(results(js, mutationsAt(js, 2)).some((t) => t.includes('return [m, arr.indexOf(m)];')));
+    const py = await source('python', 'def g(a, b):\n    return a, b\n');
+    assert.ok(results(py, mutationsAt(py, 2)).some((t) => t.includes('return b, a')));
   });
 });
