@@ -76,6 +76,8 @@ export interface RepairProgress {
   candidatesTried: number;
   seconds: number;
   message: string;
+  /** Set when the best candidate so far changes, e.g. "a verified fix at stats.py:4". */
+  best?: string;
 }
 
 export interface RepairResult {

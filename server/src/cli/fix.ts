@@ -1,6 +1,7 @@
 // `loopwise fix <folder> [--json] [--budget-s N]`: localizes the fault and searches for a verified fix
-// with the embedded engine; prints the top suspicious lines and the diff (the folder itself is not changed).
-// Exit codes: 0 fixed or already passing, 1 no fix, 2 usage error.
+// with the embedded engine; prints the top suspicious lines and the diff (the folder itself is not changed),
+// progress on stderr. Exit codes: 0 fixed or already passing, 1 no fix, 2 usage error (with --json, stdout
+// still gets one JSON object, its reason in `error`).
 import { parseArgs } from 'node:util';
 import { ownScore } from '../../../common/localize';
 import type { RepairResult } from '../../../common/repair';
@@ -8,6 +9,8 @@ import { repair } from '../repair/repair';
 import { loadTask, TaskError } from '../repair/task';
 import { cliClient, describeEngineResult, llmCliOptions, llmCliUsage, parseEngine, runLlmEngine, type EngineResult } from '../selfdebug/cli';
 import { UsageError } from '../errors';
+import { printJsonError, whyNotRunnable } from './project';
+import { repairProgress } from './progress';
 
 const usage = `usage: loopwise fix <folder> [--json] [--budget-s N] ${llmCliUsage}`;
 
@@ -18,12 +21,30 @@ export function parseBudget(value: string | undefined, fallback: number): number
   return n;
 }
 
+/**
+ * The top lines by the localizer's own score, numbered in that order: the result's ranks also count the
+ * boost a verified fix gives its own lines, and a rank beside a score it was not taken from reads as a
+ * contradiction. The lines the fix changes are marked instead.
+ */
 export function describeLocalization(r: RepairResult, top = 5): string[] {
-  const lines = r.localization?.lines.slice(0, top) ?? [];
-  return lines.map((l) => `  #${l.rank}  ${l.file}:${l.line}  score ${ownScore(l).toFixed(3)}`);
+  const changed = new Set((r.fixes[0]?.edits ?? []).map((e) => `${e.file}:${e.line}`));
+  const lines = [...r.localization?.lines ?? []].sort((a, b) => ownScore(b) - ownScore(a) || a.rank - b.rank).slice(0, top);
+  return lines.map((l, i) => `  #${i + 1}  ${l.file}:${l.line}  score ${ownScore(l).toFixed(3)}${changed.has(`${l.file}:${l.line}`) ? '  (the fix changes it)' : ''}`);
 }
 
 export default async function fix(args: string[]): Promise<number> {
+  if (!args.includes('--json')) return run(args, false);
+  try {
+    return await run(args, true);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    printJsonError(message);
+    console.error(`loopwise: ${message}`);
+    return 2;
+  }
+}
+
+async function run(args: string[], json: boolean): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, 'budget-s': { type: 'string' }, help: { type: 'boolean', short: 'h' }, ...llmCliOptions } });
@@ -36,6 +57,8 @@ export default async function fix(args: string[]): Promise<number> {
   // Model calls are slow: the LLM engines get a longer default budget than the search.
   const budgetS = parseBudget(parsed.values['budget-s'], engine === 'embedded' ? 30 : 180);
   const client = engine === 'embedded' ? undefined : cliClient(parsed.values);
+  const blocked = await whyNotRunnable(parsed.positionals[0]);
+  if (blocked) throw new UsageError(blocked);
   let task;
   try { task = loadTask(parsed.positionals[0]); } catch (e) {
     if (e instanceof TaskError) throw new UsageError(e.message);
@@ -45,14 +68,17 @@ export default async function fix(args: string[]): Promise<number> {
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const progress = repairProgress();
   let r: RepairResult | EngineResult;
   try {
-    r = client && engine !== 'embedded' ? await runLlmEngine(task, engine, { client, budgetS, signal: abort.signal }) : await repair({ ...task, budgetS, signal: abort.signal });
+    r = client && engine !== 'embedded' ? await runLlmEngine(task, engine, { client, budgetS, signal: abort.signal })
+      : await repair({ ...task, budgetS, signal: abort.signal, onProgress: (p) => progress.report(p) });
   } finally {
+    progress.done();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  if (parsed.values.json) {
+  if (json) {
     console.log(JSON.stringify(r, null, 2));
   } else if (engine !== 'embedded') {
     console.log(describeEngineResult(r as EngineResult).join('\n'));
@@ -62,7 +88,7 @@ export default async function fix(args: string[]): Promise<number> {
   return r.status === 'fixed' || r.status === 'alreadyPassing' ? 0 : 1;
 }
 
-function printHuman(r: RepairResult): void {
+export function printHuman(r: RepairResult): void {
   for (const n of r.notes ?? []) console.log(`note: ${n}`);
   if (r.status === 'alreadyPassing') { console.log(r.message ?? 'all tests pass: nothing to repair'); return; }
   if (r.status === 'syntaxError') {
@@ -86,7 +112,9 @@ function printHuman(r: RepairResult): void {
   } else if (r.status === 'cancelled') {
     console.log('\nsearch cancelled');
   } else {
-    console.log(`\nno fix found within budget (${r.candidatesTried} candidates tried in ${r.seconds.toFixed(1)} s); the lines above are where to look`);
+    const where = loc.length ? '; the lines above are where to look'
+      : `, and no line could be ranked${r.localization?.reason ? ` (${r.localization.reason})` : ''}`;
+    console.log(`\nno fix found within budget (${r.candidatesTried} candidates tried in ${r.seconds.toFixed(1)} s)${where}`);
   }
   console.log(`\n${r.candidatesTried} candidates, ${r.candidatesPerSecond}/s, ${r.seconds.toFixed(1)} s`);
 }

@@ -1,12 +1,14 @@
 // `loopwise hint <folder> [--json] [--level 1|2|3] [--engine embedded|llm]`: a tutor hint for a student's
 // folder (nudge, location or concept), never the fix. Without a configured model the embedded engine answers
-// and says so. Exit codes: 0 a hint (or nothing to hint), 1 hint withheld, 2 usage error.
+// and says so. Exit codes: 0 a hint (or nothing to hint), 1 hint withheld, 2 usage error (with --json, stdout
+// still gets one JSON object, its reason in `error`).
 import { parseArgs } from 'node:util';
 import type { HintLevel, HintResponse } from '../../../common/protocol';
 import { TaskError } from '../repair/task';
 import { AssignmentError } from '../hints/assignment';
 import { hintForFolder, type PipelineResponse } from '../hints/pipeline';
 import { UsageError } from '../errors';
+import { printJsonError, whyNotRunnable } from './project';
 
 const usage = 'usage: loopwise hint <folder> [--json] [--level 1|2|3] [--engine embedded|llm] [--base-url URL] [--model NAME] [--budget-s N]';
 
@@ -17,6 +19,18 @@ export function parseLevel(v: string | undefined): HintLevel {
 }
 
 export default async function hint(args: string[]): Promise<number> {
+  if (!args.includes('--json')) return run(args);
+  try {
+    return await run(args);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    printJsonError(message);
+    console.error(`loopwise: ${message}`);
+    return 2;
+  }
+}
+
+async function run(args: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args, allowPositionals: true, options: {
@@ -33,6 +47,8 @@ export default async function hint(args: string[]): Promise<number> {
   if (!['auto', 'embedded', 'llm'].includes(engine)) throw new UsageError(`unknown engine '${engine}' (expected embedded or llm)`);
   const budgetS = v['budget-s'] === undefined ? undefined : Number(v['budget-s']);
   if (budgetS !== undefined && !(budgetS > 0)) throw new UsageError(`--budget-s must be a positive number of seconds, got '${v['budget-s']}'`);
+  const blocked = await whyNotRunnable(parsed.positionals[0]);
+  if (blocked) throw new UsageError(blocked);
   let r: PipelineResponse;
   try {
     r = await hintForFolder(parsed.positionals[0], {

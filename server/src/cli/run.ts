@@ -4,9 +4,10 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { RunProblem, TestResult, TestRunResult } from '../../../common/results';
+import type { TestResult, TestRunResult } from '../../../common/results';
 import { runTests } from '../run';
 import { UsageError } from '../errors';
+import { blockingMessage, environmentProblems } from './project';
 
 const usage = `Usage: loopwise run <folder> [--json] [--timeout-s N] [--run-timeout-s N] [--file PATH]...
 
@@ -15,9 +16,6 @@ Runs the tests of <folder> in a sandbox and prints the failures.
   --timeout-s N      per-test time limit in seconds (default 10)
   --run-timeout-s N  whole-run time limit in seconds (default 120)
   --file PATH        only this test file, or the tests related to this source file (repeatable)`;
-
-/** Problems that mean the tests could not be run at all: an environment error (exit 2). */
-const environmentProblems: RunProblem['kind'][] = ['unsupportedLanguage', 'frameworkMissing'];
 
 export default async function run(args: string[]): Promise<number> {
   let parsed;
@@ -59,7 +57,7 @@ export default async function run(args: string[]): Promise<number> {
   // `loopwise run … | head` closes stdout early: that is not an error of the run.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0); });
   if (values.json) console.log(JSON.stringify(result, null, 2));
-  else if (blocked) throw new UsageError(result.problems.filter((p) => environmentProblems.includes(p.kind)).map((p) => p.message).join('\n'));
+  else if (blocked) throw new UsageError(blockingMessage(result.problems));
   else printHuman(result);
   if (blocked) return 2;
   const s = result.summary;

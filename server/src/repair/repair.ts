@@ -33,7 +33,7 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
   const budgetMs = (o.budgetS ?? 30) * 1000;
   const deadline = started + budgetMs;
   const seconds = () => (Date.now() - started) / 1000;
-  const progress = (phase: RepairProgress['phase'], candidatesTried: number, message: string) => o.onProgress?.({ phase, candidatesTried, seconds: seconds(), message });
+  const progress = (phase: RepairProgress['phase'], candidatesTried: number, message: string, best?: string) => o.onProgress?.({ phase, candidatesTried, seconds: seconds(), message, ...(best ? { best } : {}) });
   const notes: string[] = [];
   const result = (r: Partial<RepairResult> & Pick<RepairResult, 'status'>): RepairResult => ({
     fixes: [], candidatesTried: 0, candidatesPerSecond: 0, failingTests: [], ...r, seconds: seconds(), ...(notes.length ? { notes } : {}),
@@ -96,7 +96,7 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
       const more: MoreFixes = { ms: Math.min(1000, budgetMs / 4), max: 12 };
       const common = {
         verifier, sources, parsers, deadline, maxCandidates: o.maxCandidates ?? 20000, seen, more,
-        onProgress: (tried: number, message: string) => progress('search', tried, message),
+        onProgress: (tried: number, message: string, best?: string) => progress('search', tried, message, best),
       };
       const located = new AbortController();
       const early = timed(search({ ...common, lines: rankedLines(undefined, sources), mutationsOnly: true, signal: o.signal ? AbortSignal.any([o.signal, located.signal]) : located.signal }));
@@ -120,7 +120,8 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
       while (!outcome.found.length && outcome.partials.length && open() && offered.length < 4) {
         const base = outcome.partials.find((f) => independent(f.verdict.testsFixed, failingTests)) ?? outcome.partials[0];
         offered.push(base);
-        progress('search', outcome.tried, `partial fix: ${toPartialFix(base, sources, failingTests).summary}; searching on from it`);
+        const summary = toPartialFix(base, sources, failingTests).summary;
+        progress('search', outcome.tried, `partial fix: ${summary}; searching on from it`, `a partial fix (${summary})`);
         const based = baseSources(base, sources, parsers);
         more.partialAt = undefined;
         try {

@@ -64,7 +64,7 @@ export interface SearchOptions {
   /** Steps to run, [from, to) (default all; the first wave of lines is steps 0-3). */
   steps?: [number, number];
   signal?: AbortSignal;
-  onProgress?: (tried: number, message: string) => void;
+  onProgress?: (tried: number, message: string, best?: string) => void;
   /** Resulting texts already tried (shared between searches of one repair). */
   seen?: Set<string>;
   /** Only the cheap mutation operators (the search that runs while the localization is still coming). */
@@ -169,6 +169,7 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
         }
         if (verdict.status === 'passed') {
           found.push({ edits: withBefore(c.edits), files, verdict });
+          if (found.length === 1) o.onProgress?.(tried, 'verified fix found; comparing it with the alternatives found meanwhile', `a verified fix at ${c.edits.map((e) => `${e.file}:${e.line}`).join(', ')}`);
           o.more.until ??= Date.now() + o.more.ms;
           stopAt = Math.min(stopAt, o.more.until);
         } else if (verdict.testsFixed.length > (o.fixedBefore ?? 0)) {

@@ -31,6 +31,9 @@ export async function listFiles(root: string): Promise<string[]> {
 const jsExt = /\.(c|m)?jsx?$/;
 const tsExt = /\.(c|m)?tsx?$/;
 
+/** What `run`, `fix` and `hint` say when a Python project has no tests. */
+export const noPythonTests = 'no tests found: Python test files are named test_*.py or *_test.py, with functions named test_*';
+
 export function isPythonTest(rel: string): boolean {
   const b = posix.basename(rel);
   return /^test_.*\.py$/.test(b) || /_test\.py$/.test(b);

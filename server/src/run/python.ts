@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { RunProblem, TestResult, TestStatus } from '../../../common/results';
 import { describeExit, type DriverContext, type DriverOutput, mapFrames, outputProblems, readEvents, runInScratch, tail, timedOutMessage, toWorkspacePath, watchProgress } from './driver';
+import { noPythonTests } from './files';
 import { pytestPluginModule, pytestPluginSource } from './pytestPlugin';
 import type { PythonInfo } from './toolchain';
 import { unittestRunnerSource } from './unittestRunner';
@@ -154,7 +155,7 @@ function noTests(ctx: DriverContext): RunProblem {
     kind: 'noTests',
     message: ctx.files?.length
       ? `no tests found in ${ctx.files.join(', ')}`
-      : 'no tests found: Python test files are named test_*.py or *_test.py, with functions named test_*',
+      : noPythonTests,
   };
 }
 
