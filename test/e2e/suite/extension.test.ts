@@ -36,6 +36,10 @@ describe('Loopwise in a real VS Code', () => {
     });
     assert.ok(shown);
     await screenshot('walkthrough');
+    // Closed again, so the later tests' editors and tabs are what they open themselves.
+    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label.startsWith('Walkthrough'));
+    assert.ok(tab, 'no walkthrough tab');
+    assert.ok(await vscode.window.tabGroups.close(tab));
   });
 
   let workspaceCounts: { passed: number; failing: number };
