@@ -137,7 +137,7 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
       // The continuation found nothing: the search from the original goes on where it stopped.
       if (!outcome.found.length && offered.length && resumes && open()) {
         more.partialAt = undefined;
-        outcome = add(outcome, await timed(search({ ...common, lines, steps: [resumeAt, 8], signal: o.signal })));
+        outcome = add(outcome, await timed(search({ ...common, lines, steps: [resumeAt, 8], resumed: true, signal: o.signal })));
       }
       const searchS = Math.max(0.001, busyMs / 1000);
       // Several fixes: compare how much each changes behaviour beyond the tests (overfitting guard).

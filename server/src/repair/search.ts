@@ -63,6 +63,8 @@ export interface SearchOptions {
   fixedBefore?: number;
   /** Steps to run, [from, to) (default all; the first wave of lines is steps 0-3). */
   steps?: [number, number];
+  /** The search from the original resumed after a continuation: partial fixes no longer end it. */
+  resumed?: boolean;
   signal?: AbortSignal;
   onProgress?: (tried: number, message: string, best?: string) => void;
   /** Resulting texts already tried (shared between searches of one repair). */
@@ -114,7 +116,7 @@ export async function search(o: SearchOptions): Promise<SearchOutcome> {
   let checks = 0;
   let tried = 0;
   let stopAt = Math.min(o.deadline, o.more.until ?? Infinity);
-  const afterPartial = () => !found.length && o.more.partialAt !== undefined;
+  const afterPartial = () => !o.resumed && !found.length && o.more.partialAt !== undefined;
   const stopped = () => o.signal?.aborted || Date.now() >= stopAt || tried >= o.maxCandidates || found.length >= o.more.max
     || afterPartial() && Date.now() >= o.more.partialAt! + o.more.ms;
   const failingOutcomes = o.verifier.baseline.failing.map((id) => o.verifier.baseline.outcomes.find((t) => t.id === id) ?? { id, status: 'failed' as const });
