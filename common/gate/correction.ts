@@ -107,6 +107,11 @@ export class KeepCorrection {
     return this.current;
   }
 
+  /** The keep-rate asked for. */
+  get asked(): number {
+    return this.target;
+  }
+
   /** Whether the level has moved away from the asked keep-rate's own level. */
   get moved(): boolean {
     return this.current !== this.snap(this.target);

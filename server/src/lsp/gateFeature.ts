@@ -68,7 +68,7 @@ export class GateFeature implements Feature {
     const input: GateInput = redactEvent(event, this.events.privacy);
     const gate = this.required();
     this.correction ??= new KeepCorrection(gate.levels, settings.keepRate);
-    if (this.correction.estimate().target !== settings.keepRate) this.correction.reset(gate.levels, settings.keepRate);
+    if (this.correction.asked !== settings.keepRate) this.correction.reset(gate.levels, settings.keepRate);
     const p = this.pending.get(event.sid);
     const exploring = stage === 2 ? p?.explore : undefined;
     const d = decide(gate, stage, input, this.history, { enabled: settings.enabled, keepRate: this.correction.level, exploreRate: settings.exploreRate, rng: this.rng, exploring });
@@ -157,7 +157,7 @@ export class GateFeature implements Feature {
 
   /** A new model: the correction moves to its levels (remembered outcomes keep their level), pending scores go. */
   private modelChanged(): void {
-    if (this.gate && this.correction) this.correction.reset(this.gate.levels, this.correction.estimate().target);
+    if (this.gate && this.correction) this.correction.reset(this.gate.levels, this.correction.asked);
     this.pending.clear();
   }
 
