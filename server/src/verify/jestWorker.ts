@@ -73,11 +73,13 @@ async function handle(req) {
     out.push(...rest.errors.filter((t) => !seen.has(t.id)), ...rest.tests.filter((t) => !seen.has(t.id)));
   }
   const ms = Math.round((performance.now() - t0) * 1000) / 1000;
-  return { id: req.id, status: ms > (req.timeoutMs || 10000) + 2000 ? 'timedOut' : 'ok', tests: out, ms };
+  return { id: req.id, status: ms > (req.timeoutMs || 10000) ? 'timedOut' : 'ok', tests: out, ms };
 }
 
+const started = performance.now();
 let queue = run([], 5000).then((ready) => {
-  send({ ready: true, tests: ready.tests.map((t) => t.id), collectErrors: ready.errors.map((e) => ({ id: e.id, message: e.message })) });
+  const runOverheadMs = Math.round(Math.min(20000, Math.max(0, performance.now() - started - ready.tests.reduce((a, t) => a + t.ms, 0))));
+  send({ ready: true, runOverheadMs, tests: ready.tests.map((t) => t.id), collectErrors: ready.errors.map((e) => ({ id: e.id, message: e.message })) });
 });
 let buf = '';
 process.stdin.setEncoding('utf8');

@@ -228,7 +228,8 @@ export class Verifier {
     // Tests that hung on the original: unknown speed when fixed, so more room (but not the full baseline limit).
     const hungMs = Math.round(Math.min(testTimeoutMs, Math.max(4 * this.testTimeoutMs, 250)));
     this.testTimeouts = Object.fromEntries([...hung].map((id) => [id, hungMs]));
-    this.candidateTimeoutMs = Math.round(5 * total + 3 * this.testTimeoutMs + hung.size * hungMs + 1500);
+    // A runner-based worker (Jest, Vitest) also pays its start-up per run, twice over as the load varies.
+    this.candidateTimeoutMs = Math.round(5 * total + 3 * this.testTimeoutMs + hung.size * hungMs + 1500 + 2 * (ready.runOverheadMs ?? 0));
   }
 
   private spawnInBackground(): void {

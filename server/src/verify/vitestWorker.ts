@@ -102,8 +102,8 @@ async function handle(req) {
       if (req.failFast !== false && out.some((t) => t.status !== 'passed' && t.status !== 'skipped')) break;
     }
   })();
-  // The verifier's budget counts the tests' own times; each Vitest run adds its start-up (measured once).
-  const budget = (req.timeoutMs || 10000) + runOverheadMs;
+  // The verifier's budget includes the run's start-up (runOverheadMs, reported when ready).
+  const budget = req.timeoutMs || 10000;
   let timer;
   const outcome = await Promise.race([work.then(() => 'done'), new Promise((r) => { timer = setTimeout(() => r('timeout'), budget); })]);
   clearTimeout(timer);
@@ -120,9 +120,8 @@ async function handle(req) {
 
 const started = performance.now();
 const ready = await runSpecs(specs, 5000);
-// Within the 3 s the verifier waits past its own budget before it counts the worker as dead.
-const runOverheadMs = Math.min(2000, Math.max(0, performance.now() - started - ready.tests.reduce((a, t) => a + t.ms, 0)));
-send({ ready: true, tests: ready.tests.map((t) => t.id), collectErrors: ready.errors.map((e) => ({ id: e.id, message: e.message })) });
+const runOverheadMs = Math.round(Math.min(20000, Math.max(0, performance.now() - started - ready.tests.reduce((a, t) => a + t.ms, 0))));
+send({ ready: true, runOverheadMs, tests: ready.tests.map((t) => t.id), collectErrors: ready.errors.map((e) => ({ id: e.id, message: e.message })) });
 let buf = '';
 let queue = Promise.resolve();
 process.stdin.setEncoding('utf8');

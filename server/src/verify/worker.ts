@@ -10,6 +10,8 @@ export interface WorkerReady {
   collectErrors: { id: string; message: string }[];
   /** Python: the tests the worker calls directly, without pytest's per-test protocol. */
   direct?: string[];
+  /** Jest and Vitest: what one run of the runner costs beyond its tests' own time (its start-up), in ms. */
+  runOverheadMs?: number;
   /** Python as root: whether candidates run as nobody, and why not when they do not. */
   privileges?: Privileges;
 }
