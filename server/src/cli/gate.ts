@@ -69,7 +69,10 @@ export default async function gate(args: string[]): Promise<number> {
     writeFileSync(values.out, JSON.stringify(model) + '\n');
     const s = (m: typeof model.stage1) => `${m.heldOut.chosen} (held-out AUC ${m.heldOut.auc}, hide at keep 95% ${m.heldOut.hideAtKeep95})`;
     console.log(`trained on ${model.trainedOn.decisions} decisions (${model.trainedOn.accepted} accepted, ${model.trainedOn.users} users); malformed lines ${d.malformedLines}`);
-    console.log(`stage 1: ${s(model.stage1)}\nstage 2: ${s(model.stage2)}\nwrote ${values.out}`);
+    const c = model.cascade!.heldOut;
+    const pc = (v: number) => `${(v * 100).toFixed(1)}%`;
+    console.log(`stage 1: ${s(model.stage1)}\nstage 2: ${s(model.stage2)}`);
+    console.log(`both stages at keep-rate 0.95 (held out): kept ${pc(c.keptAccepted)} of accepted (lower bound over users ${pc(c.keptAcceptedLow)}), hid ${pc(c.hiddenRejected)} of rejected\nwrote ${values.out}`);
     return 0;
   }
   if (sub === 'eval') {

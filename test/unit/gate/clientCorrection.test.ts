@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { SuggestionEvent } from '../../../common/events';
 import { loadDefaultGate } from '../../../server/src/gate/default';
+import { seeded } from '../../../server/src/gate/gbt';
 import { syntheticEvents } from '../../../server/src/gate/synthetic';
 import { ClientGate } from '../../../extension/src/gate';
 
@@ -62,7 +63,7 @@ describe('client gate keep-rate correction', () => {
   });
 
   it('moves the thresholds down once accepted suggestions keep turning up among the explored ones', () => {
-    const g = clientGate(0.2, Math.random);
+    const g = clientGate(0.2, seeded(1));
     const before = g.decide(2, stream[0], '')!.threshold;
     run(g, stream, () => 'accepted');
     const k = g.state().keep!;
@@ -72,7 +73,7 @@ describe('client gate keep-rate correction', () => {
   });
 
   it('never moves without exploration, and stays on stored thresholds through a poisoned stream', () => {
-    const quiet = clientGate(0, Math.random);
+    const quiet = clientGate(0, seeded(2));
     for (const t of run(quiet, stream, () => 'accepted').flat()) assert.ok(stored.has(t));
     assert.equal(quiet.state().keep!.level, 0.95);
     assert.equal(quiet.state().keep!.explored, 0);
@@ -85,7 +86,7 @@ describe('client gate keep-rate correction', () => {
       ['NaN log-probabilities', nan, (_, i) => (i % 2 ? 'rejected' : 'accepted'), undefined],
     ];
     for (const [name, events, outcome, ts] of poisoned) {
-      const g = clientGate(0.3, Math.random);
+      const g = clientGate(0.3, seeded(3));
       for (const t of run(g, events, outcome, ts).flat()) assert.ok(stored.has(t) && t >= 0 && t <= 1, `${name}: threshold ${t}`);
       const k = g.state().keep!;
       assert.ok(loadDefaultGate().levels.includes(k.level), `${name}: level ${k.level}`);

@@ -72,11 +72,12 @@ describe('gate keep-rate correction', () => {
   });
 
   it('keeps the level on a stored level through extreme and poisoned outcomes, and restores only valid state', () => {
+    let n = 0;
     const streams: [string, () => { required: number; propensity: number; accepted: boolean }][] = [
       ['all accepted, all hidden', () => ({ required: 1, propensity: 0.02, accepted: true })],
       ['all accepted, all shown', () => ({ required: 0.7, propensity: 1, accepted: true })],
       ['all rejected', () => ({ required: 1, propensity: 0.02, accepted: false })],
-      ['NaN and out-of-range values', () => ({ required: NaN, propensity: Math.random() < 0.5 ? NaN : -3, accepted: true })],
+      ['NaN and out-of-range values', () => ({ required: NaN, propensity: n++ % 2 ? NaN : -3, accepted: true })],
       ['infinite weights', () => ({ required: 2, propensity: 0, accepted: true })],
     ];
     for (const [name, next] of streams) {
