@@ -74,9 +74,10 @@ async function previewFix(contents: FixContents, args: PreviewFixArgs | undefine
     decided = true;
     void logFixEvent(args.sid, 'rejected');
   };
-  const isApplied = () => args.files.every((f) => vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.uri)?.getText() === f.newText);
-  const ours = new Set(shown.map((u) => u.toString()));
-  const isOpen = () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputTextDiff && ours.has(t.input.modified.toString())));
+  // The server's URI strings, in VS Code's form: encodings of the same path may differ.
+  const targets = args.files.map((f) => ({ uri: vscode.Uri.parse(f.uri).toString(), newText: f.newText }));
+  const isApplied = () => targets.every((f) => vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.uri)?.getText() === f.newText);
+  const isOpen = () => previewTabs(shown).length > 0;
   const watches = [
     vscode.workspace.onDidChangeTextDocument(() => {
       if (decided || !isApplied()) return;
@@ -86,7 +87,8 @@ async function previewFix(contents: FixContents, args: PreviewFixArgs | undefine
     vscode.window.tabGroups.onDidChangeTabs(() => { if (!isOpen()) reject(); }),
   ];
   try {
-    const choice = await vscode.window.showInformationMessage(args.title, { detail: args.detail ?? 'Every test passes with this change; test files are not edited.' }, 'Apply');
+    // In the message itself: a notification shows no detail (only modal dialogs do).
+    const choice = await vscode.window.showInformationMessage(`${args.title}. ${args.detail ?? 'Every test passes with this change; test files are not edited.'}`, 'Apply');
     if (choice !== 'Apply') {
       reject();
       return false;
@@ -112,11 +114,18 @@ async function logFixEvent(sid: string, type: FixEventArgs['type']): Promise<voi
   }
 }
 
-/** Closes the diff tabs of this preview (those showing one of its fixed texts). */
+/**
+ * The diff tabs of a preview: those showing one of its fixed texts, known by the query each preview's URIs get
+ * (a tab's URI comes back from the workbench, and its string form need not be the one made here).
+ */
+function previewTabs(fixed: vscode.Uri[]): vscode.Tab[] {
+  const queries = new Set(fixed.map((u) => u.query));
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === fixScheme && queries.has(t.input.modified.query));
+}
+
 async function closePreview(fixed: vscode.Uri[]): Promise<void> {
-  const ours = new Set(fixed.map((u) => u.toString()));
-  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs)
-    .filter((t) => t.input instanceof vscode.TabInputTextDiff && ours.has(t.input.modified.toString()));
+  const tabs = previewTabs(fixed);
   if (tabs.length) await vscode.window.tabGroups.close(tabs);
 }
 

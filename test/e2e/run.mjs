@@ -15,7 +15,8 @@ const statsFile = join(repo, '.test-output', 'e2e-stats.json');
 const STATS_MARK = 'LOOPWISE_E2E_STATS ';
 const MOCHA_MARK = 'LOOPWISE_MOCHA ';
 const workbenchLog = join(outDir, 'workbench.log');
-const TIMEOUT_MS = Number(process.env.LOOPWISE_E2E_TIMEOUT_MS || 300000);
+// fixes.test.ts runs five fix searches of up to 30 s each on top of the rest
+const TIMEOUT_MS = Number(process.env.LOOPWISE_E2E_TIMEOUT_MS || 900000);
 
 function finish(stats, message) {
   writeFileSync(statsFile, JSON.stringify(stats) + '\n');

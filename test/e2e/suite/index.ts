@@ -13,6 +13,7 @@ export async function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'loopwise-e2e', mocha);
   await import('./extension.test');
   await import('./assist.test');
+  await import('./fixes.test');
   const stats = await new Promise<{ passed: number; failed: number; skipped: number }>((resolve) => {
     const runner = mocha.run(() => resolve({
       passed: runner.stats?.passes ?? 0,
