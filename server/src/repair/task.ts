@@ -1,7 +1,10 @@
 // What to repair in a folder: a benchmark task (task.json next to workspace/) or a plain project, where
-// test files are found by the usual pytest / node --test naming rules and every other code file is a source.
+// test files are found as `loopwise run` finds them (run/discovery.ts: the runner's rules and the project's
+// configuration) and every other code file outside test folders is a source.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, posix, relative, sep } from 'node:path';
+import { testDiscovery } from '../run/discovery';
+import { isIgnoredDir } from '../run/files';
 
 export interface RepairTask {
   root: string;
@@ -16,16 +19,13 @@ export interface RepairTask {
 
 export class TaskError extends Error {}
 
-const pyTest = /(^|\/)(test_[^/]*|[^/]*_test)\.py$|(^|\/)conftest\.py$/;
-const jsTest = /(^|\/)(test(-[^/]*)?|[^/]*[._-]test|[^/]*\.spec)\.(c|m)?js$|(^|\/)tests?\//;
-const ignored = new Set(['node_modules', '.git', '__pycache__', '.venv', 'venv', '.pytest_cache']);
+/** Files in a test folder that are not tests (fixtures, helpers, data) belong to the tests: never edited. */
+const testFolder = /(^|\/)(tests?|__tests__|fixtures?)\//;
 
 function listFiles(root: string, dir = root, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (ignored.has(e.name) || e.name.startsWith('.')) continue;
     const p = join(dir, e.name);
-    if (e.isDirectory()) listFiles(root, p, out);
-    else out.push(relative(root, p).split(sep).join('/'));
+    if (e.isDirectory()) { if (!isIgnoredDir(e.name)) listFiles(root, p, out); } else if (e.isFile()) out.push(relative(root, p).split(sep).join('/'));
   }
   return out;
 }
@@ -41,13 +41,17 @@ export function loadTask(folder: string): RepairTask {
     return { root: join(folder, 'workspace'), language: t.language, sources: t.sources, tests: t.tests, id: t.id, hiddenTests: t.hiddenTests, taskDir: folder };
   }
   const files = listFiles(folder);
+  const found = testDiscovery(folder);
+  const pyTest = (f: string) => found.isPythonTest(f) || posix.basename(f) === 'conftest.py';
   const py = files.filter((f) => f.endsWith('.py'));
   const js = files.filter((f) => /\.(c|m)?js$/.test(f));
-  const pyTests = py.filter((f) => pyTest.test(f));
-  const jsTests = js.filter((f) => jsTest.test(f));
-  if (pyTests.length && pyTests.length >= jsTests.length) {
-    return { root: folder, language: 'python', sources: py.filter((f) => !pyTest.test(f)), tests: pyTests };
-  }
-  if (jsTests.length) return { root: folder, language: 'javascript', sources: js.filter((f) => !jsTest.test(f)), tests: jsTests };
+  const pyTests = py.filter(pyTest);
+  const jsTests = js.filter(found.isJsTest);
+  const split = (code: string[], isTest: (f: string) => boolean) => ({
+    sources: code.filter((f) => !isTest(f) && !testFolder.test(f)),
+    tests: [...code.filter(isTest), ...code.filter((f) => !isTest(f) && testFolder.test(f))],
+  });
+  if (pyTests.length && pyTests.length >= jsTests.length) return { root: folder, language: 'python', ...split(py, pyTest) };
+  if (jsTests.length) return { root: folder, language: 'javascript', ...split(js, found.isJsTest) };
   throw new TaskError(`no tests found in ${folder} (expected test_*.py / *_test.py for pytest, or *.test.js for node --test)`);
 }

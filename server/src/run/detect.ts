@@ -3,7 +3,8 @@
 import { existsSync, promises as fs, realpathSync } from 'node:fs';
 import { delimiter, dirname, extname, join } from 'node:path';
 import type { Framework, RunProblem, TestRunResult } from '../../../common/results';
-import { isJsTest, isPythonTest, isTypeScript, listFiles } from './files';
+import { testDiscovery } from './discovery';
+import { isTypeScript, listFiles } from './files';
 import { findNode, findPython, type NodeInfo, type PythonInfo } from './toolchain';
 
 export interface ProjectInfo {
@@ -30,8 +31,9 @@ const entries = { mocha: ['mocha', 'bin', 'mocha.js'], jest: ['jest', 'bin', 'je
 
 export async function inspectProject(root: string): Promise<ProjectInfo> {
   const files = await listFiles(root);
-  const pyTests = files.filter(isPythonTest);
-  const jsTests = files.filter((f) => !f.endsWith('.py') && isJsTest(f));
+  const discovery = testDiscovery(root);
+  const pyTests = files.filter(discovery.isPythonTest);
+  const jsTests = files.filter((f) => !f.endsWith('.py') && discovery.isJsTest(f));
   const count = (re: RegExp) => files.filter((f) => re.test(f)).length;
   const py = count(/\.py$/), js = count(/\.[cm]?jsx?$/), ts = count(/\.[cm]?tsx?$/);
   const hasPackage = files.includes('package.json');

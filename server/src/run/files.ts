@@ -7,6 +7,11 @@ const ignoredDirs = new Set(['node_modules', '.venv', 'venv', 'env', '.env', '.g
   '.pytest_cache', '.mypy_cache', 'site-packages', 'dist', 'build', 'out', 'coverage', '.next', '.loopwise']);
 const maxFiles = 20000;
 
+/** Dependency, build and tool folders no walk of the project enters. */
+export function isIgnoredDir(name: string): boolean {
+  return ignoredDirs.has(name) || name.startsWith('.');
+}
+
 /** Workspace-relative paths (with '/') of the project's files, dependency and build folders left out. */
 export async function listFiles(root: string): Promise<string[]> {
   const found: string[] = [];
@@ -18,7 +23,7 @@ export async function listFiles(root: string): Promise<string[]> {
       if (found.length >= maxFiles) return;
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
-        if (!ignoredDirs.has(e.name) && !e.name.startsWith('.')) await walk(join(dir, e.name), r);
+        if (!isIgnoredDir(e.name)) await walk(join(dir, e.name), r);
       } else if (e.isFile()) {
         found.push(r);
       }

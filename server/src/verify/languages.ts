@@ -43,7 +43,9 @@ export async function startWorker(language: 'python' | 'javascript', scratch: Sc
   if (project.framework === 'jest' && project.runner) {
     return new WorkerProcess(place, node.executable, ['-e', JEST_WORKER, scratch.workspace, project.runner], { ...env, ...node.env });
   }
-  return new WorkerProcess(place, node.executable, ['--max-old-space-size=1024', '--experimental-vm-modules', '-e', NODE_WORKER, scratch.workspace], { ...env, ...node.env });
+  // node:test: the test files `loopwise run` runs (run/discovery.ts), not a guess of the worker's own.
+  const tests = project.framework === 'node-test' ? project.tests.filter((f) => /\.(c|m)?js$/.test(f)) : [];
+  return new WorkerProcess(place, node.executable, ['--max-old-space-size=1024', '--experimental-vm-modules', '-e', NODE_WORKER, scratch.workspace, ...tests], { ...env, ...node.env });
 }
 
 const hypothesis = new WeakMap<Scratch, Promise<boolean>>();
