@@ -53,6 +53,8 @@ export class TestClient {
   readonly stderr: string[] = [];
   /** The 'loopwise' settings section returned to workspace/configuration. */
   settings: Record<string, unknown> = {};
+  /** The folders returned to workspace/workspaceFolders (null: no folder open). */
+  workspaceFolders: { uri: string; name: string }[] | null = null;
   private waiters: Array<() => void> = [];
   /** Set once the initialize result arrived: like vscode-languageclient, no server request is answered before. */
   private initializeAnswered = false;
@@ -74,6 +76,7 @@ export class TestClient {
       this.record(this.serverRequests, { method, params });
       if (!this.initializeAnswered) throw new ResponseError(ErrorCodes.MethodNotFound, `Unhandled method ${method}`);
       if (method === 'workspace/configuration') return (params as ConfigurationParams).items.map((i) => (i.section === 'loopwise' ? this.settings : null));
+      if (method === 'workspace/workspaceFolders') return this.workspaceFolders;
       return null;
     });
     this.connection.listen();

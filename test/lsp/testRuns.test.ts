@@ -34,6 +34,20 @@ describe('LSP: running tests over stdio', function () {
     client = undefined;
   });
 
+  it('runs a folder the user has just added, when the command arrives before the folder-change notification', async () => {
+    const first = copyFixture('python');
+    const added = copyFixture('javascript');
+    client = new TestClient();
+    await client.initialize(first);
+    // The client already lists the new folder but has not yet sent didChangeWorkspaceFolders.
+    client.workspaceFolders = [{ uri: uriOf(first), name: 'fixture' }, { uri: uriOf(added), name: 'added' }];
+    const results = await client.connection.sendRequest<TestRunResult[]>('workspace/executeCommand', { command: 'loopwise.server.runTests', arguments: [uriOf(added)] });
+    assert.strictEqual(results.length, 1);
+    assert.strictEqual(results[0].framework, 'node-test');
+    assert.ok(results[0].summary.failed > 0, JSON.stringify(results[0].summary));
+    assert.ok(client.serverRequests.some((r) => r.method === 'workspace/workspaceFolders'), 'the server asked the client for its folders');
+  });
+
   it('puts a pytest failure on the assertion line (expected/actual) and on the user line that raised', async () => {
     const folder = copyFixture('python');
     client = new TestClient();

@@ -3,7 +3,7 @@
 // differences between clients (percent-encoding, drive-letter case) do not matter.
 import { sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { InitializeParams, WorkspaceFoldersChangeEvent } from 'vscode-languageserver/node';
+import type { InitializeParams, WorkspaceFolder, WorkspaceFoldersChangeEvent } from 'vscode-languageserver/node';
 
 export interface Folder {
   /** The URI exactly as the client sent it (echo this one back to the client). */
@@ -29,6 +29,7 @@ export function pathToUri(path: string): string {
 
 export class WorkspaceFolders {
   private folders: Folder[] = [];
+  private ask?: () => Promise<WorkspaceFolder[] | null>;
 
   /** Reads workspaceFolders, or the older rootUri/rootPath, from the initialize request. */
   initialize(params: InitializeParams): void {
@@ -47,6 +48,23 @@ export class WorkspaceFolders {
       this.folders = this.folders.filter((x) => x.path !== path);
     }
     for (const f of event.added) this.add(f.uri, f.name);
+  }
+
+  /** How to ask the client for its current folders, once it has said it can answer. */
+  askClientWith(ask: () => Promise<WorkspaceFolder[] | null>): void {
+    this.ask = ask;
+  }
+
+  /**
+   * folderFor, asking the client for its folders once when none contains the file: a command may arrive
+   * just before the didChangeWorkspaceFolders notification of a folder the user has just added.
+   */
+  async resolve(uri: string): Promise<Folder | undefined> {
+    const known = this.folderFor(uri);
+    if (known || !this.ask) return known;
+    const current = await this.ask().catch(() => null);
+    for (const f of current ?? []) this.add(f.uri, f.name);
+    return this.folderFor(uri);
   }
 
   all(): readonly Folder[] {

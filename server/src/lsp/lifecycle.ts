@@ -48,6 +48,7 @@ export function startServer(connection: Connection, features: Feature[], version
     // Subscribe before awaiting anything: a folder change may follow 'initialized' at once.
     if (client.workspace?.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders((event) => folders.change(event));
+      folders.askClientWith(() => connection.workspace.getWorkspaceFolders());
     }
     if (client.workspace?.didChangeConfiguration?.dynamicRegistration) {
       await connection.client.register(DidChangeConfigurationNotification.type, { section: 'loopwise' });

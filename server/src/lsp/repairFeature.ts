@@ -67,7 +67,7 @@ export class RepairFeature implements Feature {
       if ([...entry.tests.values()].some(isFailure)) this.queueLocalization(entry.root);
       else if (this.states.has(entry.root)) this.clear(entry.root);
     });
-    // So does applying the verified fix: it makes every test pass (that is what verified means).
+    // So does applying the offered fix (a partial one's next failing run is localized afresh).
     ctx.documents.onDidChange((doc) => this.clearIfFixApplied(doc.uri));
   }
 
@@ -99,7 +99,7 @@ export class RepairFeature implements Feature {
   /** `loopwise.server.fix <folder or file URI> [budgetS]`: the folder holding the URI (default: the first). */
   private async onCommand(args: unknown[], token: CancellationToken, given: WorkDoneProgressReporter): Promise<RepairResult> {
     const target = typeof args[0] === 'string' ? args[0] : undefined;
-    const folder = target ? this.ctx.folders.folderFor(target) : this.ctx.folders.all()[0];
+    const folder = target ? await this.ctx.folders.resolve(target) : this.ctx.folders.all()[0];
     if (!folder) throw new ResponseError(LSPErrorCodes.RequestFailed, target ? `${target} is not inside a workspace folder of this session` : 'open a workspace folder first');
     const budgetS = typeof args[1] === 'number' && args[1] > 0 ? args[1] : undefined;
     const progress = WorkDoneProgressReporter.isNullInstance(given) ? await this.ctx.connection.window.createWorkDoneProgress() : given;
@@ -274,13 +274,16 @@ export class RepairFeature implements Feature {
     });
   }
 
-  /** The failing tests' own lines in the latest results: where they are defined, assert and raise. */
+  /** The failing tests' own lines in the latest results (where they are defined, assert and raise), and syntax errors. */
   private failureLines(root: string): Set<string> {
     const out = new Set<string>();
-    for (const t of this.ctx.results.get(root)?.tests.values() ?? []) {
+    const results = this.ctx.results.get(root);
+    for (const t of results?.tests.values() ?? []) {
       if (!isFailure(t)) continue;
       for (const at of [t.line ? { file: t.file, line: t.line } : undefined, assertionSite(t), userSite(t)]) if (at) out.add(`${at.file}:${at.line}`);
     }
+    // The search repairs those too.
+    for (const p of results?.problems ?? []) if (p.kind === 'syntaxError' && p.location) out.add(`${p.location.file}:${p.location.line}`);
     return out;
   }
 
