@@ -67,7 +67,7 @@ export class RepairFeature implements Feature {
       if ([...entry.tests.values()].some(isFailure)) this.queueLocalization(entry.root);
       else if (this.states.has(entry.root)) this.clear(entry.root);
     });
-    // So does applying the offered fix (a partial one's next failing run is localized afresh).
+    // So does applying the verified fix: it makes every test pass (that is what verified means).
     ctx.documents.onDidChange((doc) => this.clearIfFixApplied(doc.uri));
   }
 
@@ -274,16 +274,13 @@ export class RepairFeature implements Feature {
     });
   }
 
-  /** The failing tests' own lines in the latest results (where they are defined, assert and raise), and syntax errors. */
+  /** The failing tests' own lines in the latest results: where they are defined, assert and raise. */
   private failureLines(root: string): Set<string> {
     const out = new Set<string>();
-    const results = this.ctx.results.get(root);
-    for (const t of results?.tests.values() ?? []) {
+    for (const t of this.ctx.results.get(root)?.tests.values() ?? []) {
       if (!isFailure(t)) continue;
       for (const at of [t.line ? { file: t.file, line: t.line } : undefined, assertionSite(t), userSite(t)]) if (at) out.add(`${at.file}:${at.line}`);
     }
-    // The search repairs those too.
-    for (const p of results?.problems ?? []) if (p.kind === 'syntaxError' && p.location) out.add(`${p.location.file}:${p.location.line}`);
     return out;
   }
 
