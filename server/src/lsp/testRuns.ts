@@ -1,8 +1,9 @@
 // The test-run feature: loopwise/runTests requests and runs on save, with work-done progress and
 // cancellation (request cancellation or the progress's cancel button abort the runner, which kills the
 // sandboxed processes). After each run: diagnostics are republished and loopwise/testResults is sent.
+// With runOnSave on, a save runs only the tests its changed lines concern (testImpact.ts).
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { relative, sep } from 'node:path';
 import {
   LSPErrorCodes, MessageType, ResponseError, ShowMessageNotification, WorkDoneProgressReporter,
   type CancellationToken, type Connection, type WorkDoneProgressServerReporter,
@@ -13,6 +14,7 @@ import type { Feature, ServerContext } from './features';
 import { FolderJobs } from './folderJobs';
 import { uriToPath, type Folder } from './folders';
 import { DiagnosticsPublisher } from './publisher';
+import { TestImpact } from './testImpact';
 
 /** The runner's entry point (server/src/run): injected so the feature can be exercised with any runner. */
 export type RunTestsFn = (options: RunOptions) => Promise<TestRunResult>;
@@ -42,6 +44,7 @@ export class TestRunsFeature implements Feature {
   private readonly jobs = new FolderJobs();
   /** Messages last shown per folder for runs on save, so repeated saves do not repeat them. */
   private readonly shown = new Map<string, string>();
+  private readonly impact = new TestImpact();
 
   constructor(private readonly runTests: RunTestsFn) {}
 
@@ -90,9 +93,11 @@ export class TestRunsFeature implements Feature {
     if (!parsed) return;
     const folder = this.ctx.folders.folderFor(uri);
     if (!folder || !(await this.ctx.settings.get(uri)).runOnSave) return;
+    const tests = this.impactedTests(folder, uri);
+    if (tests?.length === 0) return;
     const progress = await this.ctx.connection.window.createWorkDoneProgress();
     try {
-      await this.run(folder, uri, progress, undefined, 'whenChanged');
+      await this.run(folder, uri, progress, undefined, 'whenChanged', tests);
     } catch (err) {
       if (!(err instanceof ResponseError && err.code === LSPErrorCodes.RequestCancelled)) {
         this.ctx.connection.window.showErrorMessage(`Loopwise: running the tests failed: ${errorText(err)}`);
@@ -100,8 +105,61 @@ export class TestRunsFeature implements Feature {
     }
   }
 
-  /** Runs one folder's tests; a newer run of the same folder cancels this one (one sandbox per folder). */
-  private async run(folder: Folder, fileUri: string | undefined, progress: WorkDoneProgressReporter, token: CancellationToken | undefined, messages: ProblemMessages): Promise<TestRunResult> {
+  /**
+   * The test files a save of `uri` has to run by the recorded coverage (possibly none), or undefined for
+   * the tests related to the file (nothing recorded, a test file saved, a line run at import changed).
+   */
+  private impactedTests(folder: Folder, uri: string): string[] | undefined {
+    const path = uriToPath(uri);
+    if (!path) return undefined;
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+    const file = relative(folder.path, path).split(sep).join('/');
+    const plan = this.impact.plan(folder.path, file, text);
+    const log = (m: string) => this.ctx.connection.console.log(`${folder.name}: test impact: ${m}`);
+    if (plan.kind === 'related') {
+      log(`running the tests related to ${file} (${plan.reason})`);
+      return undefined;
+    }
+    log(`${file}: ${plan.impacted.length} test files ran the changed lines [${plan.impacted.join(', ')}], ${plan.unrecorded.length} never recorded [${plan.unrecorded.join(', ')}]`);
+    return plan.files;
+  }
+
+  /**
+   * Runs one folder's tests (all, those related to `fileUri`, or the given test files); a newer run of the
+   * same folder cancels this one (one sandbox per folder). Runs on save then record per-test coverage.
+   */
+  private async run(folder: Folder, fileUri: string | undefined, progress: WorkDoneProgressReporter, token: CancellationToken | undefined, messages: ProblemMessages, tests?: string[]): Promise<TestRunResult> {
+    const result = await this.runJob(folder, fileUri, progress, token, messages, tests);
+    if ((await this.ctx.settings.get(fileUri ?? folder.uri)).runOnSave) void this.recordImpact(folder, result, fileUri === undefined);
+    return result;
+  }
+
+  /**
+   * Records per-test coverage of the test files a run ran (all of them after a full run or when nothing is
+   * recorded yet), as the folder's job: a newer run cancels the recording, it never delays results.
+   */
+  private async recordImpact(folder: Folder, result: TestRunResult, full: boolean): Promise<void> {
+    if (!TestImpact.supports(result.framework) || result.problems.some((p) => p.kind === 'runnerCrashed')) return;
+    const testFiles = full || !this.impact.hasRecord(folder.path) ? undefined : [...new Set(result.tests.map((t) => t.file))];
+    if (testFiles?.length === 0) return;
+    const settings = await this.ctx.settings.get(folder.uri);
+    try {
+      const recorded = await this.jobs.run(folder.path, superseded, [], (signal) => this.impact.record({
+        root: folder.path, framework: result.framework, testFiles,
+        testTimeoutMs: settings.testTimeoutSeconds * 1000, budgetMs: settings.runTimeoutSeconds * 1000, signal,
+      }));
+      this.ctx.connection.console.log(`${folder.name}: test impact: recorded the coverage of ${recorded} tests (${testFiles ? testFiles.join(', ') : 'all test files'})`);
+    } catch (err) {
+      this.ctx.connection.console.warn(`${folder.name}: test impact: recording coverage failed: ${errorText(err)}`);
+    }
+  }
+
+  private async runJob(folder: Folder, fileUri: string | undefined, progress: WorkDoneProgressReporter, token: CancellationToken | undefined, messages: ProblemMessages, tests?: string[]): Promise<TestRunResult> {
     const progressToken = (progress as Partial<WorkDoneProgressServerReporter>).token;
     return this.jobs.run(folder.path, superseded, [token, progressToken], async (signal) => {
       let begun = false;
@@ -111,12 +169,13 @@ export class TestRunsFeature implements Feature {
         const settings = await this.ctx.settings.get(fileUri ?? folder.uri);
         if (signal.aborted) throw cancelled(signal);
         begun = true;
-        progress.begin('Loopwise: running tests', 0, scopeFile ? `tests related to ${scopeFile}` : folder.name, true);
+        const scope = tests ? `${tests.length} test files concerned by ${scopeFile}` : scopeFile ? `tests related to ${scopeFile}` : folder.name;
+        progress.begin('Loopwise: running tests', 0, scope, true);
         let result: TestRunResult;
         try {
           result = await this.runTests({
             root: folder.path,
-            files: scopeFile ? [scopeFile] : undefined,
+            files: tests ?? (scopeFile ? [scopeFile] : undefined),
             testTimeoutS: settings.testTimeoutSeconds,
             runTimeoutS: settings.runTimeoutSeconds,
             signal,
