@@ -18,6 +18,10 @@ export function defaultEventsDir(env: NodeJS.ProcessEnv = process.env, platform 
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'loopwise', 'events');
 }
 
+/** How long events wait for the privacy setting before they are stored without code. */
+const privacyWaitMs = 10_000;
+const maxWaiting = 10_000;
+
 export const privacyOf = (raw: unknown): PrivacyLevel => (raw === 'noCode' ? 'noCode' : 'all');
 
 export class EventsFeature implements Feature {
@@ -28,14 +32,19 @@ export class EventsFeature implements Feature {
   private store: EventStore | undefined;
   private connection: Connection | undefined;
   private readonly listeners: Array<(e: SuggestionEvent) => void> = [];
+  /** Events held until the privacy setting is first read; undefined once it has been. */
+  private waiting: SuggestionEvent[] | undefined = [];
 
   register(connection: Connection, ctx: ServerContext): void {
     this.connection = connection;
     const cap = (ctx.client().experimental as { loopwiseInline?: InlineClientCapability } | undefined)?.loopwiseInline;
-    // noCode until the setting is read: code text is never stored before the user's choice is known
+    // Code text is never stored before the user's choice is known: events wait for the first read of the
+    // setting (which comes after 'initialized'), and are stored without code if it never comes.
     this.store = new EventStore({ dir: cap?.storageDir || defaultEventsDir(), privacy: 'noCode' });
-    const refreshPrivacy = () => void ctx.settings.get().then((s) => { if (this.store) this.store.privacy = privacyOf(s.events.privacy); });
-    refreshPrivacy();
+    const refreshPrivacy = () => ctx.settings.get().then((s) => { if (this.store) this.store.privacy = privacyOf(s.events.privacy); });
+    const known = () => { this.writeWaiting(); clearTimeout(giveUp); };
+    const giveUp = setTimeout(known, privacyWaitMs).unref();
+    refreshPrivacy().then(known, known);
     ctx.settings.onDidChange(refreshPrivacy);
     connection.onNotification(Methods.events, (p: EventsNotification) => {
       for (const raw of Array.isArray(p?.events) ? p.events : []) {
@@ -65,13 +74,29 @@ export class EventsFeature implements Feature {
 
   /** Stores one event (validated and redacted by the store) and tells the listeners. */
   append(e: SuggestionEvent): void {
+    const store = this.required();
+    if (this.waiting) {
+      if (this.waiting.length < maxWaiting) this.waiting.push(e);
+      else this.connection?.console.warn('event not stored: too many events before the privacy setting was read');
+    } else if (!this.storeOne(store, e)) return;
+    for (const l of this.listeners) l(e);
+  }
+
+  private storeOne(store: EventStore, e: SuggestionEvent): boolean {
     try {
-      this.required().append(e);
+      store.append(e);
+      return true;
     } catch (err) {
       this.connection?.console.warn(`event not stored: ${err instanceof Error ? err.message : String(err)}`);
-      return;
+      return false;
     }
-    for (const l of this.listeners) l(e);
+  }
+
+  /** Stores the events that arrived before the privacy setting was known, at the level now in force. */
+  private writeWaiting(): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (this.store) for (const e of waiting ?? []) this.storeOne(this.store, e);
   }
 
   /** A new event of this server's own, with the id, time, user and session filled in. */
@@ -93,10 +118,12 @@ export class EventsFeature implements Feature {
   }
 
   dispose(): void {
+    this.writeWaiting();
     this.store?.close();
   }
 
   async shutdown(): Promise<void> {
+    this.writeWaiting();
     this.store?.flush();
   }
 
