@@ -51,7 +51,7 @@ function recordTwice(dir, probeSrc) {
   return { kept, dropped };
 }
 
-/** The literal a call's result is compared with: `f(x) === v`, `JSON.stringify(f(x)) === JSON.stringify(v)`
+/** The literal a call's result is compared with strictly: `f(x) === v`, `JSON.stringify(f(x)) === JSON.stringify(v)`
  *  or `Math.abs(f(x) - v) < eps`. */
 function expectedOf(call) {
   const unwrap = (n) => (ts.isCallExpression(n) && n.expression.getText() === 'JSON.stringify' && n.arguments.length === 1 ? n.arguments[0] : n);
@@ -63,7 +63,8 @@ function expectedOf(call) {
     const v = literalArgs(bin.right.getText());
     return v ? v[0] : undefined;
   }
-  if (!bin || !ts.isBinaryExpression(bin) || !['===', '=='].includes(bin.operatorToken.getText())) return undefined;
+  // not `==`: a loose comparison says nothing of the result's type (`'6.00' == 6` holds)
+  if (!bin || !ts.isBinaryExpression(bin) || bin.operatorToken.getText() !== '===') return undefined;
   const other = unwrap(bin.left === side ? bin.right : bin.left);
   const v = literalArgs(other.getText());
   return v ? v[0] : undefined;
@@ -126,8 +127,29 @@ function likeTests(rows, expected) {
   return rows.filter((r) => verdict.get(r) !== false);
 }
 
-const spread = (items, k) => (items.length <= k ? items
-  : Array.from({ length: k }, (_, i) => items[Math.round((i * (items.length - 1)) / (k - 1))]));
+/** Indexes 0..n-1 in an order that covers the whole range early (ends, middle, quarters, ...). */
+function evenly(n) {
+  const order = [];
+  for (let step = n; step >= 1 && order.length < n; step = Math.floor(step / 2)) {
+    for (let i = 0; i < n; i += step) if (!order.includes(i)) order.push(i);
+  }
+  return order;
+}
+
+/** Up to k rows: round-robin over the distinct results, so a function with few possible answers
+ *  (true/false, -1/index) gets each of them, then evenly over the candidates so the kinds of change stay
+ *  mixed. Returned in candidate order. The same rule as spread() in py_make.py. */
+function spread(rows, k) {
+  const groups = new Map();
+  rows.forEach((r, i) => { const key = `${r[0]}\0${r[2]}`; groups.set(key, [...(groups.get(key) ?? []), i]); });
+  const all = [...groups.values()];
+  const queues = evenly(all.length).map((g) => evenly(all[g].length).map((i) => all[g][i]));
+  const picked = [];
+  while (picked.length < k && queues.some((q) => q.length)) {
+    for (const q of queues) if (q.length && picked.length < k) picked.push(q.shift());
+  }
+  return picked.sort((a, b) => a - b).map((i) => rows[i]);
+}
 
 export function generic(dir, testFile, outFile, task) {
   const { requires, names, calls, expected } = literalCalls(readFileSync(path.join(dir, testFile), 'utf8'));

@@ -35,10 +35,28 @@ def record_twice(workdir, probe_src):
 
 
 def spread(items, k):
-    """k items evenly spaced over the list (all of them if fewer), so the kinds of change stay mixed."""
-    if len(items) <= k:
-        return items
-    return [items[round(i * (len(items) - 1) / (k - 1))] for i in range(k)]
+    """Up to k (input, result) items: round-robin over the distinct results, so a function with few
+    possible answers (True/False, -1/index) gets each of them, then evenly over the candidates' order
+    so the kinds of change stay mixed. Returned in candidate order."""
+    groups = {}
+    for i, (_, lit) in enumerate(items):
+        groups.setdefault(lit, []).append(i)
+    groups = list(groups.values())
+    picked, queues = [], [evenly(g, len(g)) for g in evenly(groups, len(groups))]
+    while len(picked) < k and any(queues):
+        for q in queues:
+            if q and len(picked) < k:
+                picked.append(q.pop(0))
+    return [items[i] for i in sorted(picked)]
+
+
+def evenly(xs, k):
+    """k items evenly spaced over xs, in an order that covers the whole range early (ends, middle, ...)."""
+    order, step = [], len(xs)
+    while step >= 1 and len(order) < len(xs):
+        order += [i for i in range(0, len(xs), step) if i not in order]
+        step //= 2
+    return [xs[i] for i in order][:k]
 
 
 def parametrized_test(tree):

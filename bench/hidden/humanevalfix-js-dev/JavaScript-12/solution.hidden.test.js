@@ -21,17 +21,17 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["longest", [["","y","z"]], "y"],
+  ["longest", [["","yyy","zzzz","www","kkkk","abc"]], "zzzz"],
   ["longest", [["x","y"]], "x"],
-  ["longest", [["x","yyy","zzzz","www","kkkk"]], "zzzz"],
-  ["longest", [["x","yyy","zzzz","www","kkkk","bc"]], "zzzz"],
+  ["longest", [["x","y",""]], "x"],
+  ["longest", [["z","y","x"]], "z"],
   ["longest", [["abc","kkkk","www","zzzz","yyy","x"]], "kkkk"],
   ["longest", [["y","z"]], "y"],
   ["longest", [["y","z","x"]], "y"],
   ["longest", [["kkkk","abc","yyy","www","x","zzzz"]], "kkkk"],
   ["longest", [["x","yyy","zzzz","kkkk","abc"]], "zzzz"],
-  ["longest", [["xx","yyy","zzzz","www","kkkk","abc"]], "zzzz"],
+  ["longest", [["xx","y","z"]], "xx"],
   ["longest", [["x","y","zz"]], "zz"],
-  ["longest", [["x","yyy","zzzz","www","kkkk","abbc"]], "zzzz"],
 ];
 
 const fns = { longest };

@@ -21,17 +21,17 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["greatestCommonDivisor", [4,7], 1],
-  ["greatestCommonDivisor", [2,7], 1],
-  ["greatestCommonDivisor", [143,60], 1],
+  ["greatestCommonDivisor", [50,14], 2],
+  ["greatestCommonDivisor", [145,60], 5],
+  ["greatestCommonDivisor", [9,15], 3],
+  ["greatestCommonDivisor", [20,15], 5],
+  ["greatestCommonDivisor", [98,14], 14],
   ["greatestCommonDivisor", [288,60], 12],
-  ["greatestCommonDivisor", [51,14], 1],
-  ["greatestCommonDivisor", [47,14], 1],
+  ["greatestCommonDivisor", [3,8], 1],
   ["greatestCommonDivisor", [10,16], 2],
-  ["greatestCommonDivisor", [10,14], 2],
-  ["greatestCommonDivisor", [3,14], 1],
-  ["greatestCommonDivisor", [3,9], 3],
-  ["greatestCommonDivisor", [144,62], 2],
-  ["greatestCommonDivisor", [144,58], 2],
+  ["greatestCommonDivisor", [10,30], 10],
+  ["greatestCommonDivisor", [49,28], 7],
+  ["greatestCommonDivisor", [144,120], 24],
 ];
 
 const fns = { greatestCommonDivisor };

@@ -21,16 +21,16 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["countDistinctCharacters", ["bcde"], 4],
+  ["countDistinctCharacters", ["bcdecadeCADE"], 5],
   ["countDistinctCharacters", ["aaaAAAAaaaa"], 1],
+  ["countDistinctCharacters", ["abcd"], 4],
   ["countDistinctCharacters", ["abcdecadeCAD"], 5],
-  ["countDistinctCharacters", ["Jerry jERRY"], 5],
+  ["countDistinctCharacters", ["aaaaAAAAaaa"], 1],
   ["countDistinctCharacters", ["abcdecaadeCADE"], 5],
-  ["countDistinctCharacters", ["abcdea"], 5],
+  ["countDistinctCharacters", ["aaaaAAAAAaaaa"], 1],
   ["countDistinctCharacters", ["aaaaAAAAaaaaa"], 1],
-  ["countDistinctCharacters", ["jERRY JeRRRY"], 5],
-  ["countDistinctCharacters", ["Jerry jERRY JeRRRY JeRRRY"], 5],
+  ["countDistinctCharacters", ["JeRRRY jERRY Jerry"], 5],
   ["countDistinctCharacters", ["Jerr jERRY JeRRRY"], 5],
-  ["countDistinctCharacters", ["Jerry jERRY JeRRRRY"], 5],
   ["countDistinctCharacters", ["Jerry jERRY JeRRRYJ"], 5],
 ];
 

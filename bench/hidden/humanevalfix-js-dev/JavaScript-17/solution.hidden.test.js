@@ -21,17 +21,17 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["parseMusic", [" o o o"], [4, 4, 4]],
-  ["parseMusic", ["o o o"], [4, 4, 4]],
-  ["parseMusic", ["o o o o o"], [4, 4, 4, 4, 4]],
-  ["parseMusic", ["o o o "], [4, 4, 4]],
-  ["parseMusic", ["oo o o o"], [undefined, 4, 4, 4]],
+  ["parseMusic", ["| o| .| .| o o o o"], [undefined, 2, 1, 1, 4, 4, 4, 4]],
+  ["parseMusic", [".| .| .|"], [1, 1, 1]],
+  ["parseMusic", ["o| .| o| .| o o| o"], [2, 1, 2, 1, 4, 2, 4]],
+  ["parseMusic", [".| .| .| .| .|"], [1, 1, 1, 1, 1]],
+  ["parseMusic", ["o| o| .| o| .| o o| o o|"], [2, 2, 1, 2, 1, 4, 2, 4, 2]],
+  ["parseMusic", ["o| .| o| .| o o| o |"], [2, 1, 2, 1, 4, 2, 4, undefined]],
+  ["parseMusic", ["o o o o .| .| o| o|"], [4, 4, 4, 4, 1, 1, 2, 2]],
   ["parseMusic", ["o o o oo"], [4, 4, 4, undefined]],
-  ["parseMusic", [".| o| .| o o| o o|"], [1, 2, 1, 4, 2, 4, 2]],
-  ["parseMusic", ["o .| o| o| o| .| o o|"], [4, 1, 2, 2, 2, 1, 4, 2]],
+  ["parseMusic", [".| o o| o| o o .| o"], [1, 4, 2, 2, 4, 4, 1, 4]],
   ["parseMusic", [".| .|  .| .|"], [1, 1, 1, 1]],
-  ["parseMusic", ["o|| o| .| .| o o o o"], [undefined, 2, 1, 1, 4, 4, 4, 4]],
-  ["parseMusic", ["o| o| .| ..| o o o o"], [2, 2, 1, undefined, 4, 4, 4, 4]],
-  ["parseMusic", ["o| .| o| .| o o| o o|o"], [2, 1, 2, 1, 4, 2, 4, undefined]],
+  ["parseMusic", ["o| o| .| .| o o o oo"], [2, 2, 1, 1, 4, 4, 4, undefined]],
 ];
 
 const fns = { parseMusic };

@@ -21,16 +21,16 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["howManyTimes", ["",""], 1],
+  ["howManyTimes", ["yxyxyx","x"], 3],
   ["howManyTimes", ["ohn doe","john"], 0],
-  ["howManyTimes", ["john","john"], 1],
+  ["howManyTimes", ["xyxyxy","x"], 3],
+  ["howManyTimes", ["xyxyyxyx","x"], 4],
   ["howManyTimes", ["john john doe","john"], 2],
-  ["howManyTimes", ["john oe","john"], 1],
+  ["howManyTimes", ["xyxyxyxx","x"], 5],
   ["howManyTimes", ["xyxyxyx",""], 8],
-  ["howManyTimes", ["cacacacac","ca"], 4],
   ["howManyTimes", ["joh doe","john"], 0],
   ["howManyTimes", ["cacacacac",""], 10],
-  ["howManyTimes", ["john  doe","john"], 1],
-  ["howManyTimes", ["john doe","joh"], 1],
+  ["howManyTimes", ["john do","john"], 1],
   ["howManyTimes", ["john doe",""], 9],
 ];
 

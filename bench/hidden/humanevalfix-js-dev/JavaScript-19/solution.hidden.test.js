@@ -21,17 +21,17 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["sortNumbers", ["hree"], "hree"],
-  ["sortNumbers", ["thre"], "thre"],
-  ["sortNumbers", ["three three five nine"], "three three five nine"],
-  ["sortNumbers", ["three five ine"], "three five ine"],
-  ["sortNumbers", ["eight nine seven four zero five"], "zero four five seven eight nine"],
-  ["sortNumbers", ["five nine three"], "three five nine"],
+  ["sortNumbers", ["three five"], "three five"],
+  ["sortNumbers", ["five five zero four seven nine eight"], "zero four five five seven eight nine"],
+  ["sortNumbers", ["six six five four three two one zero"], "zero one two three four five six six"],
+  ["sortNumbers", ["six five four three two one ero"], "one two three four five six ero"],
+  ["sortNumbers", ["zero four seven nine eight"], "zero four seven eight nine"],
+  ["sortNumbers", ["three five nine nine"], "three five nine nine"],
   ["sortNumbers", ["five zero four seven nine eight eight"], "zero four five seven eight eight nine"],
-  ["sortNumbers", ["thre five nine"], "thre five nine"],
-  ["sortNumbers", ["fivve zero four seven nine eight"], "fivve zero four seven eight nine"],
-  ["sortNumbers", ["six five four three two one zer"], "one two three four five six zer"],
-  ["sortNumbers", ["five zero four sseven nine eight"], "zero four five sseven eight nine"],
-  ["sortNumbers", ["six five four three two one zeros"], "one two three four five six zeros"],
+  ["sortNumbers", ["three nine"], "three nine"],
+  ["sortNumbers", ["si five four three two one zero"], "si zero one two three four five"],
+  ["sortNumbers", ["siix five four three two one zero"], "siix zero one two three four five"],
+  ["sortNumbers", ["five zero four seven nine eightf"], "zero four five seven nine eightf"],
 ];
 
 const fns = { sortNumbers };

@@ -22,16 +22,16 @@ const same = (a, b) => {
 const HIDDEN_CASES = [
   ["findClosestElements", [[2,2,3.9,4,5,2.2]], [2, 2]],
   ["findClosestElements", [[1,2,3.9,4,5]], [3.9, 4]],
-  ["findClosestElements", [[1,1,2,5.9,4,5]], [1, 1]],
-  ["findClosestElements", [[1,2,5.9,4,6]], [5.9, 6]],
+  ["findClosestElements", [[1.1,2.2,3.1,4.1]], [2.2, 3.1]],
+  ["findClosestElements", [[1,1,2,3.9,4,5,2.2]], [1, 1]],
+  ["findClosestElements", [[1.1,1.1,2.2,3.1,4.1,5.1]], [1.1, 1.1]],
+  ["findClosestElements", [[1,2,3,4,5,3.2]], [3, 3.2]],
   ["findClosestElements", [[5,4,5.9,2,1]], [5, 5.9]],
-  ["findClosestElements", [[2,5.9,4,5]], [5, 5.9]],
-  ["findClosestElements", [[1,5.9,2,5,4]], [5, 5.9]],
-  ["findClosestElements", [[1,2,5.9,4,5,5]], [5, 5]],
-  ["findClosestElements", [[1,2,4,5]], [1, 2]],
-  ["findClosestElements", [[1,2,3.9,4,5,1.2000000000000002]], [3.9, 4]],
-  ["findClosestElements", [[1,2,3.9,4,5,4.4]], [3.9, 4]],
-  ["findClosestElements", [[1.1,2.2,3.1,4.1,10.2]], [2.2, 3.1]],
+  ["findClosestElements", [[1,2,3.9,4,5,2.2,2.2]], [2.2, 2.2]],
+  ["findClosestElements", [[1.1,2.2,3.1,4.1,5.1,5.1]], [5.1, 5.1]],
+  ["findClosestElements", [[1.1,2.2,4.1,5.1]], [4.1, 5.1]],
+  ["findClosestElements", [[1,2,5.9,4,4]], [4, 4]],
+  ["findClosestElements", [[1,2,3,4,5,4.4]], [4, 4.4]],
 ];
 
 const fns = { findClosestElements };

@@ -21,17 +21,17 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["filterIntegers", [[5,{},[],23.2,9,"adasd"]], [5, 9]],
+  ["filterIntegers", [[4,{},[],23.2,9]], [4, 9]],
   ["filterIntegers", [[3,"c",3,3,"a"]], [3, 3, 3]],
+  ["filterIntegers", [[4,4,{},[],23.2,9,"adasd"]], [4, 4, 9]],
   ["filterIntegers", [[3,3,"c",3,3,"a","b"]], [3, 3, 3, 3]],
-  ["filterIntegers", [[3,"c",3,3,"a",""]], [3, 3, 3]],
   ["filterIntegers", [[{},[],23.2,9,"adasd"]], [9]],
-  ["filterIntegers", [[[],23.2,"adasd",4,9,{}]], [4, 9]],
+  ["filterIntegers", [["c",3,3,"a","b"]], [3, 3]],
   ["filterIntegers", [[3,"c",3,"a","b",3]], [3, 3, 3]],
-  ["filterIntegers", [[3,"c",3,3,"a","b","b"]], [3, 3, 3]],
   ["filterIntegers", [[3,"c",3,"a","b"]], [3, 3]],
+  ["filterIntegers", [[3,{},[],23.2,9,"adasd"]], [3, 9]],
   ["filterIntegers", [[2,"c",3,3,"a","b"]], [2, 3, 3]],
-  ["filterIntegers", [[4,{},[],23.2,9,"adas"]], [4, 9]],
-  ["filterIntegers", [[4,{},[],23.2,9,"adaasd"]], [4, 9]],
+  ["filterIntegers", [[8,{},[],23.2,9,"adasd"]], [8, 9]],
 ];
 
 const fns = { filterIntegers };

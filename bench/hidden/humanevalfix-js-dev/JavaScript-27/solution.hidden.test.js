@@ -21,15 +21,15 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["flipCase", ["ello!"], "ELLO!"],
+  ["flipCase", ["hese violent delights have violent ends"], "HESE VIOLENT DELIGHTS HAVE VIOLENT ENDS"],
   ["flipCase", ["Hello"], "hELLO"],
-  ["flipCase", ["These violent delights have violent"], "tHESE VIOLENT DELIGHTS HAVE VIOLENT"],
-  ["flipCase", ["These These violent delights have violent ends"], "tHESE tHESE VIOLENT DELIGHTS HAVE VIOLENT ENDS"],
-  ["flipCase", ["These violent delights have violent nds"], "tHESE VIOLENT DELIGHTS HAVE VIOLENT NDS"],
+  ["flipCase", ["Helllo!"], "hELLLO!"],
+  ["flipCase", ["Hello!H"], "hELLO!h"],
   ["flipCase", ["ends violent have delights violent These"], "ENDS VIOLENT HAVE DELIGHTS VIOLENT tHESE"],
+  ["flipCase", ["violent delights have violent ends"], "VIOLENT DELIGHTS HAVE VIOLENT ENDS"],
   ["flipCase", ["delights have ends These violent violent"], "DELIGHTS HAVE ENDS tHESE VIOLENT VIOLENT"],
-  ["flipCase", ["These violent delights have violent ends ends"], "tHESE VIOLENT DELIGHTS HAVE VIOLENT ENDS ENDS"],
-  ["flipCase", ["Thes violent delights have violent ends"], "tHES VIOLENT DELIGHTS HAVE VIOLENT ENDS"],
-  ["flipCase", ["These violent delights have violent end"], "tHESE VIOLENT DELIGHTS HAVE VIOLENT END"],
+  ["flipCase", ["These violent delights violent ends"], "tHESE VIOLENT DELIGHTS VIOLENT ENDS"],
+  ["flipCase", ["Theese violent delights have violent ends"], "tHEESE VIOLENT DELIGHTS HAVE VIOLENT ENDS"],
   ["flipCase", ["These violent delights have violent endds"], "tHESE VIOLENT DELIGHTS HAVE VIOLENT ENDDS"],
   ["flipCase", ["These violent delights have violent endsT"], "tHESE VIOLENT DELIGHTS HAVE VIOLENT ENDSt"],
 ];

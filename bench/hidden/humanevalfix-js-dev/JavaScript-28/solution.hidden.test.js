@@ -21,17 +21,17 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["concatenate", [["","y","z"]], "yz"],
+  ["concatenate", [["","y","z","w","k"]], "yzwk"],
   ["concatenate", [["x","y"]], "xy"],
   ["concatenate", [["x","y","z","w"]], "xyzw"],
-  ["concatenate", [["x","y","z","w",""]], "xyzw"],
   ["concatenate", [["z","y","x"]], "zyx"],
-  ["concatenate", [["y","z"]], "yz"],
-  ["concatenate", [["y","z","w","k"]], "yzwk"],
+  ["concatenate", [["k","w","z","y","x"]], "kwzyx"],
+  ["concatenate", [["y","z","x"]], "yzx"],
   ["concatenate", [["w","k","y","x","z"]], "wkyxz"],
   ["concatenate", [["x","z"]], "xz"],
+  ["concatenate", [["x","y","w","k"]], "xywk"],
   ["concatenate", [["xx","y","z"]], "xxyz"],
-  ["concatenate", [["xx","y","z","w","k"]], "xxyzwk"],
-  ["concatenate", [["x","y","z","w","kk"]], "xyzwkk"],
+  ["concatenate", [["x","y","zz"]], "xyzz"],
 ];
 
 const fns = { concatenate };

@@ -21,13 +21,13 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["filterByPrefix", [[],"ohn"], []],
-  ["filterByPrefix", [[],"joh"], []],
-  ["filterByPrefix", [[],"johhn"], []],
+  ["filterByPrefix", [["xx","asd","xxy","john doe","xxxAAA","xxx"],"xxx"], ["xxxAAA", "xxx"]],
+  ["filterByPrefix", [["xxx","asd","xxy","john doe","xxxAAA"],"xxx"], ["xxx", "xxxAAA"]],
+  ["filterByPrefix", [["xxx","xxx","asd","xxy","john doe","xxxAAA","xxx"],"xxx"], ["xxx", "xxx", "xxxAAA", "xxx"]],
   ["filterByPrefix", [[],"johnj"], []],
-  ["filterByPrefix", [[],""], []],
-  ["filterByPrefix", [["asd","xxy","john doe","xxxAAA","xxx"],"xxx"], ["xxxAAA", "xxx"]],
+  ["filterByPrefix", [["xxx","xxxAAA","john doe","xxy","asd","xxx"],"xxx"], ["xxx", "xxxAAA", "xxx"]],
   ["filterByPrefix", [["xxy","john doe","xxx","xxx","xxxAAA","asd"],"xxx"], ["xxx", "xxx", "xxxAAA"]],
-  ["filterByPrefix", [["xxx","asd","xxy","xxxAAA","xxx"],"xxx"], ["xxx", "xxxAAA", "xxx"]],
+  ["filterByPrefix", [["xxx","asd","xxy","john doe","xxxAAA","xxx","xxx"],"xxx"], ["xxx", "xxxAAA", "xxx", "xxx"]],
   ["filterByPrefix", [["xxxx","asd","xxy","john doe","xxxAAA","xxx"],"xxx"], ["xxxx", "xxxAAA", "xxx"]],
   ["filterByPrefix", [["xxx","asd","xxy","john doe","xxxAAA","xxxx"],"xxx"], ["xxx", "xxxAAA", "xxxx"]],
   ["filterByPrefix", [["xxx","asd","xxy","john doe","xxxAAA","xxx"],"xx"], ["xxx", "xxy", "xxxAAA", "xxx"]],

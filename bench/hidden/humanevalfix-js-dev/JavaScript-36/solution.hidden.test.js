@@ -21,17 +21,17 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["fizzBuzz", [51], 0],
+  ["fizzBuzz", [80], 3],
   ["fizzBuzz", [201], 6],
+  ["fizzBuzz", [4001], 192],
+  ["fizzBuzz", [10001], 639],
   ["fizzBuzz", [100001], 8026],
-  ["fizzBuzz", [99], 3],
-  ["fizzBuzz", [9999], 639],
-  ["fizzBuzz", [158], 4],
+  ["fizzBuzz", [156], 4],
+  ["fizzBuzz", [400], 13],
+  ["fizzBuzz", [8000], 544],
   ["fizzBuzz", [20000], 1280],
-  ["fizzBuzz", [81], 3],
-  ["fizzBuzz", [4002], 192],
-  ["fizzBuzz", [48], 0],
-  ["fizzBuzz", [198], 6],
-  ["fizzBuzz", [99998], 8026],
+  ["fizzBuzz", [200000], 16068],
+  ["fizzBuzz", [52], 0],
 ];
 
 const fns = { fizzBuzz };

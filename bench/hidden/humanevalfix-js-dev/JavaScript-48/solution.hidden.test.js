@@ -21,16 +21,16 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["isPalindrome", ["ba"], false],
-  ["isPalindrome", ["bcd"], false],
-  ["isPalindrome", ["ywyz"], false],
+  ["isPalindrome", ["aaaa"], true],
+  ["isPalindrome", ["ywyx"], false],
   ["isPalindrome", ["ywzx"], false],
   ["isPalindrome", ["aaaaaa"], true],
-  ["isPalindrome", ["xywy"], false],
+  ["isPalindrome", ["zbc"], false],
+  ["isPalindrome", ["xywz"], false],
   ["isPalindrome", ["abba"], true],
   ["isPalindrome", ["xywwyx"], true],
-  ["isPalindrome", ["xywwzx"], false],
+  ["isPalindrome", ["xywwyz"], false],
   ["isPalindrome", ["abaa"], false],
-  ["isPalindrome", ["xywyxx"], false],
   ["isPalindrome", ["xywzxx"], false],
 ];
 

@@ -21,17 +21,17 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["removeVowels", ["bcdef\nghijklm"], "bcdf\nghjklm"],
+  ["removeVowels", ["edcba"], "dcb"],
   ["removeVowels", ["eeee"], ""],
-  ["removeVowels", ["cBOO"], "cB"],
+  ["removeVowels", ["cBAA"], "cB"],
+  ["removeVowels", ["bcd"], "bcd"],
   ["removeVowels", ["abcdef\nghijkl"], "bcdf\nghjkl"],
-  ["removeVowels", ["eeeeee"], ""],
-  ["removeVowels", ["EcBO"], "cB"],
+  ["removeVowels", ["fedcb"], "fdcb"],
   ["removeVowels", ["ybc"], "ybc"],
+  ["removeVowels", ["abcdef\ngghijklm"], "bcdf\ngghjklm"],
   ["removeVowels", ["fedccba"], "fdccb"],
-  ["removeVowels", ["EcBBOO"], "cBB"],
-  ["removeVowels", ["abcdef\nghijklma"], "bcdf\nghjklm"],
-  ["removeVowels", ["acBAAa"], "cB"],
-  ["removeVowels", ["ybcdy"], "ybcdy"],
+  ["removeVowels", ["acBBAA"], "cBB"],
+  ["removeVowels", ["fedcbaf"], "fdcbf"],
 ];
 
 const fns = { removeVowels };

@@ -21,17 +21,17 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["belowThreshold", [[1,2,4],100], true],
-  ["belowThreshold", [[2,8,4,10],10], false],
-  ["belowThreshold", [[1,8,4],10], true],
+  ["belowThreshold", [[2,20,4,10],5], false],
+  ["belowThreshold", [[1,20,4,11],21], true],
   ["belowThreshold", [[1,8,4,11],11], false],
-  ["belowThreshold", [[10,4,20,1],22], true],
-  ["belowThreshold", [[20,4,10],22], true],
+  ["belowThreshold", [[20,4,10],5], false],
+  ["belowThreshold", [[8,4,10],10], false],
+  ["belowThreshold", [[1,2,10],100], true],
   ["belowThreshold", [[1,4,20,10],21], true],
-  ["belowThreshold", [[1,20,10],22], true],
-  ["belowThreshold", [[],21], true],
-  ["belowThreshold", [[1,2,4,10],101], true],
-  ["belowThreshold", [[1,2,4,10],99], true],
-  ["belowThreshold", [[1,2,4,10],200], true],
+  ["belowThreshold", [[1,20,10],5], false],
+  ["belowThreshold", [[],22], true],
+  ["belowThreshold", [[1,20,4,10],23], true],
+  ["belowThreshold", [[1,8,4,20],11], false],
 ];
 
 const fns = { belowThreshold };

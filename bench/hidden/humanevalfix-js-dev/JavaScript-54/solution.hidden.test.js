@@ -21,16 +21,16 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["sameChars", ["abcdzzzz","dddzzzzzzzddeddabc"], false],
-  ["sameChars", ["abb","aaccc"], false],
-  ["sameChars", ["eabcdzzz","dddzzzzzzzddddabc"], false],
+  ["sameChars", ["ddddddabc","abcd"], true],
+  ["sameChars", ["eabcdzzz","dddzzzzzzzddeddabc"], true],
+  ["sameChars", ["abccd","dddddddabc"], true],
   ["sameChars", ["eabbcd","dddddddabc"], false],
-  ["sameChars", ["abcda","dddddddabc"], true],
-  ["sameChars", ["","dddzzzzzzzddeddabc"], false],
-  ["sameChars", ["","aaccc"], false],
-  ["sameChars", ["eabcdzzzz","ddzzzzzzzddddabc"], false],
-  ["sameChars", ["eabcd","dddddddab"], false],
-  ["sameChars", ["dddddddabc","abccd"], true],
-  ["sameChars", ["abcd","dddddddabcd"], true],
+  ["sameChars", ["dddddddabcd","abcd"], true],
+  ["sameChars", ["","abcd"], false],
+  ["sameChars", ["","dddddddabcf"], false],
+  ["sameChars", ["abcd","dddddddab"], false],
+  ["sameChars", ["abcd","ddddddddabc"], true],
+  ["sameChars", ["dddddddabc","abcda"], true],
   ["sameChars", ["aabb","aaccca"], false],
 ];
 

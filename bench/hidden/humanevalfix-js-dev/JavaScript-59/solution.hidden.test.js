@@ -21,15 +21,15 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["largestPrimeFactor", [16], 2],
-  ["largestPrimeFactor", [64], 2],
+  ["largestPrimeFactor", [28], 7],
+  ["largestPrimeFactor", [331], 331],
   ["largestPrimeFactor", [13196], 3299],
+  ["largestPrimeFactor", [26], 13],
   ["largestPrimeFactor", [62], 31],
-  ["largestPrimeFactor", [13194], 733],
-  ["largestPrimeFactor", [54], 3],
+  ["largestPrimeFactor", [329], 47],
+  ["largestPrimeFactor", [30], 5],
   ["largestPrimeFactor", [660], 11],
   ["largestPrimeFactor", [17], 17],
-  ["largestPrimeFactor", [65], 13],
-  ["largestPrimeFactor", [13], 13],
   ["largestPrimeFactor", [61], 61],
   ["largestPrimeFactor", [13193], 167],
 ];

@@ -22,16 +22,16 @@ const same = (a, b) => {
 const HIDDEN_CASES = [
   ["parseNestedParens", ["(()()) ((())) ()"], [2, 3, 1]],
   ["parseNestedParens", ["() (()) ((()))"], [1, 2, 3]],
+  ["parseNestedParens", [""], []],
   ["parseNestedParens", ["(()()) (()()) ((())) () ((())()())"], [2, 2, 3, 1, 3]],
   ["parseNestedParens", ["() () (()) ((())) (((())))"], [1, 1, 2, 3, 4]],
   ["parseNestedParens", ["((())()()) () ((())) (()())"], [3, 1, 3, 2]],
+  ["parseNestedParens", ["(((()))) ((())) (()) ()"], [4, 3, 2, 1]],
   ["parseNestedParens", ["((())) () ((())()())"], [3, 1, 3]],
   ["parseNestedParens", ["(()) ((())) (((())))"], [2, 3, 4]],
   ["parseNestedParens", ["(((()))) (()) () ((()))"], [4, 2, 1, 3]],
-  ["parseNestedParens", ["(()()) ((())) () ((())()()) ((())()())"], [2, 3, 1, 3, 3]],
   ["parseNestedParens", ["() (()) ((())) (((()))) (((())))"], [1, 2, 3, 4, 4]],
   ["parseNestedParens", ["() (()) (((())))"], [1, 2, 4]],
-  ["parseNestedParens", ["(()()) ((()))  () ((())()())"], [2, 3, 1, 3]],
 ];
 
 const fns = { parseNestedParens };

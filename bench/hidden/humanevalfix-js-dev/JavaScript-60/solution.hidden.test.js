@@ -24,13 +24,13 @@ const HIDDEN_CASES = [
   ["sumToN", [12], 78],
   ["sumToN", [101], 5151],
   ["sumToN", [5], 15],
-  ["sumToN", [29], 435],
-  ["sumToN", [3], 6],
-  ["sumToN", [60], 1830],
-  ["sumToN", [8], 36],
+  ["sumToN", [10], 55],
+  ["sumToN", [99], 4950],
+  ["sumToN", [22], 253],
+  ["sumToN", [200], 20100],
+  ["sumToN", [13], 91],
   ["sumToN", [32], 528],
   ["sumToN", [102], 5253],
-  ["sumToN", [9], 45],
   ["sumToN", [98], 4851],
 ];
 

@@ -21,16 +21,16 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["derivative", [[3,1,2,4]], [1, 4, 12]],
+  ["derivative", [[1,2]], [2]],
   ["derivative", [[3,2,1,0]], [2, 2, 0]],
   ["derivative", [[1,2,4]], [2, 8]],
-  ["derivative", [[]], []],
-  ["derivative", [[1,2,4,5]], [2, 8, 15]],
+  ["derivative", [[4,0,1,2,3]], [0, 2, 6, 12]],
+  ["derivative", [[2,1]], [1]],
   ["derivative", [[2,1,0,4]], [1, 0, 12]],
   ["derivative", [[1,3,2]], [3, 4]],
   ["derivative", [[3,1,4,5]], [1, 8, 15]],
-  ["derivative", [[3,2,0,4]], [2, 0, 12]],
   ["derivative", [[0,2,3]], [2, 6]],
-  ["derivative", [[3,1,2,4,10]], [1, 4, 12, 40]],
+  ["derivative", [[1,2,6]], [2, 12]],
   ["derivative", [[3,2,1,0,8]], [2, 2, 0, 32]],
 ];
 

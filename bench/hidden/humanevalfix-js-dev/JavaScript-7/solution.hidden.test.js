@@ -21,17 +21,17 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["filterBySubstring", [[],"ohn"], []],
-  ["filterBySubstring", [["xxx","asd","xxy","john doe","xxxAAA"],"xxx"], ["xxx", "xxxAAA"]],
-  ["filterBySubstring", [["xxx","xxx","asd","aaaxxy","john doe","xxxAAA","xxx"],"xx"], ["xxx", "xxx", "aaaxxy", "xxxAAA", "xxx"]],
-  ["filterBySubstring", [[],""], []],
+  ["filterBySubstring", [["runt","trumpet","prune","gruesome"],"run"], ["runt", "prune"]],
+  ["filterBySubstring", [["grunt","trumpet","prune"],"run"], ["grunt", "prune"]],
+  ["filterBySubstring", [["xxx","xxx","asd","xxy","john doe","xxxAAA","xxx"],"xxx"], ["xxx", "xxx", "xxxAAA", "xxx"]],
+  ["filterBySubstring", [["grunt","grunt","trumpet","prune","gruesome"],"run"], ["grunt", "grunt", "prune"]],
+  ["filterBySubstring", [["xxx","xxxAAA","john doe","aaaxxy","asd","xxx"],"xx"], ["xxx", "xxxAAA", "aaaxxy", "xxx"]],
   ["filterBySubstring", [["asd","aaaxxy","john doe","xxxAAA","xxx"],"xx"], ["aaaxxy", "xxxAAA", "xxx"]],
+  ["filterBySubstring", [["trumpet","prune","gruesome"],"run"], ["prune"]],
   ["filterBySubstring", [["xxx","asd","xxy","john doe","xxxAAA","xxx","xxx"],"xxx"], ["xxx", "xxxAAA", "xxx", "xxx"]],
-  ["filterBySubstring", [["grunt","trumpet","gruesome"],"run"], ["grunt"]],
-  ["filterBySubstring", [["xxxx","asd","aaaxxy","john doe","xxxAAA","xxx"],"xx"], ["xxxx", "aaaxxy", "xxxAAA", "xxx"]],
+  ["filterBySubstring", [["xxxx","asd","xxy","john doe","xxxAAA","xxx"],"xxx"], ["xxxx", "xxxAAA", "xxx"]],
   ["filterBySubstring", [["xxx","asd","xxy","john doe","xxxAAA","xxxx"],"xxx"], ["xxx", "xxxAAA", "xxxx"]],
-  ["filterBySubstring", [["xxx","asd","xxy","john doe","xxxAAA","xxx"],"xx"], ["xxx", "xxy", "xxxAAA", "xxx"]],
-  ["filterBySubstring", [["grunt","trumpet","prune","gruesome"],"ru"], ["grunt", "trumpet", "prune", "gruesome"]],
-  ["filterBySubstring", [["grunt","trumpet","prune","gruesome"],""], ["grunt", "trumpet", "prune", "gruesome"]],
+  ["filterBySubstring", [["xxx","asd","xxy","john doe","xxxAAA","xxx"],""], ["xxx", "asd", "xxy", "john doe", "xxxAAA", "xxx"]],
 ];
 
 const fns = { filterBySubstring };

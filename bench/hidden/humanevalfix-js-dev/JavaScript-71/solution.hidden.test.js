@@ -20,18 +20,18 @@ const same = (a, b) => {
 };
 
 const HIDDEN_CASES = [
+  ["triangleArea", [4,4,5], "7.81"],
+  ["triangleArea", [5,8,5], "12.00"],
+  ["triangleArea", [3,2,2], "1.98"],
+  ["triangleArea", [11,5,7], "12.97"],
   ["triangleArea", [3,6,3], -1],
-  ["triangleArea", [3,8,5], -1],
-  ["triangleArea", [20,5,7], -1],
-  ["triangleArea", [1,3,10], -1],
-  ["triangleArea", [1,4,5], -1],
-  ["triangleArea", [1,1,3], -1],
-  ["triangleArea", [1,4,10], -1],
-  ["triangleArea", [2,5,3], -1],
-  ["triangleArea", [2,4,2], -1],
-  ["triangleArea", [2,4,10], -1],
-  ["triangleArea", [1,2,4], -1],
-  ["triangleArea", [4,10,5], -1],
+  ["triangleArea", [2,4,5], "3.80"],
+  ["triangleArea", [1,2,2], "0.97"],
+  ["triangleArea", [8,8,5], "19.00"],
+  ["triangleArea", [5,4,5], "9.17"],
+  ["triangleArea", [8,5,7], "17.32"],
+  ["triangleArea", [3,3,5], "4.15"],
+  ["triangleArea", [10,10,7], "32.79"],
 ];
 
 const fns = { triangleArea };

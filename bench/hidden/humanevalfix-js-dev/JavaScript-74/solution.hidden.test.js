@@ -21,17 +21,17 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["totalMatch", [["i","admin"],["hi","hi"]], ["hi", "hi"]],
-  ["totalMatch", [["i","admin"],["hI","hi","hii"]], ["i", "admin"]],
-  ["totalMatch", [["hi"],["hI","Hi"]], ["hi"]],
-  ["totalMatch", [["4","4"],["1","2","3","4","5"]], ["4", "4"]],
-  ["totalMatch", [["this","this"],[]], []],
-  ["totalMatch", [["admin","hi"],["hi","hi"]], ["hi", "hi"]],
-  ["totalMatch", [["admin"],["hi","hi"]], ["hi", "hi"]],
-  ["totalMatch", [["hi","admin","admin"],["hI","Hi"]], ["hI", "Hi"]],
+  ["totalMatch", [["i","admin"],["hi","hi","admin","project"]], ["i", "admin"]],
+  ["totalMatch", [[""],["1","2","3","4","5"]], [""]],
+  ["totalMatch", [["i","admin"],["hI","Hi"]], ["hI", "Hi"]],
+  ["totalMatch", [[],["his"]], []],
+  ["totalMatch", [["hi","hi","admin"],["hi","hi","admin","project"]], ["hi", "hi", "admin"]],
+  ["totalMatch", [["hi","hi","admin"],["hI","hi","hi"]], ["hI", "hi", "hi"]],
+  ["totalMatch", [["hi","hi","admin"],["hI","hi","hii"]], ["hI", "hi", "hii"]],
+  ["totalMatch", [["hi","dmin"],["hi","hi","admin","project"]], ["hi", "dmin"]],
+  ["totalMatch", [["admin"],["hi","hi","admin","project"]], ["admin"]],
   ["totalMatch", [["44"],["1","2","3","4","5"]], ["44"]],
-  ["totalMatch", [["thi"],[]], []],
-  ["totalMatch", [[],["thiis"]], []],
-  ["totalMatch", [["hii","admin"],["hI","Hi"]], ["hI", "Hi"]],
+  ["totalMatch", [["hii","admin"],["hi","hi","admin","project"]], ["hii", "admin"]],
 ];
 
 const fns = { totalMatch };

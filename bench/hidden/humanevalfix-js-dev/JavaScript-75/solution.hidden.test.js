@@ -21,17 +21,17 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["isMultiplyPrime", [6], false],
-  ["isMultiplyPrime", [106], false],
-  ["isMultiplyPrime", [892], false],
-  ["isMultiplyPrime", [7], false],
-  ["isMultiplyPrime", [728], false],
-  ["isMultiplyPrime", [16], false],
+  ["isMultiplyPrime", [730], true],
+  ["isMultiplyPrime", [4], false],
+  ["isMultiplyPrime", [124], true],
+  ["isMultiplyPrime", [890], true],
+  ["isMultiplyPrime", [20], true],
+  ["isMultiplyPrime", [250], false],
   ["isMultiplyPrime", [210], false],
-  ["isMultiplyPrime", [2002], false],
-  ["isMultiplyPrime", [107], false],
-  ["isMultiplyPrime", [1003], false],
-  ["isMultiplyPrime", [123], false],
-  ["isMultiplyPrime", [999], false],
+  ["isMultiplyPrime", [12], true],
+  ["isMultiplyPrime", [128], false],
+  ["isMultiplyPrime", [28], true],
+  ["isMultiplyPrime", [889], false],
 ];
 
 const fns = { isMultiplyPrime };

@@ -21,16 +21,16 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["isSimplePower", [2,4], false],
-  ["isSimplePower", [143215,16], false],
-  ["isSimplePower", [13,6], false],
-  ["isSimplePower", [4,3], false],
-  ["isSimplePower", [23,2], false],
+  ["isSimplePower", [2,1], false],
+  ["isSimplePower", [1,2], true],
+  ["isSimplePower", [6,2], false],
+  ["isSimplePower", [6,1], false],
   ["isSimplePower", [32,2], true],
   ["isSimplePower", [256,4], true],
-  ["isSimplePower", [7,3], false],
-  ["isSimplePower", [26,2], false],
-  ["isSimplePower", [2,3], false],
-  ["isSimplePower", [126,4], false],
+  ["isSimplePower", [143216,16], false],
+  ["isSimplePower", [1,13], true],
+  ["isSimplePower", [3,3], true],
+  ["isSimplePower", [1,8], true],
   ["isSimplePower", [16,3], false],
 ];
 

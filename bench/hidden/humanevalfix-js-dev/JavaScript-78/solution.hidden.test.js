@@ -21,17 +21,17 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["hexKey", ["B"], 1],
+  ["hexKey", ["077E"], 2],
   ["hexKey", ["BED1A33"], 4],
+  ["hexKey", ["020"], 1],
   ["hexKey", ["23456789ABCDEF0"], 6],
+  ["hexKey", ["12233445566778899AABBCCDDEEFF00"], 12],
   ["hexKey", ["A"], 0],
   ["hexKey", ["ABED1A3"], 3],
-  ["hexKey", ["123456789ABCDEF"], 6],
-  ["hexKey", ["10777E"], 3],
+  ["hexKey", ["202"], 2],
+  ["hexKey", ["ABED11A33"], 4],
   ["hexKey", ["20220"], 3],
-  ["hexKey", ["1122334455667788999AABBCCDDEEFF00"], 12],
-  ["hexKey", ["1077E1"], 2],
-  ["hexKey", ["20202"], 3],
-  ["hexKey", ["112233445566778899AABBCCDDEEFF001"], 12],
+  ["hexKey", ["1234567899ABCDEF0"], 6],
 ];
 
 const fns = { hexKey };

@@ -22,16 +22,16 @@ const same = (a, b) => {
 const HIDDEN_CASES = [
   ["decimalToBinary", [1], "db1db"],
   ["decimalToBinary", [33], "db100001db"],
+  ["decimalToBinary", [104], "db1101000db"],
   ["decimalToBinary", [16], "db10000db"],
   ["decimalToBinary", [31], "db11111db"],
   ["decimalToBinary", [102], "db1100110db"],
+  ["decimalToBinary", [14], "db1110db"],
   ["decimalToBinary", [2], "db10db"],
   ["decimalToBinary", [64], "db1000000db"],
   ["decimalToBinary", [30], "db11110db"],
-  ["decimalToBinary", [34], "db100010db"],
   ["decimalToBinary", [105], "db1101001db"],
   ["decimalToBinary", [101], "db1100101db"],
-  ["decimalToBinary", [13], "db1101db"],
 ];
 
 const fns = { decimalToBinary };

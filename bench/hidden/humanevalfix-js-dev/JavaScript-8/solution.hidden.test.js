@@ -21,16 +21,16 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["sumProduct", [[2,1,1]], [4, 2]],
+  ["sumProduct", [[101,0]], [101, 0]],
   ["sumProduct", [[11]], [11, 11]],
-  ["sumProduct", [[100]], [100, 100]],
-  ["sumProduct", [[100,100,0]], [200, 0]],
-  ["sumProduct", [[1,1,2]], [4, 2]],
+  ["sumProduct", [[3,5]], [8, 15]],
+  ["sumProduct", [[3,3,5,7]], [18, 315]],
+  ["sumProduct", [[3,5,8]], [16, 120]],
   ["sumProduct", [[0,100]], [100, 0]],
   ["sumProduct", [[0]], [0, 0]],
-  ["sumProduct", [[3,5,7,7]], [22, 735]],
-  ["sumProduct", [[9]], [9, 9]],
-  ["sumProduct", [[1,1,0]], [2, 0]],
-  ["sumProduct", [[2,5,7]], [14, 70]],
+  ["sumProduct", [[0,1,1]], [2, 0]],
+  ["sumProduct", [[99,0]], [99, 0]],
+  ["sumProduct", [[6,5,7]], [18, 210]],
   ["sumProduct", [[3,5,14]], [22, 210]],
 ];
 

@@ -21,16 +21,16 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["isHappy", [""], false],
-  ["isHappy", ["abb"], false],
+  ["isHappy", ["bcd"], true],
   ["isHappy", ["opaxpoi"], true],
-  ["isHappy", ["aaa"], false],
-  ["isHappy", ["aab"], false],
+  ["isHappy", ["opaxioi"], false],
+  ["isHappy", ["abc"], true],
   ["isHappy", ["xy"], false],
+  ["isHappy", ["iopaxpo"], true],
+  ["isHappy", ["iopaxio"], true],
   ["isHappy", ["abccd"], false],
-  ["isHappy", ["addb"], false],
-  ["isHappy", ["iopaxxpoi"], false],
-  ["isHappy", ["abcda"], true],
-  ["isHappy", ["xyyx"], false],
+  ["isHappy", ["xyyy"], false],
+  ["isHappy", ["adba"], true],
   ["isHappy", ["iopaxioii"], false],
 ];
 

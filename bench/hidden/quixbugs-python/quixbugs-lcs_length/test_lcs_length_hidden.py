@@ -7,17 +7,17 @@ from lcs_length import lcs_length
 
 HIDDEN_CASES = [
     (['itch', 'sandwich'], 2),
+    (['eow', 'homeowner'], 3),
+    (['un', ''], 0),
     (['hysics', 'physics'], 6),
-    (['fu', ''], 0),
-    (['flipp', 'floppy'], 2),
+    (['space', 'pace a'], 4),
     (['fuun', 'function'], 2),
-    (['witchw', 'sandwich'], 2),
+    (['flipppy', 'floppy'], 3),
     (['physicsp', 'physics'], 7),
+    (['space ge', 'pace a'], 5),
     (['', ''], 0),
-    (['', 'floppy'], 0),
-    (['cyborg', 'yber'], 2),
-    (['meow', 'homeowne'], 4),
-    (['flippy', 'flopp'], 2),
+    (['age space', 'pace a'], 4),
+    (['age', 'pace a'], 1),
 ]
 
 

@@ -7,17 +7,17 @@ from levenshtein import levenshtein
 
 HIDDEN_CASES = [
     (['lectron', 'neutron'], 2),
+    (['itten', 'sitting'], 3),
     (['electro', 'neutron'], 4),
-    (['electtron', 'neutron'], 4),
-    (['electrone', 'neutron'], 4),
+    (['abcdef', 'gabcdef'], 1),
     (['', 'neutron'], 7),
-    (['', 'gabcdef'], 7),
-    (['kitten', 'itting'], 3),
-    (['kitten', 'sittin'], 2),
-    (['kitten', 'sittting'], 4),
-    (['kitten', 'sittings'], 4),
+    (['', 'raisethysword'], 13),
+    (['', 'docnoteidissentafastneverpreventsafatnessidietoncod'], 51),
+    (['', 'olleh'], 5),
+    (['electron', ''], 8),
     (['kitten', ''], 6),
-    (['hello', ''], 5),
+    (['rosettacode', ''], 11),
+    (['amanaplanacanalpanama', ''], 21),
 ]
 
 

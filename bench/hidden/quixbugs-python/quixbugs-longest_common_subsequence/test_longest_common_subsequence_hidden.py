@@ -7,17 +7,17 @@ from longest_common_subsequence import longest_common_subsequence
 
 HIDDEN_CASES = [
     (['eadache', 'pentadactyl'], 'eadac'),
+    (['aenarys', 'targaryen'], 'aary'),
+    (['MJYAUZ', 'MZJAWXU'], 'MJAU'),
+    (['hisisatest', 'testing123testing'], 'sitest'),
+    (['234', '1224533324'], '234'),
     (['bcbdab', 'bdcaba'], 'bcba'),
-    (['daenary', 'targaryen'], 'aary'),
+    (['ATAGC', 'TAGCAG'], 'TAGC'),
+    (['cbdegcedbg', 'begcfeubk'], 'begceb'),
     (['TATAG', 'TAGCAG'], 'TAAG'),
-    (['daenaarys', 'targaryen'], 'aary'),
-    (['ABCBBDAB', 'BDCABA'], 'BCBA'),
-    (['thisisatestt', 'testing123testing'], 'tsitest'),
-    (['ABCDA', 'XBCYDQ'], 'BCD'),
-    (['', 'testing123testing'], ''),
-    (['', 'XBCYDQ'], ''),
-    (['1234', '224533324'], '234'),
-    (['acbdegcedbg', 'egcfeubk'], 'egceb'),
+    (['12341', '1224533324'], '1234'),
+    (['', 'pentadactyl'], ''),
+    (['TATAGC', 'AGCAG'], 'AAG'),
 ]
 
 
