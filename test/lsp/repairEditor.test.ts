@@ -1,7 +1,7 @@
 // The built server's verified fixes as an editor meets them, over stdio: after a failing run (no search yet)
-// the light bulb offers "Find a verified fix" on the bug's line and the failing test's line, also with the
-// cursor left of any diagnostic; the search is logged in the output; applying or previewing the fix logs
-// fix events (accepted, shown, rejected) in the event store.
+// the light bulb offers "Find a verified fix" on the bug's line, the failing test's line and a syntax error's
+// line, also with the cursor left of any diagnostic; the search is logged in the output; applying or
+// previewing the fix logs fix events (accepted, shown, rejected) in the event store.
 import * as assert from 'node:assert';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,6 +97,25 @@ describe('LSP: verified fixes where the bug is, logged and recorded', function (
     assert.deepStrictEqual(titles(await actionsAt(client, testFile, passingLine)), [], 'not on a passing test');
     assert.deepStrictEqual(titles(await actionsAt(client, testFile, 0)), [], 'not on the import line');
     assert.ok(logged(client).some((m) => /^localized the failing tests of project in \d+(\.\d)? s: suspicious lines stats\.py:4/.test(m)), logged(client).join('\n'));
+  });
+
+  it('offers the search on a syntax error\'s line, and then the verified repair of it', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'loopwise fix-editor-'));
+    dirs.push(parent);
+    const folder = join(parent, 'syntax');
+    cpSync(join(repoRoot, 'test', 'fixtures', 'repair', 'py-syntax-only'), folder, { recursive: true });
+    const source = join(folder, 'stats.py');
+    client = await start(folder, join(parent, 'events'));
+    const run = await client.connection.sendRequest<TestRunResult>(Methods.runTests, { folderUri: uriOf(folder) });
+    assert.ok(run.problems.some((p) => p.kind === 'syntaxError' && p.location?.line === 4), JSON.stringify(run.problems));
+    assert.deepStrictEqual(titles(await actionsAt(client, source, 3)), ['Find a verified fix (Loopwise)']);
+    assert.deepStrictEqual(titles(await actionsAt(client, source, 0)), [], 'not on the lines around it');
+    const result = await client.connection.sendRequest<RepairResult>('workspace/executeCommand', { command: 'loopwise.server.fix', arguments: [uriOf(folder)] });
+    assert.strictEqual(result.status, 'fixed', JSON.stringify({ status: result.status, message: result.message }));
+    const [apply] = await actionsAt(client, source, 3);
+    assert.match(apply?.title ?? '', /^Apply verified fix \(makes 3 tests pass/);
+    const edits = Object.values(apply.edit?.changes ?? {}).flat();
+    assert.deepStrictEqual(edits.map((e) => [e.range.start.line, e.newText]), [[3, ':']], 'the missing colon, inserted on that line');
   });
 
   it('logs the search in the output; the applied fix and the preview\'s outcomes are fix events', async () => {

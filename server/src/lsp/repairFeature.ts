@@ -67,7 +67,7 @@ export class RepairFeature implements Feature {
       if ([...entry.tests.values()].some(isFailure)) this.queueLocalization(entry.root);
       else if (this.states.has(entry.root)) this.clear(entry.root);
     });
-    // So does applying the verified fix: it makes every test pass (that is what verified means).
+    // So does applying the offered fix (a partial one's next failing run is localized afresh).
     ctx.documents.onDidChange((doc) => this.clearIfFixApplied(doc.uri));
   }
 
@@ -274,13 +274,16 @@ export class RepairFeature implements Feature {
     });
   }
 
-  /** The failing tests' own lines in the latest results: where they are defined, assert and raise. */
+  /** The failing tests' own lines in the latest results (where they are defined, assert and raise), and syntax errors. */
   private failureLines(root: string): Set<string> {
     const out = new Set<string>();
-    for (const t of this.ctx.results.get(root)?.tests.values() ?? []) {
+    const results = this.ctx.results.get(root);
+    for (const t of results?.tests.values() ?? []) {
       if (!isFailure(t)) continue;
       for (const at of [t.line ? { file: t.file, line: t.line } : undefined, assertionSite(t), userSite(t)]) if (at) out.add(`${at.file}:${at.line}`);
     }
+    // The search repairs those too.
+    for (const p of results?.problems ?? []) if (p.kind === 'syntaxError' && p.location) out.add(`${p.location.file}:${p.location.line}`);
     return out;
   }
 
