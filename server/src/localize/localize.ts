@@ -108,9 +108,11 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
     o.onProgress?.({ phase: 'coverage', message: 'running the tests with coverage' });
     const t0 = Date.now();
     const testTimeoutMs = o.testTimeoutMs ?? 2000;
+    // Time is kept for the later phases only when there are any: a Jest or Vitest start alone takes seconds.
+    const later = o.mutation !== false || (o.valueLines ?? 5) > 0;
     const run = await observe({
       language: o.language, cold, sources: o.sources, tests: o.tests, coverage: true,
-      testTimeoutMs, budgetMs: Math.max(2000, left() * 0.6), signal: o.signal, tag: 'coverage', warm: o.verifier,
+      testTimeoutMs, budgetMs: Math.max(2000, later ? left() * 0.6 : left() - 200), signal: o.signal, tag: 'coverage', warm: o.verifier,
     });
     timings.coverageMs = Date.now() - t0;
     const failing = run.tests.filter((t) => isFailure(t.status));

@@ -1,8 +1,11 @@
 // One observed test run in a scratch copy, whatever the language: dispatches to the Python (pytest +
-// tracer plugin) or JavaScript (node:test harness + V8 coverage) runner with the same options.
+// tracer plugin), Jest or Vitest (the project's runner + a coverage setup file) or node:test (harness + V8
+// coverage) runner with the same options.
+import { inspectProject } from '../run/detect';
 import type { Verifier } from '../verify/verifier';
 import type { ColdRun } from './exec';
 import { runJsTests } from './js-run';
+import { isRunnerProject, observeWithRunner } from './jsRunnerObserve';
 import { pytestFiles, runPythonTests } from './python-run';
 import type { RunRecords } from './records';
 
@@ -40,6 +43,14 @@ export async function observe(o: ObserveOptions): Promise<Observation> {
     });
   }
   const { scratch, interpreter } = await o.cold();
+  const project = await inspectProject(scratch.workspace);
+  if (isRunnerProject(project)) {
+    // Probes need the node:test harness: a Jest or Vitest project gets no value snapshots.
+    if (o.values) return { tests: [], loadLines: [], values: [], omitted: new Map(), output: '' };
+    return observeWithRunner({
+      scratch, project, sources: o.sources, testIds: o.testIds, testTimeoutMs: o.testTimeoutMs, budgetMs: o.budgetMs, signal: o.signal, tag: o.tag,
+    });
+  }
   return runJsTests({
     scratch, interpreter, sources: o.sources, testFiles: o.tests.filter((f) => /\.(c|m)?js$/.test(f)), testIds: o.testIds, coverage: o.coverage,
     values: o.values && { ...o.values, ...valueBounds }, testTimeoutMs: o.testTimeoutMs, budgetMs: o.budgetMs, signal: o.signal, tag: o.tag,

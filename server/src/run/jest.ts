@@ -8,13 +8,14 @@ import { excludingNames, type JsAssertion, type JsFileReport, runJsRunner, showV
 import { jestReporterSource } from './jsRunnerTools';
 import type { NodeInfo } from './toolchain';
 
-export async function runJest(ctx: DriverContext, node: NodeInfo, jestBin: string): Promise<DriverOutput> {
+/** `configFile` replaces the project's configuration (localization's wrapper around it, adding coverage). */
+export async function runJest(ctx: DriverContext, node: NodeInfo, jestBin: string, configFile?: string): Promise<DriverOutput> {
   const reporter = join(ctx.scratch.toolDir, 'loopwise-jest-reporter.cjs');
   await fs.writeFile(reporter, jestReporterSource);
   return runJsRunner(ctx, node, {
     name: 'jest',
     args: (report, skipTests, skipFiles) => [
-      jestBin,
+      jestBin, ...(configFile ? [`--config=${configFile}`] : []),
       // --reporters takes a list: it must not be followed by the file arguments.
       `--reporters=${reporter}`, '--json', `--outputFile=${report}`, '--testLocationInResults', '--ci', '--no-watchman',
       `--testTimeout=${ctx.testTimeoutS * 1000}`, '--forceExit', `--cacheDirectory=${join(ctx.scratch.tmpDir, 'jest')}`,

@@ -10,7 +10,8 @@ import type { NodeInfo } from './toolchain';
 
 type Event = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export async function runVitest(ctx: DriverContext, node: NodeInfo, vitestBin: string): Promise<DriverOutput> {
+/** `configFile` replaces the project's configuration (localization's wrapper around it, adding coverage). */
+export async function runVitest(ctx: DriverContext, node: NodeInfo, vitestBin: string, configFile?: string): Promise<DriverOutput> {
   // Vitest loads reporters through Vite, which does not load them from outside the project: the reporter
   // goes into a hidden folder of the scratch copy, where no test pattern looks.
   const dir = join(ctx.scratch.workspace, '.loopwise');
@@ -20,7 +21,7 @@ export async function runVitest(ctx: DriverContext, node: NodeInfo, vitestBin: s
   return runJsRunner(ctx, node, {
     name: 'vitest',
     args: (report, skipTests, skipFiles) => [
-      vitestBin, 'run', '--reporter=json', `--outputFile=${report}`, '--reporter=./.loopwise/vitest-reporter.mjs',
+      vitestBin, 'run', ...(configFile ? [`--config=${configFile}`] : []), '--reporter=json', `--outputFile=${report}`, '--reporter=./.loopwise/vitest-reporter.mjs',
       '--includeTaskLocation', `--testTimeout=${ctx.testTimeoutS * 1000}`, '--watch=false', ...loader,
       ...(skipTests.length ? [`--testNamePattern=${excludingNames(skipTests)}`] : []),
       ...skipFiles.flatMap((f) => ['--exclude', f]),
