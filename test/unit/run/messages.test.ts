@@ -58,11 +58,13 @@ describe('cli: the same message from run, fix and hint, and fix\'s progress', fu
   it('fix --json reports its phases on stderr and keeps stdout one JSON result', () => {
     const r = loopwise('fix', join(repo, 'test/fixtures/repair/py-nofix'), '--json', '--budget-s', '6');
     assert.equal(r.code, 1, r.stderr);
-    assert.equal(JSON.parse(r.stdout).status, 'noFix');
-    const lines = r.stderr.trim().split('\n');
-    assert.match(lines[0], /^fix: baseline, [\d.]+ s: running the tests on the original code$/);
+    const result = JSON.parse(r.stdout);
+    assert.equal(result.status, 'noFix');
+    const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('fix: '));
+    assert.match(lines[0] ?? r.stderr, /^fix: baseline, [\d.]+ s: running the tests on the original code$/);
     assert.ok(lines.some((l) => /^fix: localize, .*; best so far: no verified fix yet$/.test(l)), r.stderr);
-    assert.ok(lines.some((l) => /^fix: search, \d+ candidates tried, [\d.]+ s.*; best so far: /.test(l)), r.stderr);
+    // The search reports every 50 candidates: a loaded machine may try fewer within the budget.
+    if (result.candidatesTried >= 50) assert.ok(lines.some((l) => /^fix: search, \d+ candidates tried, [\d.]+ s.*; best so far: /.test(l)), r.stderr);
   });
 
   const line = (file: string, n: number, score: number, rank: number, extra?: number) => ({
