@@ -1,12 +1,13 @@
 // Test impact over stdio with the real runners: after a run has recorded per-test coverage, a save runs
 // only the test files whose tests ran the changed lines plus test files never recorded; a save touching
 // a line no test ran runs only the unrecorded ones; "Run All" (loopwise/runTests) still runs everything.
+// Mocha has no per-test coverage here: its saves run the related tests as before.
 import * as assert from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Methods, type TestResultsNotification, type TestRunResult } from '../../common/protocol';
-import { ensureBuilt, TestClient, uriOf } from './client';
+import { ensureBuilt, repoRoot, TestClient, uriOf } from './client';
 
 interface Project {
   name: string;
@@ -124,4 +125,28 @@ describe('LSP: a save runs only the tests its changed lines concern', function (
       assert.strictEqual(again.summary.passed, 6);
     });
   }
+
+  it('mocha: a save still runs every test file related to the saved source (no coverage is recorded)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'loopwise impact-'));
+    dirs.push(folder);
+    writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'impact-mocha', private: true, scripts: { test: 'mocha' }, devDependencies: { mocha: '*' } }));
+    symlinkSync(join(repoRoot, 'node_modules'), join(folder, 'node_modules'));
+    writeFileSync(join(folder, nodeTest.source), nodeTest.text);
+    mkdirSync(join(folder, 'test'));
+    for (const name of ['alpha', 'beta']) {
+      writeFileSync(join(folder, 'test', `${name}.spec.js`), `const assert = require('node:assert');\nconst { ${name} } = require('../mathlib');\n\ndescribe('${name}', () => {\n  it('of 1', () => assert.strictEqual(${name}(1), 2));\n});\n`);
+    }
+    client = new TestClient();
+    client.settings = { runOnSave: true };
+    await client.initialize(folder);
+    const source = join(folder, nodeTest.source);
+    client.open(source, nodeTest.languageId);
+    const all = await client.connection.sendRequest<TestRunResult>(Methods.runTests, { folderUri: uriOf(folder) });
+    assert.strictEqual(all.summary.passed, 2, JSON.stringify(all.summary));
+    writeFileSync(source, nodeTest.text.replace(nodeTest.alphaBody[0], nodeTest.alphaBody[1]));
+    void client.connection.sendNotification('textDocument/didSave', { textDocument: { uri: uriOf(source) } });
+    await client.waitFor('results of the save', () => results(client!).length === 2);
+    assert.deepStrictEqual(filesOf(results(client).at(-1)!.result), ['test/alpha.spec.js', 'test/beta.spec.js']);
+    assert.ok(logs(client).some((m) => m.includes('running the tests related to mathlib.js (no coverage recorded yet)')), logs(client).join('\n'));
+  });
 });
