@@ -1,6 +1,7 @@
 // Fault localization and repair on real Jest 30 and Vitest 3 projects: per-test V8 coverage taken inside the
-// project's own runner (a setup file added to its configuration) ranks an injected one-token bug in the top
-// five lines, a test that only runs other functions does not cover it, and repair() returns a verified fix.
+// project's own runner (a setup file added to its configuration, beside the project's own) ranks an injected
+// one-token bug in the top five lines, a test that only runs other functions does not cover it, and repair()
+// returns a verified fix.
 import * as assert from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,17 +49,31 @@ describe('largest', () => {
 test('pair keeps both values', () => {
   expect(pair(1, 2)).toEqual({ first: 1, second: 2 });
 });
+
+test('the project setup file ran', () => {
+  expect(globalThis.fromSetup).toBe(true);
+});
 `;
+// The projects' own setup files must still run beside the coverage one.
+const setup = 'globalThis.fromSetup = true;\n';
 const projects = {
   'jest-js': {
     'src/stats.js': `${functions}\nmodule.exports = { mean, largest, pair };\n`,
     'test/stats.test.js': `const { mean, largest, pair } = require('../src/stats');\n${cases}`,
+    'test/setup.js': setup,
+    'package.json': JSON.stringify({ ...fixturePackage('jest-js'), jest: { setupFilesAfterEnv: ['<rootDir>/test/setup.js'] } }),
   },
   'vitest-js': {
     'src/stats.js': functions.replace(/^function/gm, 'export function'),
     'test/stats.test.js': `import { describe, expect, it, test } from 'vitest';\nimport { mean, largest, pair } from '../src/stats.js';\n${cases}`,
+    'test/setup.js': setup,
+    'vite.config.js': "import { defineConfig } from 'vite';\n\nexport default defineConfig({ test: { include: ['test/**/*.test.js'], setupFiles: ['./test/setup.js'] } });\n",
   },
 };
+
+function fixturePackage(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(__dirname, '../../fixtures/run', name, 'package.json'), 'utf8'));
+}
 
 /** Turns the first `>` comparison of a file into `<`; returns the line it is on (1-based). */
 function injectBug(file: string): number {
