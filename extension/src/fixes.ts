@@ -57,18 +57,11 @@ async function previewFix(contents: FixContents, args: PreviewFixArgs | undefine
     void vscode.window.showWarningMessage('Loopwise: this fix preview has nothing to show; ask for a verified fix again from the light bulb.');
     return false;
   }
-  const shown: vscode.Uri[] = [];
-  for (const f of args.files) {
-    const original = vscode.Uri.parse(f.uri);
-    const name = original.path.split('/').pop();
-    const fixed = contents.add(original, f.newText);
-    shown.push(fixed);
-    await vscode.commands.executeCommand('vscode.diff', original, fixed, `${name}: ${args.title}`, { preview: true });
-  }
-  void logFixEvent(args.sid, 'shown');
+  const shown = args.files.map((f) => contents.add(vscode.Uri.parse(f.uri), f.newText));
   // One outcome per preview: applied (here, or from the light bulb, whose command logs it) or dismissed
   // (the message closed, or every diff of the preview closed without applying).
   let decided = false;
+  let opened = false;
   const reject = () => {
     if (decided) return;
     decided = true;
@@ -77,15 +70,29 @@ async function previewFix(contents: FixContents, args: PreviewFixArgs | undefine
   // The server's URI strings, in VS Code's form: encodings of the same path may differ.
   const targets = args.files.map((f) => ({ uri: vscode.Uri.parse(f.uri).toString(), newText: f.newText }));
   const isApplied = () => targets.every((f) => vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.uri)?.getText() === f.newText);
-  const isOpen = () => previewTabs(shown).length > 0;
+  const closeIfApplied = () => {
+    if (!isApplied()) return;
+    decided = true;
+    if (opened) void closePreview(shown);
+  };
+  // Watching before the diffs open: the light bulb can apply the fix while vscode.diff is still resolving.
   const watches = [
-    vscode.workspace.onDidChangeTextDocument(() => {
-      if (decided || !isApplied()) return;
-      decided = true;
-      void closePreview(shown);
+    vscode.workspace.onDidChangeTextDocument(closeIfApplied),
+    // Open once a diff tab shows (vscode.diff may resolve later, or never when the tab is closed at once).
+    vscode.window.tabGroups.onDidChangeTabs(() => {
+      if (previewTabs(shown).length) {
+        opened = true;
+        closeIfApplied();
+      } else if (opened) reject();
     }),
-    vscode.window.tabGroups.onDidChangeTabs(() => { if (!isOpen()) reject(); }),
   ];
+  void logFixEvent(args.sid, 'shown');
+  for (const [i, f] of args.files.entries()) {
+    const original = vscode.Uri.parse(f.uri);
+    await vscode.commands.executeCommand('vscode.diff', original, shown[i], `${original.path.split('/').pop()}: ${args.title}`, { preview: true });
+  }
+  opened = true;
+  closeIfApplied();
   try {
     // In the message itself: a notification shows no detail (only modal dialogs do).
     const choice = await vscode.window.showInformationMessage(`${args.title}. ${args.detail ?? 'Every test passes with this change; test files are not edited.'}`, 'Apply');
