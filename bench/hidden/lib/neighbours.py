@@ -1,8 +1,8 @@
 # New inputs near a task's own test inputs, for the hidden tests (bench/hidden/make.mjs).
-# One argument changes at a time (ints +-1 / *2, a list element dropped, duplicated, reversed, shuffled
-# with a fixed seed, a string char added or removed, an empty container), and a candidate is kept only if
-# it keeps what every test input at that position has in common (type, sign, sortedness, distinct
-# elements, balanced brackets). The same checks, applied to outputs, keep a hidden case within what the tests expect.
+# One argument changes at a time (numbers +-1, +-2, *2; a list element dropped, duplicated or changed,
+# the list reversed, shuffled with a fixed seed or emptied; a string's words or chars dropped or repeated),
+# and a candidate is kept only if it keeps what every test input at that position has in common (type,
+# sign, sorted, distinct, palindromic, balanced brackets). The same checks on outputs keep a case like the tests'.
 import json
 import random
 import sys
@@ -93,6 +93,8 @@ def invariants(samples):
     if nums and all(n > 0 for n in nums):
         checks.append(lambda v: all(n > 0 for n in numbers_in(v)))
     strs = [s for s in samples if isinstance(s, str)]
+    if strs and len(strs) == len(samples) and sum(len(s) >= 3 for s in strs) >= 2 and all(s == s[::-1] for s in strs):
+        checks.append(lambda v: v == v[::-1])
     if strs and len(strs) == len(samples) and all(balanced(s) for s in strs) \
             and any(c in BRACKETS for s in strs for c in s):
         checks.append(lambda v: balanced(v))
@@ -104,6 +106,9 @@ def invariants(samples):
                 checks.append(lambda v, strict=strict: not isinstance(v, list) or ordered(v, strict))
         if all(distinct(s) for s in long_lists):
             checks.append(lambda v: not isinstance(v, list) or distinct(v))
+        # palindromes need more evidence than one: a single such sample is often chance
+        if all(s == s[::-1] for s in lists) and sum(len(s) >= 3 for s in lists) >= 2:
+            checks.append(lambda v: not isinstance(v, list) or v == v[::-1])
     return checks
 
 

@@ -10,14 +10,14 @@ HIDDEN_CASES = [
     (['aenarys', 'targaryen'], 'aary'),
     (['MJYAUZ', 'MZJAWXU'], 'MJAU'),
     (['hisisatest', 'testing123testing'], 'sitest'),
-    (['234', '1224533324'], '234'),
-    (['bcbdab', 'bdcaba'], 'bcba'),
     (['ATAGC', 'TAGCAG'], 'TAGC'),
     (['cbdegcedbg', 'begcfeubk'], 'begceb'),
     (['TATAG', 'TAGCAG'], 'TAAG'),
-    (['12341', '1224533324'], '1234'),
-    (['', 'pentadactyl'], ''),
-    (['TATAGC', 'AGCAG'], 'AAG'),
+    (['ABC', 'XBCYDQ'], 'BC'),
+    (['thisisatestt', 'testing123testing'], 'tsitest'),
+    (['ABCBDABA', 'BDCABA'], 'BCABA'),
+    (['thisisatest', 'esting123testing'], 'titest'),
+    (['ABCBDAB', 'DCABA'], 'ABA'),
 ]
 
 
