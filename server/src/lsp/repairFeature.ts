@@ -44,6 +44,8 @@ export class RepairFeature implements Feature {
   /** Localizations after failing runs, one at a time across folders: test runs of the others go on meanwhile. */
   private localizations: Promise<void> = Promise.resolve();
   private readonly queued = new Set<string>();
+  /** Test runs seen per folder: a localization of an older run than the latest is dropped, not shown. */
+  private readonly runsSeen = new Map<string, number>();
   private readonly fixEvents: FixEvents;
 
   constructor(events?: EventsFeature) {
@@ -64,6 +66,7 @@ export class RepairFeature implements Feature {
     connection.onCodeAction((params) => this.onCodeAction(params));
     // A run in which every known test passes makes the localization moot; a failing one gets one.
     ctx.results.onDidUpdate((entry) => {
+      this.runsSeen.set(entry.root, (this.runsSeen.get(entry.root) ?? 0) + 1);
       if ([...entry.tests.values()].some(isFailure)) this.queueLocalization(entry.root);
       else if (this.states.has(entry.root)) this.clear(entry.root);
     });
@@ -184,6 +187,7 @@ export class RepairFeature implements Feature {
     // A folder the client ran without naming it a workspace folder (loopwise/runTests takes any) is localized too.
     const folder = this.ctx.folders.all().find((f) => f.path === root) ?? { uri: pathToUri(root), name: basename(root), path: root };
     if (this.searches.has(root)) return;
+    const run = this.runsSeen.get(root);
     const settings = await this.ctx.settings.get(folder.uri);
     if (settings.mode === 'tutor') return;
     let task: RepairTask;
@@ -206,7 +210,8 @@ export class RepairFeature implements Feature {
         if (signal.aborted) return; // a search took over the folder
         throw err;
       }
-      if (signal.aborted || this.searches.has(root) || loc.status !== 'ranked') return;
+      // A newer run (passing, or to be localized itself) or a search makes these lines stale.
+      if (signal.aborted || this.searches.has(root) || this.runsSeen.get(root) !== run || loc.status !== 'ranked') return;
       const top = loc.lines.slice(0, 3).map((l) => `${l.file}:${l.line}`).join(', ');
       this.ctx.connection.console.info(`localized the failing tests of ${folder.name} in ${secondsText((Date.now() - started) / 1000)}: suspicious lines ${top}`);
       this.show({ root, folderUri: folder.uri, localization: loc, originals, tests: new Set(task.tests) });
