@@ -119,7 +119,7 @@ describe('repair feature views', () => {
 
     const preferred: FolderRepair = { ...state(fix()), result: { ...state(fix()).result!, preference: { alternatives: 3, keptInputs: 14, comparedInputs: 14, reason: "keeps the original's results on 14/14 other inputs; 3 alternatives" } } };
     const [, previewed] = repairActions(input(preferred, original, { canPreview: true }));
-    assert.match((previewed.command!.arguments as PreviewFixArgs[])[0].detail ?? '', /^Every test passes with this change; test files are not edited\. Chosen because it keeps the original's results on 14\/14 other inputs; 3 alternatives\.$/);
+    assert.match((previewed.command!.arguments as PreviewFixArgs[])[0].detail ?? '', /^Every test passes with this change; test files are not edited\. Preferred: keeps the original's results on 14\/14 other inputs; 3 alternatives\.$/);
     assert.match(outcomeMessage(preferred.result!, 1).message, /: makes 2 tests pass: test_ascending, test_mixed \(keeps the original's results on 14\/14 other inputs; 3 alternatives\); apply/);
   });
 

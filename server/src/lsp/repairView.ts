@@ -65,7 +65,7 @@ export function offeredDetail(o: OfferedFix, r: RepairResult): string {
     const left = o.partial.testsStillFailing;
     return `A partial fix: ${o.partial.summary}${left.length ? ` (still failing: ${namesPhrase(left)})` : ''}; every test that passed still passes; test files are not edited.`;
   }
-  const chosen = r.preference?.reason ? ` Chosen because it ${r.preference.reason}.` : '';
+  const chosen = r.preference?.reason ? ` Preferred: ${r.preference.reason}.` : '';
   return `Every test passes with this change; test files are not edited.${chosen}`;
 }
 
