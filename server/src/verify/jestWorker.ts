@@ -3,6 +3,7 @@
 // no new Node start): the candidate's sources are written into this worker's own copy of the project (Jest
 // reads files from disk), and Jest gives every test file a fresh module registry, so each candidate starts
 // clean. It answers the verifier's requests like the node worker; probes and behaviour comparison answer empty.
+import { SERVE_REQUESTS } from './serveRequests';
 export const JEST_WORKER = String.raw`
 'use strict';
 const fs = require('fs'), path = require('path');
@@ -81,18 +82,5 @@ let queue = run([], 5000).then((ready) => {
   const runOverheadMs = Math.round(Math.min(20000, Math.max(0, performance.now() - started - ready.tests.reduce((a, t) => a + t.ms, 0))));
   send({ ready: true, runOverheadMs, tests: ready.tests.map((t) => t.id), collectErrors: ready.errors.map((e) => ({ id: e.id, message: e.message })) });
 });
-let buf = '';
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk) => {
-  buf += chunk;
-  let i;
-  while ((i = buf.indexOf('\n')) >= 0) {
-    const line = buf.slice(0, i);
-    buf = buf.slice(i + 1);
-    if (!line.trim()) continue;
-    const req = JSON.parse(line);
-    queue = queue.then(() => handle(req)).then(send, (e) => send({ id: req.id, status: 'crashed', message: String(e), tests: [] }));
-  }
-});
-process.stdin.on('end', () => process.exit(0));
+${SERVE_REQUESTS}
 `;

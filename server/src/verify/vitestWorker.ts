@@ -4,6 +4,7 @@
 // changed files are invalidated in Vite's module graph, and the test files run in fresh isolated workers,
 // so every candidate gets a fresh module registry. It answers the verifier's requests like the node worker;
 // probes and behaviour comparison are not offered (empty answers), so repair falls back to plain candidates.
+import { SERVE_REQUESTS } from './serveRequests';
 export const VITEST_WORKER = String.raw`
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -122,19 +123,6 @@ const started = performance.now();
 const ready = await runSpecs(specs, 5000);
 const runOverheadMs = Math.round(Math.min(20000, Math.max(0, performance.now() - started - ready.tests.reduce((a, t) => a + t.ms, 0))));
 send({ ready: true, runOverheadMs, tests: ready.tests.map((t) => t.id), collectErrors: ready.errors.map((e) => ({ id: e.id, message: e.message })) });
-let buf = '';
 let queue = Promise.resolve();
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk) => {
-  buf += chunk;
-  let i;
-  while ((i = buf.indexOf('\n')) >= 0) {
-    const line = buf.slice(0, i);
-    buf = buf.slice(i + 1);
-    if (!line.trim()) continue;
-    const req = JSON.parse(line);
-    queue = queue.then(() => handle(req)).then(send, (e) => send({ id: req.id, status: 'crashed', message: String(e), tests: [] }));
-  }
-});
-process.stdin.on('end', () => process.exit(0));
+${SERVE_REQUESTS}
 `;
