@@ -3,7 +3,7 @@
 // run, whoever started it, is logged in the Output channel (logRuns).
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { WorkDoneProgress, type LanguageClient, type WorkDoneProgressBegin, type WorkDoneProgressReport } from 'vscode-languageclient/node';
+import { LSPErrorCodes, ResponseError, WorkDoneProgress, type LanguageClient, type WorkDoneProgressBegin, type WorkDoneProgressReport } from 'vscode-languageclient/node';
 import { Methods, type RunProblem, type RunTestsParams, type TestRunResult } from '../../common/protocol';
 import type { ResultsHub } from './results';
 
@@ -70,6 +70,12 @@ export class TestRunner {
     } catch (err) {
       if (token.isCancellationRequested) {
         this.output.info(`${folder.name}: cancelled`);
+        return undefined;
+      }
+      // The server cancels a run that a newer run of the same folder replaces (a save during a run): the
+      // newer run reports the results, so this is no error to show.
+      if (err instanceof ResponseError && err.code === LSPErrorCodes.RequestCancelled) {
+        this.output.info(`${folder.name}: ${err.message}`);
         return undefined;
       }
       const message = err instanceof Error ? err.message : String(err);

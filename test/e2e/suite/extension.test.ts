@@ -172,6 +172,18 @@ describe('Loopwise in a real VS Code', () => {
     assert.ok(next && next.summary.total === 3, 'the next run after a cancellation did not complete');
   });
 
+  it('a run replaced by a newer run of the same folder ends quietly, without an error message', async () => {
+    const folder = workspaceFolder('python-search');
+    const replaced = api.runTests(folder); // the hanging test keeps this run busy for 3 s
+    await sleep(1000);
+    const newer = await api.runTests(folder);
+    assert.equal(await replaced, undefined, 'the replaced run still returned a result');
+    assert.ok(newer && newer.summary.total > 0, 'the newer run did not complete');
+    const toasts = await queryDom('.notifications-toasts .notification-list-item-message');
+    const errors = toasts.filter((t) => /running the tests failed/.test(t.text));
+    assert.deepEqual(errors.map((t) => t.text), []);
+  });
+
   it('re-runs on save (loopwise.runOnSave) and clears the diagnostic of the fixed bug', async () => {
     const folder = workspaceFolder('python-grades');
     const testFile = vscode.Uri.joinPath(folder.uri, 'test_grades.py');
