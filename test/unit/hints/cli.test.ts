@@ -46,7 +46,7 @@ describe('loopwise hint / bench hints', function () {
     assert.match(bad.err, /--level must be 1, 2 or 3/);
     const missing = await cli(['hint', join(dir, 'nope')]);
     assert.equal(missing.code, 2);
-    assert.match(missing.err, /not a folder/);
+    assert.match(missing.err, /folder not found: .*nope/);
   });
 
   it('bench hints reports tasks, withHint, validated and leaksBlocked, and checks the line against fixed/', async () => {
