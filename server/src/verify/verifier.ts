@@ -261,16 +261,23 @@ export class Verifier {
     if (waiter) waiter(w); else this.idle.push(w);
   }
 
-  private async send(body: Record<string, unknown>, hardMs: number): Promise<Record<string, unknown>> {
+  /**
+   * Sends a request to an idle worker. A worker that dies before the request's deadline may have been left
+   * broken by the candidate before (a runner that did not recover from a spin ends itself after replying),
+   * so the request is tried once more on a fresh worker before it counts as crashed.
+   */
+  private async send(body: Record<string, unknown>, hardMs: number, retry = true): Promise<Record<string, unknown>> {
     const w = await this.acquire();
+    const started = Date.now();
     try {
       return await w.request(this.keepRoot ? { ...body, drop: false } : body, hardMs);
     } catch (e) {
       if (!(e instanceof WorkerDied) || this.closed) throw e;
-      return { status: 'crashed', tests: [], ms: hardMs };
+      if (!retry || Date.now() - started >= hardMs * 0.9) return { status: 'crashed', tests: [], ms: hardMs };
     } finally {
       this.release(w);
     }
+    return this.send(body, hardMs, false);
   }
 
   /** Workers currently in the pool (for progress reports). */
