@@ -35,6 +35,11 @@ export interface TestResult {
 
 export type Framework = 'pytest' | 'unittest' | 'node-test' | 'mocha' | 'jest' | 'vitest';
 
+/** How a framework is named to the user (the ids above are for code and JSON). */
+export const frameworkNames: Record<Framework, string> = {
+  pytest: 'pytest', unittest: 'unittest', 'node-test': 'node:test', mocha: 'mocha', jest: 'Jest', vitest: 'Vitest',
+};
+
 export interface RunProblem {
   kind: 'noTests' | 'frameworkMissing' | 'syntaxError' | 'unsupportedLanguage' | 'runTimedOut' | 'runnerCrashed' | 'outputTruncated' | 'weakSandbox';
   message: string;

@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { TestResult, TestRunResult } from '../../../common/results';
+import { frameworkNames, type TestResult, type TestRunResult } from '../../../common/results';
 import { runTests } from '../run';
 import { UsageError } from '../errors';
 import { blockingMessage, environmentProblems } from './project';
@@ -80,7 +80,7 @@ function printHuman(r: TestRunResult): void {
   if (s.errors) parts.push(`${s.errors} errors`);
   if (s.timedOut) parts.push(`${s.timedOut} timed out`);
   if (s.skipped) parts.push(`${s.skipped} skipped`);
-  console.log(`${parts.join(', ')} (${r.framework ?? r.language}, ${(r.durationMs / 1000).toFixed(1)} s, sandbox: ${r.sandbox})`);
+  console.log(`${parts.join(', ')} (${r.framework ? frameworkNames[r.framework] : r.language}, ${(r.durationMs / 1000).toFixed(1)} s, sandbox: ${r.sandbox})`);
 }
 
 /** One line per failing test, compiler style ("file:line: ..."), plus the deepest user frame when it differs. */

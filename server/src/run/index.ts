@@ -3,7 +3,7 @@
 // The language server, the CLI and the repair engine all call runTests().
 import { statSync } from 'node:fs';
 import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
-import type { Framework, RunProblem, TestResult, TestRunResult } from '../../../common/results';
+import { frameworkNames, type Framework, type RunProblem, type TestResult, type TestRunResult } from '../../../common/results';
 import { inspectProject } from './detect';
 import type { DriverContext, DriverOutput } from './driver';
 import { isTypeScript, relatedTests } from './files';
@@ -59,7 +59,7 @@ export async function runTests(opts: RunOptions): Promise<TestRunResult> {
   if (!files && project.framework === 'node-test') files = project.tests;
 
   if (result.sandbox === 'rlimits') problems.push(weakSandboxProblem());
-  progress(`running ${project.framework} tests`);
+  progress(`running ${frameworkNames[project.framework]} tests`);
   const scratch = await makeScratchCopy(root);
   const ctx: DriverContext = {
     scratch, files, progress, signal: opts.signal,

@@ -27,7 +27,7 @@ describe('loopwise run (CLI)', function () {
     assert.strictEqual(r.code, 1, r.stderr);
     assert.match(r.stdout, /^stats\.test\.js:10: FAILED mean of halves: Expected values to be strictly equal \(expected 1\.5, actual 1\)$/m);
     assert.match(r.stdout, /^stats\.test\.js:13: TIMEDOUT spin forever: timed out after 1 s/m);
-    assert.match(r.stdout, /^2 passed, 2 failed, 1 timed out \(node-test/m);
+    assert.match(r.stdout, /^2 passed, 2 failed, 1 timed out \(node:test, /m);
   });
 
   it('--json prints the structured result', () => {
