@@ -127,6 +127,12 @@ export class KeepCorrection {
     this.load(old);
   }
 
+  /** The keep-rate the user asks for now: starts again from it only when it differs from the one held (a
+   * setting outside 0..1 is clamped first, so it does not reset the correction on every decision). */
+  ask(levels: readonly number[], keepRate: number): void {
+    if (clampTarget(keepRate) !== this.target) this.reset(levels, keepRate);
+  }
+
   /** An outcome of a shown suggestion. Rejected ones matter only when explored (they count toward minExplored). */
   record(e: CorrectionEntry): void {
     if (!valid(e) || (!e.accepted && e.propensity >= 1)) return;

@@ -14,8 +14,6 @@ import { decide, loadGateModel, MAX_TOKENS, newHistory, observe, outcomeOf, RECE
 import type { GateDecisionRecord, GateHistoryState, GateModelNotification, GateSettings } from '../../common/protocol';
 
 const KEEP_DECISIONS = 50;
-/** The keep-rate as the correction holds it (a setting out of 0..1 is clamped there, not reset on every call). */
-const clampKeep = (k: number) => (Number.isFinite(k) ? Math.min(Math.max(k, 0), 1) : 0.95);
 /** Suggestions waiting for their outcome (the correction needs both scores and the propensity they were shown with). */
 const PENDING = 64;
 
@@ -93,7 +91,7 @@ export class ClientGate {
   /** The correction for the keep-rate asked now (a changed setting starts it again from that keep-rate). */
   private corrected(keepRate: number): KeepCorrection | undefined {
     const c = this.correction;
-    if (c && this.gate && c.asked !== clampKeep(keepRate)) c.reset(this.gate.levels, keepRate);
+    if (c && this.gate) c.ask(this.gate.levels, keepRate);
     return c;
   }
 

@@ -68,7 +68,7 @@ export class GateFeature implements Feature {
     const input: GateInput = redactEvent(event, this.events.privacy);
     const gate = this.required();
     this.correction ??= new KeepCorrection(gate.levels, settings.keepRate);
-    if (this.correction.asked !== settings.keepRate) this.correction.reset(gate.levels, settings.keepRate);
+    this.correction.ask(gate.levels, settings.keepRate);
     const p = this.pending.get(event.sid);
     const exploring = stage === 2 ? p?.explore : undefined;
     const d = decide(gate, stage, input, this.history, { enabled: settings.enabled, keepRate: this.correction.level, exploreRate: settings.exploreRate, rng: this.rng, exploring });
