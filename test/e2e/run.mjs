@@ -2,8 +2,10 @@
 // path with a space) in code-server + headless Chromium with the built extension, prints mocha's output,
 // saves screenshots to .test-output/e2e/ and the counts to .test-output/e2e-stats.json.
 import * as esbuild from 'esbuild';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkDemo } from './demo-check.mjs';
@@ -45,6 +47,29 @@ await esbuild.build({
   logLevel: 'warning',
 });
 
+// vitest.test.ts opens a real Vitest 3 project: its package.json is installed from the npm registry once into
+// the same cache as the unit tests' Jest/Vitest fixtures (test/unit/run/jsProjects.ts), keyed by its hash.
+const vitestFixture = join(repo, 'test/e2e/fixtures/vitest-shapes');
+function installedModules(fixture, name) {
+  const pkg = readFileSync(join(fixture, 'package.json'), 'utf8');
+  const root = process.env.LOOPWISE_TEST_PROJECTS ?? join(homedir(), '.cache', 'loopwise', 'test-projects');
+  const dir = join(root, `${name}-${createHash('sha256').update(pkg).digest('hex').slice(0, 12)}`);
+  if (!existsSync(join(dir, '.installed'))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), pkg);
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], timeout: 10 * 60_000 });
+    writeFileSync(join(dir, '.installed'), new Date().toISOString());
+  }
+  return join(dir, 'node_modules');
+}
+let vitestModules;
+try {
+  vitestModules = installedModules(vitestFixture, 'e2e-vitest-shapes');
+} catch (err) {
+  finish({ passed: 0, failed: 1, skipped: 0 }, `npm install for the Vitest fixture failed (is the npm registry reachable?): ${err.message}`);
+}
+
 const scratch = mkdtempSync(join(tmpdir(), 'loopwise-e2e-'));
 const workspaceDir = join(scratch, 'demo workspace');
 cpSync(join(repo, 'demo'), workspaceDir, { recursive: true });
@@ -57,7 +82,10 @@ try {
     testsPath,
     workspace: join(workspaceDir, 'loopwise-demo.code-workspace'),
     // assist.test.ts adds a copy of this buggy project as a workspace folder for the fix and hint tests
-    env: { LOOPWISE_E2E_OUT: outDir, LOOPWISE_E2E_FIXTURE: join(repo, 'test/e2e/fixtures/python-average') },
+    env: {
+      LOOPWISE_E2E_OUT: outDir, LOOPWISE_E2E_FIXTURE: join(repo, 'test/e2e/fixtures/python-average'),
+      LOOPWISE_E2E_VITEST: vitestFixture, LOOPWISE_E2E_VITEST_MODULES: vitestModules,
+    },
     timeoutMs: TIMEOUT_MS,
     onLine: (line) => {
       if (line.startsWith(MOCHA_MARK)) console.log(line.slice(MOCHA_MARK.length));

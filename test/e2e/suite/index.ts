@@ -14,6 +14,7 @@ export async function run(): Promise<void> {
   await import('./extension.test');
   await import('./assist.test');
   await import('./fixes.test');
+  await import('./vitest.test');
   const stats = await new Promise<{ passed: number; failed: number; skipped: number }>((resolve) => {
     const runner = mocha.run(() => resolve({
       passed: runner.stats?.passes ?? 0,
