@@ -12,10 +12,20 @@ import { repair } from '../server/src/repair/repair';
 import { loadTask } from '../server/src/repair/task';
 import { runTests } from '../server/src/run';
 import { sandboxKind } from '../server/src/run/sandbox';
+import { findPython } from '../server/src/run/toolchain';
 import { writeNodeProject, writePythonProject, type LargeProject } from './large-projects';
 
+/**
+ * The bare baseline runs the interpreter Loopwise runs, not whatever `python3` on PATH is first: a pyenv shim
+ * there is a shell script costing a few hundred ms per start, which would flatter the ratio.
+ */
+const PYTHON = 'python3';
+async function bareInterpreter(root: string): Promise<string> {
+  return (await findPython(root))?.executable ?? PYTHON;
+}
+
 const projects = {
-  python: { root: resolve(__dirname, '../test/fixtures/run/py-fail'), bare: ['python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-p', 'no:hypothesispytest']] },
+  python: { root: resolve(__dirname, '../test/fixtures/run/py-fail'), bare: [PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-p', 'no:hypothesispytest']] },
   javascript: { root: resolve(__dirname, '../test/fixtures/run/js-small'), bare: [process.execPath, ['--test', 'text.test.js']] },
 } as const;
 type Lang = keyof typeof projects;
@@ -41,8 +51,9 @@ function cold(lang: Lang, n: number): number[] {
   });
 }
 
-function bare(lang: Lang, n: number): number[] {
-  const [cmd, args] = projects[lang].bare;
+async function bare(lang: Lang, n: number): Promise<number[]> {
+  const [name, args] = projects[lang].bare;
+  const cmd = name === PYTHON ? await bareInterpreter(projects[lang].root) : name;
   return Array.from({ length: n }, () => {
     const t = performance.now();
     spawnSync(cmd, args as readonly string[], { cwd: projects[lang].root, stdio: 'ignore' });
@@ -62,7 +73,7 @@ async function main(): Promise<void> {
     const warm: number[] = [];
     for (let k = 0; k < runs; k++) warm.push(await timedRun(lang));
     const w = median(warm);
-    const b = median(bare(lang, runs));
+    const b = median(await bare(lang, runs));
     console.log(`${lang.padEnd(12)} ${c.toFixed(0).padStart(5)}   ${w.toFixed(0).padStart(5)}   ${b.toFixed(0).padStart(5)}            ${(w / b).toFixed(2)}x`);
   }
   await large(Math.min(runs, 3));
@@ -82,7 +93,7 @@ async function large(runs: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lw-bench-large-'));
   try {
     const cases: [string, LargeProject, string, string[]][] = [
-      ['python', writePythonProject(join(dir, 'py')), 'python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-p', 'no:hypothesispytest']],
+      ['python', writePythonProject(join(dir, 'py')), await bareInterpreter(join(dir, 'py')), ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-p', 'no:hypothesispytest']],
       ['javascript', writeNodeProject(join(dir, 'js')), process.execPath, ['--test']],
     ];
     console.log(`\nreal-size projects, ${runs} runs each, medians`);
