@@ -16,6 +16,7 @@ import { compilerSyntaxError } from './syntax-check';
 import { mutationEvidence, type MutationOptions } from './mutation';
 import { recordValues } from './values';
 import type { Verifier } from '../verify/verifier';
+import type { TestCoverage } from '../verify/selection';
 
 export interface LocalizeProgress {
   phase: 'coverage' | 'ranking' | 'mutation' | 'values';
@@ -42,6 +43,8 @@ export interface LocalizeOptions {
   valueLines?: number;
   /** An open verifier on the same task: Python test runs then use its warm worker instead of a cold start. */
   verifier?: Verifier;
+  /** Given the per-test coverage of the run, e.g. for the verifier's test selection (no run of its own). */
+  onCoverage?: (coverage: TestCoverage) => void;
 }
 
 export { LocalizeCancelled };
@@ -115,6 +118,7 @@ export async function localize(o: LocalizeOptions): Promise<Localization> {
       testTimeoutMs, budgetMs: Math.max(2000, later ? left() * 0.6 : left() - 200), signal: o.signal, tag: 'coverage', warm: o.verifier,
     });
     timings.coverageMs = Date.now() - t0;
+    if (run.tests.length) o.onCoverage?.(run);
     const failing = run.tests.filter((t) => isFailure(t.status));
     const passing = run.tests.filter((t) => t.status === 'passed');
     const failingTests: FailingTest[] = failing.map((t) => ({

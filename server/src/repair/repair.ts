@@ -82,7 +82,8 @@ export async function repair(o: RepairOptions): Promise<RepairResult> {
       }
       // Spectrum + tracebacks only: the search itself is the mutation analysis, and its outcome is fed back.
       // Its instrumented test run goes to the verifier's warm worker (no second cold start).
-      const locPromise = localize({ ...task, verifier, signal: locAbort.signal, budgetMs: Math.max(2000, Math.min(10000, budgetMs * 0.3)), mutation: false, valueLines: 0 })
+      // Its per-test coverage goes to the verifier, which then runs a candidate on the tests covering its edit.
+      const locPromise = localize({ ...task, verifier, onCoverage: (c) => verifier.useCoverage(c), signal: locAbort.signal, budgetMs: Math.max(2000, Math.min(10000, budgetMs * 0.3)), mutation: false, valueLines: 0 })
         .catch(() => undefined);
       progress('localize', 0, 'localizing the fault');
       // The localization's instrumented run is slow to start: search top-down meanwhile (mutations only),

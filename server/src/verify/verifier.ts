@@ -1,12 +1,17 @@
 // Verifier session: a scratch copy of the task and a small pool of warm workers. open() runs the original
 // code once (the baseline: which tests fail, how long tests take); verify(files) runs a candidate, failing
-// tests first with fail-fast, then the whole suite, and accepts it only when every test passes.
+// tests first with fail-fast, then the whole suite, and accepts it only when every test passes. On a large
+// suite with recorded coverage (useCoverage) the passing tests that cover the edit run before the rest, and
+// only a candidate that passes them gets the whole suite.
 import { cpus } from 'node:os';
 import type { TestStatus } from '../../../common/results';
 import { WorkerDied, WorkerProcess, type Privileges, type WorkerReady } from './worker';
 import { startWorker } from './languages';
 import { chmodSync } from 'node:fs';
 import { makeScratchCopy, type Scratch } from '../run/scratch';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SELECT_ABOVE, TestSelection, type TestCoverage } from './selection';
 
 export interface VerifyTask {
   /** Folder of the project (never written: the verifier works in its own scratch copy). */
@@ -34,6 +39,12 @@ export interface Verdict {
   testsFixed: string[];
   ms: number;
   message?: string;
+  /** Test runs the candidate took (both runs when it went through selection). */
+  testsRun?: number;
+  /** Set when the candidate ran first on the failing tests and the passing tests covering its edit: how
+   * many passing tests that selected, and whether it passed them (only then did the whole suite run, and
+   * `status` and `tests` are the whole suite's). */
+  selected?: { tests: number; passed: boolean };
 }
 
 export interface ProbeSnapshot {
@@ -81,6 +92,10 @@ export class Verifier {
   private candidateTimeoutMs = 5000;
   /** Set when the baseline showed that running candidates as nobody changes outcomes: every request says so. */
   private keepRoot = false;
+  /** Jest and Vitest workers run whole test files and take no test filter: no selection for them. */
+  private filters = true;
+  private selection?: TestSelection;
+  private readonly counts = { candidates: 0, testsRun: 0 };
 
   private constructor(readonly task: VerifyTask, readonly scratch: Scratch, private readonly poolSize: number) {}
 
@@ -98,6 +113,7 @@ export class Verifier {
       const early = task.language === 'python';
       if (early) for (let i = 1; i < size; i++) v.spawnInBackground();
       const ready = await first.ready(30000);
+      v.filters = ready.runOverheadMs === undefined;
       v.idle.push(first);
       await v.runBaseline(ready, first.sandbox, opts.baselineTestTimeoutMs ?? 1000);
       if (!early) for (let i = 1; i < size; i++) v.spawnInBackground();
@@ -108,28 +124,62 @@ export class Verifier {
     }
   }
 
+  /**
+   * Per-test coverage of the original code (localization's run): from now on candidates on a suite of more
+   * than SELECT_ABOVE tests run the failing tests, then the passing tests covering the edit, and the whole
+   * suite only when they pass all of those.
+   */
+  useCoverage(coverage: TestCoverage): void {
+    if (!this.filters || this.closed || this.selection || this.baseline.collectErrors.length || this.baseline.tests.length <= SELECT_ABOVE) return;
+    this.selection = new TestSelection(coverage, this.baseline.passing, (f) => readFileSync(join(this.scratch.workspace, f), 'utf8'));
+  }
+
+  /** Tests run per candidate verified so far, on average (0 before any). */
+  get testsPerCandidate(): number {
+    return this.counts.candidates ? Math.round(this.counts.testsRun / this.counts.candidates * 10) / 10 : 0;
+  }
+
   /** Runs a candidate: files maps a source path (relative to root) to its full new text. `lead`: failing
-   * tests to run before the other failing ones. */
+   * tests to run before the other failing ones. Passed means the whole suite passed. */
   async verify(files: Record<string, string>, opts: { failFast?: boolean; lead?: string[] } = {}): Promise<Verdict> {
     for (const f of Object.keys(files)) {
       if (!this.task.sources.includes(f)) throw new Error(`refusing to edit ${f}: not a source file of the task`);
     }
+    const failFast = opts.failFast ?? true;
+    const first = [...new Set([...opts.lead ?? [], ...this.baseline.failing])];
+    // Without fail-fast the caller wants every test's outcome: no selection then.
+    const selected = failFast && this.selection ? await this.selection.select(files) : undefined;
+    this.counts.candidates++;
+    if (!selected) return this.run(files, [...first, ...this.baseline.passing], failFast);
+    const order = [...first, ...selected];
+    const onSelected = await this.run(files, order, true, order);
+    const passed = onSelected.status === 'passed';
+    if (!passed) return { ...onSelected, selected: { tests: selected.length, passed } };
+    // The whole suite once, in the same order first, before anyone is told the candidate passed.
+    const whole = await this.run(files, [...order, ...this.baseline.passing], true);
+    return { ...whole, ms: onSelected.ms + whole.ms, testsRun: onSelected.tests.length + whole.tests.length, selected: { tests: selected.length, passed } };
+  }
+
+  /** One request: the tests of `order` (only those, when `only`), and whether every one expected passed. */
+  private async run(files: Record<string, string>, order: string[], failFast: boolean, only?: string[]): Promise<Verdict> {
     const req = {
-      files, order: [...new Set([...opts.lead ?? [], ...this.baseline.failing, ...this.baseline.passing])], failFast: opts.failFast ?? true,
+      files, order: [...new Set(order)], failFast, ...(only ? { tests: [...new Set(only)] } : {}),
       testTimeoutMs: this.testTimeoutMs, testTimeouts: this.testTimeouts, timeoutMs: this.candidateTimeoutMs,
     };
     const reply = await this.send(req, this.candidateTimeoutMs + 3000);
     const tests = (reply.tests as TestOutcome[] | undefined) ?? [];
     const ms = Number(reply.ms ?? 0);
-    if (reply.status === 'invalid') return { status: 'invalid', tests, testsFixed: [], ms, message: String(reply.message ?? '') };
+    this.counts.testsRun += tests.length;
+    const testsRun = tests.length;
+    if (reply.status === 'invalid') return { status: 'invalid', tests, testsFixed: [], ms, message: String(reply.message ?? ''), testsRun };
     const passed = new Set(tests.filter((t) => t.status === 'passed' || t.status === 'skipped').map((t) => t.id));
     const everyReportedPassed = tests.length > 0 && tests.every((t) => passed.has(t.id));
     // After a collection error the test ids of the original are not those of a fixed candidate.
-    const all = everyReportedPassed && (this.baseline.collectErrors.length > 0 || this.baseline.tests.every((t) => passed.has(t)));
+    const all = everyReportedPassed && (this.baseline.collectErrors.length > 0 || (only ?? this.baseline.tests).every((t) => passed.has(t)));
     const testsFixed = this.baseline.failing.filter((t) => passed.has(t));
-    if (all && reply.status === 'ok') return { status: 'passed', tests, testsFixed, ms };
+    if (all && reply.status === 'ok') return { status: 'passed', tests, testsFixed, ms, testsRun };
     const status = reply.status === 'timedOut' || tests.some((t) => t.status === 'timedOut') ? 'timedOut' : reply.status === 'crashed' ? 'crashed' : 'failed';
-    return { status, tests, testsFixed, ms };
+    return { status, tests, testsFixed, ms, testsRun };
   }
 
   /**
@@ -189,6 +239,7 @@ export class Verifier {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.selection?.dispose();
     const all = [...this.idle];
     this.idle.length = 0;
     for (const w of this.all) if (!all.includes(w)) all.push(w);
