@@ -108,6 +108,7 @@ function classify(stmt: Node | undefined, edit: RepairEdit, test: HintTest | und
     arithmetic: ['calculation', 'Recompute the expression by hand for the failing input: is each operator the one you mean?'],
     constant: ['constant', 'One of the fixed values on this line is not the right one for every input: check it against the expected output.'],
     identifier: ['variable', 'A name on this line may refer to a different variable than the one you mean: check which value each name holds here.'],
+    field: ['field', 'A field read on this line may be a different one than you mean: check which property of the object each name reads.'],
     index: ['index', 'Check which element this index picks for the failing input: indexes start at 0 and the last one is len - 1.'],
     slice: ['slice', 'Check where the slice starts and stops: the stop position is not included.'],
     update: ['update', 'Check how this variable changes on each step: by how much, and in which direction?'],

@@ -2,11 +2,11 @@
 // constants, identifiers and calls, operand/argument swaps, dropping an operand or a wrapper call,
 // index/slice bounds, element swaps, condition negation, update/augmented operators and statement deletion.
 import type { Node } from 'web-tree-sitter';
-import { edit, type Edit, type SourceFile } from './edits';
+import { edit, walk, type Edit, type SourceFile } from './edits';
 import { attributeTerms, langOf, scopeAt, type LangInfo } from './lang';
 
 export const priors: Record<string, number> = {
-  comparison: 1, arithmetic: 0.9, boolean: 0.9, constant: 0.8, negate: 0.7, dropUnary: 0.6, identifier: 0.6, relatedCall: 0.6,
+  comparison: 1, arithmetic: 0.9, boolean: 0.9, constant: 0.8, negate: 0.7, dropUnary: 0.6, identifier: 0.6, field: 0.5, relatedCall: 0.6,
   index: 0.6, slice: 0.6, update: 0.7, swap: 0.5, dropOperand: 0.5, dropCall: 0.45, dropArgument: 0.35, deleteStatement: 0.35, bitwise: 0.4,
 };
 
@@ -76,6 +76,31 @@ function isVariableRef(n: Node): boolean {
   return true;
 }
 
+function isCallee(n: Node): boolean {
+  const p = n.parent;
+  return !!p && (p.type === 'call' || p.type === 'call_expression') && p.childForFieldName('function')?.id === n.id;
+}
+
+/**
+ * The data fields the file names (read or declared, on any object), most used first: the other field a
+ * misused `r.width` may have meant (`r.height`). Methods are left out: a call is not a field read.
+ */
+function fieldNames(src: SourceFile): string[] {
+  const count = new Map<string, number>();
+  const add = (name: string) => count.set(name, (count.get(name) ?? 0) + 1);
+  walk(src.tree.rootNode, (n) => {
+    if (n.type === 'member_expression' || n.type === 'attribute') {
+      const prop = n.childForFieldName(n.type === 'attribute' ? 'attribute' : 'property');
+      if (prop && !isCallee(n) && /identifier$/.test(prop.type)) add(prop.text);
+    } else if (n.type === 'shorthand_property_identifier' || n.type === 'shorthand_property_identifier_pattern') {
+      add(n.text);
+    } else if ((n.type === 'pair' || n.type === 'property_signature' || n.type === 'public_field_definition') && n.namedChildren[0]?.type === 'property_identifier') {
+      add(n.namedChildren[0].text);
+    }
+  });
+  return [...count].sort((a, b) => b[1] - a[1]).map(([name]) => name).slice(0, 8);
+}
+
 function operatorTokens(n: Node): Node[] {
   const named = new Set(n.namedChildren.map((c) => c?.id));
   return n.children.filter((c): c is Node => !!c && !named.has(c.id) && c.type !== '(' && c.type !== ')');
@@ -88,6 +113,7 @@ export function mutationsAt(src: SourceFile, line: number): Edit[] {
   const nodes = nodesOnRow(src.tree.rootNode, row);
   let scope: ReturnType<typeof scopeAt> | undefined;
   let terms: string[] | undefined;
+  let fields: string[] | undefined;
   for (const n of nodes) {
     const t = n.type;
     if (info.binary.has(t) || t === 'comparison_operator') {
@@ -131,6 +157,10 @@ export function mutationsAt(src: SourceFile, line: number): Edit[] {
       for (const v of scope.variables.slice(0, 16)) if (v !== n.text) out.push(edit(src, n, v, 'identifier', priors.identifier));
       terms ??= attributeTerms(src, n);
       for (const v of terms) if (!v.startsWith(n.text + '.')) out.push(edit(src, n, v, 'identifier', priors.identifier * 0.6));
+    } else if ((t === 'member_expression' || t === 'attribute') && !isCallee(n)) {
+      const prop = n.childForFieldName(t === 'attribute' ? 'attribute' : 'property');
+      fields ??= fieldNames(src);
+      if (prop && /identifier$/.test(prop.type)) for (const f of fields) if (f !== prop.text) out.push(edit(src, prop, f, 'field', priors.field));
     } else if (t === 'call' || t === 'call_expression') {
       callMutations(src, info, n, out);
     } else if (t === 'subscript' || t === 'subscript_expression') {

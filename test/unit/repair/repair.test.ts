@@ -41,6 +41,17 @@ describe('repair: embedded engine', function () {
     assert.ok(r.localization && r.localization.lines.length > 0);
   });
 
+  for (const [name, language, source, test, right] of [
+    ['js-field', 'javascript', 'shapes.js', 'shapes.test.js', /return r\.(width \* r\.height|height \* r\.width);/],
+    ['py-field', 'python', 'order.py', 'test_order.py', /sum\(line\.(price \* line\.quantity|quantity \* line\.price) for line in lines\)/],
+  ] as const) {
+    it(`${language}: fixes a field read that names the wrong field of the object (r.width for r.height)`, async () => {
+      const r = await repair({ ...task(name, language, [source], [test]), budgetS: 60 });
+      assert.equal(r.status, 'fixed', r.message);
+      assert.match(r.fixes[0].files[0].newText, right, r.fixes[0].diff);
+    });
+  }
+
   it('synthesizes missing logic: a guard with an early return', async () => {
     const r = await repair({ ...task('py-guard', 'python', ['lists.py'], ['test_lists.py']), budgetS: 90 });
     assert.equal(r.status, 'fixed', r.message);
