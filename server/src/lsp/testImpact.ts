@@ -10,7 +10,7 @@ import { observe, type LocalizeLanguage } from '../localize/observe';
 import { loadTask } from '../repair/task';
 import { testDiscovery } from '../run/discovery';
 import { makeScratchCopy, type Scratch } from '../run/sandbox';
-import { lineChanges, type LineChanges } from './lineDiff';
+import { lineChanges, type LineChanges } from '../parse/lineDiff';
 
 /** One recording pass: the sources' text it ran against and the lines run while the test files loaded. */
 interface Snapshot {

@@ -2,14 +2,7 @@
 // for each the statement (or, for an inserted line, the function) of the original it lies in. Test
 // selection runs the tests whose coverage reaches that code; an edit outside any function reaches every test.
 import type { Node, Tree } from 'web-tree-sitter';
-
-/** Rows (0-based) of the original, [from, to): replaced when to > from, else lines inserted before `from`. */
-export interface Hunk {
-  from: number;
-  to: number;
-  /** The new lines that take their place. */
-  added: string[];
-}
+import type { Hunk } from '../parse/lineDiff';
 
 /** Rows (0-based, inclusive) a test must have run for the edit to reach it; `body`: the first row that runs
  * only when the code is called (for a function, its body), not when its module loads. */
@@ -17,43 +10,6 @@ export interface Reach {
   from: number;
   to: number;
   body: number;
-}
-
-/** Largest product of the two differing middles' lengths given a line-by-line diff (beyond it, one hunk). */
-const MAX_DIFF_CELLS = 250_000;
-
-export function lineHunks(before: string[], after: string[]): Hunk[] {
-  let p = 0;
-  while (p < before.length && p < after.length && before[p] === after[p]) p++;
-  let s = 0;
-  while (s < before.length - p && s < after.length - p && before[before.length - 1 - s] === after[after.length - 1 - s]) s++;
-  const a = before.slice(p, before.length - s);
-  const b = after.slice(p, after.length - s);
-  if (!a.length && !b.length) return [];
-  if (a.length * b.length > MAX_DIFF_CELLS || !a.length || !b.length) return [{ from: p, to: p + a.length, added: b }];
-  // Longest common subsequence of the middles (small: the edits of one candidate are few and short).
-  const w = b.length + 1;
-  const lcs = new Uint32Array((a.length + 1) * w);
-  for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) {
-      lcs[i * w + j] = a[i] === b[j] ? lcs[(i + 1) * w + j + 1] + 1 : Math.max(lcs[(i + 1) * w + j], lcs[i * w + j + 1]);
-    }
-  }
-  const out: Hunk[] = [];
-  let open: Hunk | undefined;
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) {
-      open = undefined;
-      i++; j++;
-      continue;
-    }
-    if (!open) { open = { from: p + i, to: p + i, added: [] }; out.push(open); }
-    if (j < b.length && (i >= a.length || lcs[i * w + j + 1] >= lcs[(i + 1) * w + j])) open.added.push(b[j++]);
-    else { i++; open.to = p + i; }
-  }
-  return out;
 }
 
 const PY_STATEMENTS = new Set(['function_definition', 'class_definition', 'decorated_definition']);

@@ -4,7 +4,8 @@
 // that loading the tests runs selects every test, and a test with no recorded lines is always selected.
 import type { Tree } from 'web-tree-sitter';
 import { createParser, grammarFor } from '../parse/parser';
-import { lineHunks, reachOf } from './editScope';
+import { lineHunks } from '../parse/lineDiff';
+import { reachOf } from './editScope';
 
 /** Per-test executed source lines of one observed run of the original code (as localization records them). */
 export interface TestCoverage {

@@ -1,7 +1,7 @@
 // The lines a save changed, as test impact reads them: replaced and removed lines of the earlier text,
 // and for pure insertions the earlier lines around them; moved-apart edits stay apart.
 import * as assert from 'node:assert';
-import { lineChanges } from '../../../server/src/lsp/lineDiff';
+import { lineChanges } from '../../../server/src/parse/lineDiff';
 
 const text = (...lines: string[]) => `${lines.join('\n')}\n`;
 const before = text('def alpha(x):', '    return x + 1', '', '', 'def beta(x):', '    return x * 2');
